@@ -1,0 +1,120 @@
+// The shapes that cross the workflow/activity boundary. Types only: workflows import this file,
+// so it must never import a runtime module.
+
+export interface ReportingLine {
+  userId: string;
+  /** The user's manager, if any. */
+  managerId: string | null;
+  /** The manager's manager (the director level), if any. */
+  directorId: string | null;
+  /** Every user above `userId`, nearest first. */
+  chain: string[];
+}
+
+/** What every email about a deal shows. Dates are ISO strings. */
+export interface DealFacts {
+  opportunityId: string;
+  name: string;
+  account: string;
+  amount: number;
+  currency: string;
+  ownerId: string;
+  milestone: string;
+  milestoneIndex: number;
+  daysInStage: number;
+  lastActivityAt: string | null;
+  /** Human-readable labels (中文 / English are chosen by the template from the keys) of criteria not yet met. */
+  missingCriteria: string[];
+  noSponsorWarning: boolean;
+}
+
+export type NotificationTemplate =
+  | 'follow_up_reminder'
+  | 'stall_escalation'
+  | 'approval_request'
+  | 'approval_reminder'
+  | 'approval_escalation'
+  | 'decision_notice'
+  | 'contract_window_escalation';
+
+export interface ApprovalFacts {
+  id: string;
+  kind: 'milestone_gate' | 'skip_milestone' | 'discount';
+  milestone: string | null;
+  amount: number | null;
+  reason: string | null;
+  requestedById: string;
+  approverId: string;
+  requestedAt: string;
+  status: 'pending' | 'approved' | 'rejected' | 'cancelled';
+  decidedById: string | null;
+  comment: string | null;
+}
+
+export interface NotificationRequest {
+  /** Unique per escalation event, e.g. `${opportunityId}:stall:2:l1`; the same key is sent once. */
+  key: string;
+  template: NotificationTemplate;
+  recipientUserId: string;
+  /** 1 = manager, 2 = director, for escalations. */
+  level?: number;
+  deal: DealFacts;
+  approval?: ApprovalFacts;
+}
+
+export interface ProjectionEvent {
+  seq: number;
+  type: string;
+  actorId: string | null;
+  occurredAt: string;
+  payload: Record<string, unknown>;
+}
+
+export interface OpportunitySnapshot {
+  id: string;
+  name: string;
+  account: string;
+  amount: number;
+  currency: string;
+  ownerId: string;
+  milestone: string;
+  milestoneIndex: number;
+  probability: number;
+  status: 'open' | 'on_hold' | 'won' | 'lost';
+  expectedCloseDate: string | null;
+  stageEnteredAt: string;
+  lastActivityAt: string | null;
+  escalationLevel: number;
+  stalled: boolean;
+  noSponsorWarning: boolean;
+  lostReason: string | null;
+  createdAt: string;
+  closedAt: string | null;
+  /** Sequence number of the last event included in this snapshot. */
+  seq: number;
+}
+
+/**
+ * One projection call: the current snapshot plus every event since the last acknowledged call.
+ * Event types and payloads the read model understands:
+ * - created {}
+ * - milestone_reached { milestone, milestoneIndex, skipped: boolean }
+ * - activity_logged { kind, note, occurredAt }
+ * - approval_requested { approvalId, kind, milestone, approverId, amount, reason }
+ * - approval_decided { approvalId, decision: 'approved' | 'rejected' | 'cancelled', comment }
+ * - escalation_sent { key, kind, level, milestone, recipientIds: string[] }
+ * - sla_breached { milestone, milestoneIndex }
+ * - won {}, lost { reason }, on_hold { reason }, resumed {}, reopened {}
+ * - any other type is journalled only (checklist_ticked, stakeholder_upserted, fields_updated, ...).
+ */
+export interface ProjectionInput {
+  snapshot: OpportunitySnapshot;
+  events: ProjectionEvent[];
+}
+
+/** Everything a workflow may ask of the outside world. `createActivities(deps)` implements it. */
+export interface Activities {
+  lookupReportingLine(userId: string): Promise<ReportingLine>;
+  projectOpportunity(input: ProjectionInput): Promise<void>;
+  sendNotification(input: NotificationRequest): Promise<void>;
+}

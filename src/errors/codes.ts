@@ -1,0 +1,40 @@
+// The one list of error codes, shared by workflows (ApplicationFailure.type), activities and the API.
+// Pure data: workflows import it, so it must never import a runtime module.
+
+export const ERROR_HTTP_STATUS = {
+  INVALID_INPUT: 400,
+  UNAUTHENTICATED: 401,
+  FORBIDDEN: 403,
+  NOT_FOUND: 404,
+  CONFLICT: 409,
+  ALREADY_DECIDED: 409,
+  PAYLOAD_TOO_LARGE: 413,
+  // Rule refusals from the workflow's Update validators.
+  MILESTONE_OUT_OF_ORDER: 422,
+  CRITERIA_NOT_MET: 422,
+  EVIDENCE_REQUIRED: 422,
+  APPROVAL_REQUIRED: 422,
+  APPROVAL_PENDING: 422,
+  UNKNOWN_CRITERION: 422,
+  UNKNOWN_CHECKLIST_ITEM: 422,
+  UNKNOWN_APPROVAL: 422,
+  DEAL_CLOSED: 422,
+  DEAL_ON_HOLD: 422,
+  DEAL_NOT_ON_HOLD: 422,
+  DEAL_NOT_CLOSED: 422,
+  NOT_APPROVER: 403,
+  RULE_REFUSED: 422,
+  // Signed email links.
+  TOKEN_INVALID: 400,
+  TOKEN_EXPIRED: 410,
+  TOKEN_USED: 409,
+  RATE_LIMITED: 429,
+  SERVICE_UNAVAILABLE: 503,
+  INTERNAL: 500,
+} as const;
+
+export type ErrorCode = keyof typeof ERROR_HTTP_STATUS;
+
+export function isErrorCode(value: unknown): value is ErrorCode {
+  return typeof value === 'string' && Object.prototype.hasOwnProperty.call(ERROR_HTTP_STATUS, value);
+}
