@@ -112,9 +112,12 @@ export interface ProjectionInput {
   events: ProjectionEvent[];
 }
 
-/** Everything a workflow may ask of the outside world. `createActivities(deps)` implements it. */
-export interface Activities {
+/**
+ * Everything a workflow may ask of the outside world. `createActivities(deps)` implements it.
+ * A type alias, not an interface, so it fits the worker's `Record<string, ActivityFunction>`.
+ */
+export type Activities = {
   lookupReportingLine(userId: string): Promise<ReportingLine>;
   projectOpportunity(input: ProjectionInput): Promise<void>;
   sendNotification(input: NotificationRequest): Promise<void>;
-}
+};

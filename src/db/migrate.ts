@@ -5,8 +5,9 @@ import { createHash } from 'node:crypto';
 import fs from 'node:fs';
 import path from 'node:path';
 import { Client } from 'pg';
+import { projectRoot } from '../paths';
 
-export const MIGRATIONS_DIR = path.resolve(__dirname, '../../prisma/migrations');
+export const MIGRATIONS_DIR = path.join(projectRoot(), 'prisma/migrations');
 
 // Any constant; serialises concurrent starters (api and worker) on one database.
 const ADVISORY_LOCK_KEY = 727_001;

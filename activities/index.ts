@@ -1,0 +1,24 @@
+// Activities are factories over injected clients; the worker's start-up wires them.
+import type { PrismaClient } from '../src/db/prisma';
+import type { ActionLinks } from '../src/links';
+import type { MailSender } from '../src/mail/transport';
+import type { Activities } from './contracts';
+import { createDirectoryActivities } from './directory';
+import { createEmailActivities } from './email';
+import { createProjectionActivities } from './projection';
+
+export interface ActivityDeps {
+  prisma: PrismaClient;
+  sender: MailSender;
+  from: string;
+  publicBaseUrl: string;
+  links: ActionLinks;
+}
+
+export function createActivities(deps: ActivityDeps): Activities {
+  return {
+    ...createDirectoryActivities({ prisma: deps.prisma }),
+    ...createProjectionActivities({ prisma: deps.prisma }),
+    ...createEmailActivities(deps),
+  };
+}

@@ -1,0 +1,94 @@
+// The Express app: thin routers over domain functions and workflow handles.
+import type { Client } from '@temporalio/client';
+import express, { type Express, type Router } from 'express';
+import rateLimit from 'express-rate-limit';
+import helmet from 'helmet';
+import { randomUUID } from 'node:crypto';
+import { pinoHttp } from 'pino-http';
+import type { PrismaClient } from '../db/prisma';
+import type { Logger } from '../logger';
+import { hashToken } from '../auth/api-tokens';
+import { AppError } from '../errors/app-error';
+import { healthHandler, type HealthCheck } from './health';
+import { authenticate } from './middleware/authenticate';
+import { errorHandler, notFoundHandler } from './middleware/errors';
+import { createRegistry, generateDocument } from './openapi';
+import { createUsersRouter } from './routes/users';
+
+export interface AppDeps {
+  prisma: PrismaClient;
+  temporal: Client;
+  taskQueue: string;
+  updateTimeoutMs: number;
+  logger: Logger;
+  publicBaseUrl: string;
+  bodyLimit: string;
+  rateLimitPerMinute: number;
+  healthChecks: Record<string, HealthCheck>;
+  /** Routers that need wiring the app does not own (email actions, web page). */
+  extraRouters?: { path: string; router: Router }[];
+  /** Routers mounted under /api after authentication, given the OpenAPI registry. */
+  apiRouters?: (registry: ReturnType<typeof createRegistry>) => Router[];
+}
+
+export function createApp(deps: AppDeps): Express {
+  const app = express();
+  app.disable('x-powered-by');
+  app.set('trust proxy', 'loopback');
+  app.use(
+    helmet({
+      contentSecurityPolicy: {
+        directives: { 'default-src': ["'self'"], 'script-src': ["'self'"], 'style-src': ["'self'", "'unsafe-inline'"], 'form-action': ["'self'"] },
+      },
+    }),
+  );
+  app.use(
+    pinoHttp({
+      logger: deps.logger,
+      genReqId: (req, res) => {
+        const incoming = req.headers['x-request-id'];
+        const id = typeof incoming === 'string' && /^[\w.-]{1,64}$/.test(incoming) ? incoming : randomUUID();
+        res.setHeader('X-Request-Id', id);
+        return id;
+      },
+      // The path of an email-action URL is a capability: log it without the token.
+      serializers: {
+        req: (req: { id: string; method: string; url: string }) => ({
+          id: req.id,
+          method: req.method,
+          url: req.url.replace(/\/email-actions\/[^/?]+/, '/email-actions/[token]'),
+        }),
+      },
+    }),
+  );
+
+  app.get('/health', healthHandler(deps.healthChecks));
+
+  const registry = createRegistry();
+  const api = express.Router();
+  api.use(express.json({ limit: deps.bodyLimit, strict: true }));
+  api.use(authenticate(deps.prisma));
+  api.use(
+    rateLimit({
+      windowMs: 60_000,
+      limit: deps.rateLimitPerMinute,
+      standardHeaders: 'draft-8',
+      legacyHeaders: false,
+      // Per token, not per address: many users may share one proxy.
+      keyGenerator: (req) => req.user?.tokenId ?? hashToken(req.headers.authorization ?? ''),
+      handler: (_req, _res, next) => next(new AppError('RATE_LIMITED', 'too many requests; slow down')),
+    }),
+  );
+  // Documentation is data about the API too: it needs a token like every /api call.
+  api.get('/openapi.json', (_req, res) => {
+    res.json(generateDocument(registry, deps.publicBaseUrl));
+  });
+  api.use(createUsersRouter({ prisma: deps.prisma, registry }));
+  for (const router of deps.apiRouters?.(registry) ?? []) api.use(router);
+
+  app.use('/api', api);
+  for (const extra of deps.extraRouters ?? []) app.use(extra.path, extra.router);
+  app.use(notFoundHandler);
+  app.use(errorHandler(deps.logger));
+  return app;
+}

@@ -1,0 +1,58 @@
+import type { OpenAPIRegistry } from '@asteasolutions/zod-to-openapi';
+import { Router } from 'express';
+import type { PrismaClient } from '../../db/prisma';
+import { subtreeUserIds } from '../../auth/reporting-line';
+import { z } from '../openapi';
+import { defineRoute } from '../route';
+
+const ZEmailSchema = z
+  .object({
+    id: z.uuid(),
+    template: z.string(),
+    to: z.string(),
+    subject: z.string(),
+    text: z.string(),
+    html: z.string(),
+    status: z.enum(['pending', 'sent', 'failed']),
+    transport: z.string(),
+    opportunityId: z.string().nullable(),
+    createdAt: z.string(),
+    sentAt: z.string().nullable(),
+  })
+  .openapi('Email');
+
+const ZOutboxQuery = z.object({
+  opportunityId: z.string().max(100).optional(),
+  limit: z.coerce.number().int().min(1).max(200).default(50),
+});
+
+/** The local outbox (and the log of sent mail): each user reads mail to people in their line. */
+export function createOutboxRouter({ prisma, registry }: { prisma: PrismaClient; registry: OpenAPIRegistry }): Router {
+  const router = Router();
+  defineRoute(router, registry, '/api', {
+    method: 'get', path: '/outbox', summary: 'Emails sent to the caller (admin: all; managers: their line)', tags: ['Mail'],
+    query: ZOutboxQuery,
+    response: { status: 200, description: 'Emails, newest first', schema: z.object({ emails: z.array(ZEmailSchema) }) },
+    handler: async ({ user, query }) => {
+      const recipients = user.role === 'admin' ? undefined : await subtreeUserIds(prisma, user.id);
+      const rows = await prisma.emailMessage.findMany({
+        where: {
+          ...(recipients ? { toUserId: { in: recipients } } : {}),
+          ...(query.opportunityId ? { opportunityId: query.opportunityId } : {}),
+        },
+        orderBy: { createdAt: 'desc' },
+        take: query.limit,
+      });
+      return {
+        body: {
+          emails: rows.map((m) => ({
+            id: m.id, template: m.template, to: m.toAddress, subject: m.subject, text: m.text, html: m.html,
+            status: m.status, transport: m.transport, opportunityId: m.opportunityId,
+            createdAt: m.createdAt.toISOString(), sentAt: m.sentAt?.toISOString() ?? null,
+          })),
+        },
+      };
+    },
+  });
+  return router;
+}

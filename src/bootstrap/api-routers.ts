@@ -1,0 +1,49 @@
+// Wires the routers that need more than Prisma: the workflow client, link signing, the web page.
+import type { Client } from '@temporalio/client';
+import type { Router } from 'express';
+import type { Config } from '../config';
+import type { PrismaClient } from '../db/prisma';
+import type { ActionLinks } from '../links';
+import type { Logger } from '../logger';
+import type { createRegistry } from '../api/openapi';
+import { createApprovalsRouter } from '../api/routes/approvals';
+import { createEmailActionsRouter } from '../api/routes/email-actions';
+import { createOpportunitiesRouter } from '../api/routes/opportunities';
+import { createOutboxRouter } from '../api/routes/outbox';
+import { createOpportunityClient } from '../opportunities/workflow-client';
+import { performEmailAction } from '../opportunities/email-action';
+
+export function wireApiRouters(deps: {
+  config: Config;
+  prisma: PrismaClient;
+  client: Client;
+  links: ActionLinks;
+  logger: Logger;
+}): {
+  api: (registry: ReturnType<typeof createRegistry>) => Router[];
+  extra: { path: string; router: Router }[];
+} {
+  const opportunities = createOpportunityClient({
+    client: deps.client,
+    taskQueue: deps.config.temporal.taskQueue,
+    timeoutMs: deps.config.temporal.updateTimeoutMs,
+  });
+  return {
+    api: (registry) => [
+      createOpportunitiesRouter({ prisma: deps.prisma, registry, opportunities }),
+      createApprovalsRouter({ prisma: deps.prisma, registry }),
+      createOutboxRouter({ prisma: deps.prisma, registry }),
+    ],
+    extra: [
+      {
+        path: '/',
+        router: createEmailActionsRouter({
+          prisma: deps.prisma,
+          links: deps.links,
+          perform: (input) => performEmailAction({ prisma: deps.prisma, opportunities }, input),
+          onError: (err) => deps.logger.error({ err }, 'email action failed'),
+        }),
+      },
+    ],
+  };
+}

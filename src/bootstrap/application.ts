@@ -1,0 +1,120 @@
+// Starts the parts in dependency order and stops them in reverse. Every failure at start-up
+// stops what was already started and surfaces as one clear line (see main.ts).
+import type { Server } from 'node:http';
+import type { Worker } from '@temporalio/worker';
+import type { Config } from '../config';
+import type { Logger } from '../logger';
+import { createActivities } from '../../activities';
+import { createApp } from '../api/app';
+import { createActionLinks, resolveLinkSecret } from '../links';
+import { createMailTransport } from '../mail/transport';
+import { connectWorker } from '../temporal/connect';
+import { createWorker } from '../temporal/worker';
+import { startDatabase } from './database';
+import { databaseCheck, mailCheck, temporalCheck, workerCheck } from './health-checks';
+import { assertPortFree } from './ports';
+import { startTemporal } from './temporal';
+import { wireApiRouters } from './api-routers';
+import { seedDemo } from '../demo/seed-demo';
+
+export interface RunningApplication {
+  url: string | undefined;
+  stop(): Promise<void>;
+}
+
+export async function startApplication(opts: {
+  config: Config;
+  role: 'all' | 'api' | 'worker';
+  logger: Logger;
+}): Promise<RunningApplication> {
+  const { config, role, logger } = opts;
+  const stops: (() => Promise<void>)[] = [];
+  const stopAll = async () => {
+    for (const s of stops.reverse()) await s().catch((err: unknown) => logger.error({ err }, 'stop failed'));
+  };
+  const runsApi = role !== 'worker';
+  const runsWorker = role !== 'api';
+  try {
+    if (runsApi) await assertPortFree(config.http.port, config.http.host, 'PORT');
+
+    const db = await startDatabase(config, { migrate: true });
+    stops.push(db.stop);
+    logger.info({ embedded: db.embedded }, 'database ready');
+
+    const temporal = await startTemporal(config);
+    stops.push(temporal.stop);
+    logger.info({ address: temporal.address, embedded: temporal.embedded, ui: temporal.embedded ? `http://127.0.0.1:${config.temporal.uiPort}` : undefined }, 'temporal ready');
+
+    const sender = createMailTransport({ smtpUrl: config.mail.smtpUrl, tlsRejectUnauthorized: config.mail.tlsRejectUnauthorized });
+    stops.push(async () => sender.close());
+    const links = createActionLinks({
+      prisma: db.prisma,
+      secret: resolveLinkSecret({ secret: config.links.secret, dataDir: config.dataDir }),
+      publicBaseUrl: config.http.publicBaseUrl,
+      ttlHours: config.links.ttlHours,
+    });
+
+    let worker: Worker | undefined;
+    if (runsWorker) {
+      const connection = await connectWorker(temporal.address);
+      worker = await createWorker({
+        connection,
+        namespace: config.temporal.namespace,
+        taskQueue: config.temporal.taskQueue,
+        activities: createActivities({ prisma: db.prisma, sender, from: config.mail.from, publicBaseUrl: config.http.publicBaseUrl, links }),
+      });
+      const running = worker.run();
+      stops.push(async () => {
+        worker!.shutdown();
+        await running;
+        await connection.close();
+      });
+      running.catch((err: unknown) => logger.fatal({ err }, 'worker stopped'));
+      logger.info({ taskQueue: config.temporal.taskQueue }, 'worker running');
+    }
+
+    let url: string | undefined;
+    if (runsApi) {
+      const routers = wireApiRouters({ config, prisma: db.prisma, client: temporal.client, links, logger });
+      const app = createApp({
+        prisma: db.prisma,
+        temporal: temporal.client,
+        taskQueue: config.temporal.taskQueue,
+        updateTimeoutMs: config.temporal.updateTimeoutMs,
+        logger,
+        publicBaseUrl: config.http.publicBaseUrl,
+        bodyLimit: config.http.bodyLimit,
+        rateLimitPerMinute: config.http.rateLimitPerMinute,
+        healthChecks: {
+          database: databaseCheck(db.prisma),
+          temporal: temporalCheck(temporal.client),
+          worker: workerCheck(temporal.client, config.temporal.namespace, config.temporal.taskQueue),
+          mail: mailCheck(config.mail.smtpUrl, db.prisma),
+        },
+        apiRouters: routers.api,
+        extraRouters: routers.extra,
+      });
+      const server: Server = await new Promise((resolve, reject) => {
+        const s = app.listen(config.http.port, config.http.host, () => resolve(s));
+        s.once('error', reject);
+      });
+      stops.push(
+        () =>
+          new Promise<void>((resolve) => {
+            server.close(() => resolve());
+            server.closeAllConnections();
+          }),
+      );
+      url = `http://${config.http.host}:${config.http.port}`;
+      logger.info({ url }, 'api listening');
+
+      if (config.demoSeed) {
+        await seedDemo({ prisma: db.prisma, client: temporal.client, taskQueue: config.temporal.taskQueue, logger, print: (line: string) => process.stdout.write(`${line}\n`) });
+      }
+    }
+    return { url, stop: stopAll };
+  } catch (err) {
+    await stopAll();
+    throw err;
+  }
+}

@@ -1,0 +1,54 @@
+import path from 'node:path';
+import type { Config } from '../config';
+import { startEmbeddedPostgres } from '../db/embedded-postgres';
+import { migrate } from '../db/migrate';
+import { createPrismaClient, type PrismaClient } from '../db/prisma';
+import { assertPortFree } from './ports';
+
+export class DatabaseStartError extends Error {}
+
+export interface RunningDatabase {
+  url: string;
+  prisma: PrismaClient;
+  embedded: boolean;
+  stop(): Promise<void>;
+}
+
+export async function startDatabase(config: Config, opts: { migrate: boolean }): Promise<RunningDatabase> {
+  let url = config.database.url;
+  let stopEmbedded: (() => Promise<void>) | undefined;
+  if (!url) {
+    await assertPortFree(config.database.embeddedPort, '127.0.0.1', 'EMBEDDED_PG_PORT');
+    const embedded = await startEmbeddedPostgres({
+      dataDir: path.join(config.dataDir, 'pg'),
+      port: config.database.embeddedPort,
+    });
+    url = embedded.url;
+    stopEmbedded = embedded.stop;
+  }
+  const variable = config.database.url ? 'DATABASE_URL' : 'embedded PostgreSQL';
+  try {
+    if (opts.migrate) await migrate(url);
+  } catch (err) {
+    await stopEmbedded?.();
+    const message = (err as Error).message.split('\n')[0];
+    throw new DatabaseStartError(`${variable}: cannot migrate the database: ${message}`);
+  }
+  // PGlite serves one query at a time; a small pool avoids queueing many idle connections.
+  const prisma = createPrismaClient(url, { maxConnections: stopEmbedded ? 4 : 10 });
+  try {
+    await prisma.$queryRaw`SELECT 1`;
+  } catch (err) {
+    await stopEmbedded?.();
+    throw new DatabaseStartError(`${variable}: cannot connect: ${(err as Error).message.split('\n')[0]}`);
+  }
+  return {
+    url,
+    prisma,
+    embedded: Boolean(stopEmbedded),
+    async stop() {
+      await prisma.$disconnect();
+      await stopEmbedded?.();
+    },
+  };
+}

@@ -1,0 +1,81 @@
+// On a fresh install: a demo organisation (director, two managers, four reps, an admin), one API
+// token each printed once, and a handful of deals at different milestones, driven through the
+// real workflows the same way a rep and manager would.
+import type { Client } from '@temporalio/client';
+import type { PrismaClient } from '../db/prisma';
+import type { Logger } from '../logger';
+import { issueApiToken } from '../auth/api-tokens';
+import { toDbLocale } from '../users/users';
+import { createOpportunityClient, type OpportunityClient } from '../opportunities/workflow-client';
+import { PSM_PROCESS, type MilestoneKey } from '../../workflows/psm-process';
+import { DEMO_USERS, type DemoUserKey } from './org';
+
+const DEMO_DEALS: { name: string; account: string; amount: number; owner: DemoUserKey; reach: number }[] = [
+  { name: '智慧园区一期 Smart campus phase 1', account: '华东电网 East China Grid', amount: 1_200_000, owner: 'repZhang', reach: 0 },
+  { name: 'ERP 升级 ERP upgrade', account: '恒丰制造 Hengfeng Manufacturing', amount: 680_000, owner: 'repZhang', reach: 2 },
+  { name: '数据中台 Data platform', account: '江南银行 Jiangnan Bank', amount: 3_500_000, owner: 'repLiu', reach: 4 },
+  { name: 'CRM rollout', account: 'Pacific Logistics', amount: 450_000, owner: 'repSmith', reach: 1 },
+  { name: '安防改造 Security retrofit', account: '西部机场 Western Airport', amount: 2_100_000, owner: 'repZhao', reach: 3 },
+  { name: 'Warehouse automation', account: 'Northwind Retail', amount: 900_000, owner: 'repSmith', reach: -1 },
+];
+
+async function advanceTo(
+  opportunities: OpportunityClient,
+  id: string,
+  reach: number,
+  rep: { userId: string; role: 'rep' },
+  manager: { userId: string; role: 'manager' },
+): Promise<void> {
+  for (let i = 0; i <= reach; i++) {
+    const m = PSM_PROCESS.milestones[i]!;
+    const key = m.key as MilestoneKey;
+    if (m.approvalGate) {
+      const requested = await opportunities.command(id, 'requestApproval', { kind: 'milestone_gate', milestone: key, reason: 'Demo: initiation application' }, rep, `demo-${id}-req-${i}`);
+      await opportunities.command(id, 'decideApproval', { approvalId: requested.approvalId!, decision: 'approved', comment: 'Demo approval' }, manager, `demo-${id}-dec-${i}`);
+    }
+    const criteriaMet = m.rule === 'all' ? m.criteria.map((c) => c.key) : [m.criteria[0]!.key];
+    await opportunities.command(id, 'completeMilestone', { milestone: key, criteriaMet, evidence: `Demo evidence for ${m.name.en}` }, rep, `demo-${id}-ms-${i}`);
+  }
+}
+
+export async function seedDemo(opts: {
+  prisma: PrismaClient;
+  client: Client;
+  taskQueue: string;
+  logger: Logger;
+  print: (line: string) => void;
+}): Promise<void> {
+  const { prisma } = opts;
+  if ((await prisma.user.count()) > 0) {
+    opts.logger.info('users exist: demo organisation not created');
+    return;
+  }
+  const ids = new Map<DemoUserKey, string>();
+  const lines: string[] = [];
+  for (const u of DEMO_USERS) {
+    const created = await prisma.user.create({
+      data: { name: u.name, email: u.email, role: u.role, locale: toDbLocale(u.locale), managerId: u.manager ? ids.get(u.manager)! : null },
+    });
+    ids.set(u.key, created.id);
+    const token = await issueApiToken(prisma, { userId: created.id, label: 'demo', ttlDays: 365 });
+    lines.push(`  ${u.role.padEnd(9)} ${u.email.padEnd(26)} ${token.token}`);
+  }
+  opts.print('');
+  opts.print('Demo organisation created. API tokens (shown once; store them now):');
+  for (const l of lines) opts.print(l);
+  opts.print('');
+
+  const opportunities = createOpportunityClient({ client: opts.client, taskQueue: opts.taskQueue, timeoutMs: 30_000 });
+  for (const [n, deal] of DEMO_DEALS.entries()) {
+    const owner = DEMO_USERS.find((u) => u.key === deal.owner)!;
+    const ownerId = ids.get(deal.owner)!;
+    const managerId = ids.get(owner.manager as DemoUserKey)!;
+    const id = `demo-${n + 1}`;
+    await opportunities.start({
+      id, name: deal.name, account: deal.account, amount: deal.amount, currency: 'CNY', ownerId,
+      expectedCloseDate: null, createdBy: { userId: ownerId, role: 'rep' },
+    });
+    await advanceTo(opportunities, id, deal.reach, { userId: ownerId, role: 'rep' }, { userId: managerId, role: 'manager' });
+  }
+  opts.logger.info({ deals: DEMO_DEALS.length }, 'demo deals created');
+}

@@ -1,0 +1,82 @@
+// Talks to opportunity workflows: start, query, and commands as Updates bounded by a deadline,
+// so a dead worker yields a clear 503 instead of a hanging request. Temporal deduplicates an
+// Update by its id, and the workflow remembers request ids across continue-as-new, so retrying
+// with the same Idempotency-Key never applies a command twice.
+import { createHash, randomUUID } from 'node:crypto';
+import { WorkflowExecutionAlreadyStartedError, type Client } from '@temporalio/client';
+import { toAppError } from '../temporal/errors';
+import type {
+  Actor,
+  CommandInputs,
+  CommandName,
+  CommandResult,
+  OpportunityStartInput,
+} from '../../workflows/opportunity-types';
+import type { OpportunityView } from '../../workflows/opportunity-view';
+
+export const OPPORTUNITY_WORKFLOW = 'opportunity';
+export const STATE_QUERY = 'getState';
+
+export interface OpportunityClientOptions {
+  client: Client;
+  taskQueue: string;
+  timeoutMs: number;
+}
+
+type CommandFields<N extends CommandName> = Omit<CommandInputs[N], 'requestId' | 'actor'>;
+
+export function newOpportunityId(ownerId: string, idempotencyKey: string | undefined): string {
+  if (!idempotencyKey) return `opp-${randomUUID()}`;
+  // A retried create with the same key lands on the same workflow id and is recognised.
+  return `opp-${createHash('sha256').update(`${ownerId}\0${idempotencyKey}`).digest('hex').slice(0, 32)}`;
+}
+
+export function createOpportunityClient({ client, taskQueue, timeoutMs }: OpportunityClientOptions) {
+  const withDeadline = async <T>(fn: () => Promise<T>): Promise<T> => {
+    try {
+      return await client.connection.withDeadline(Date.now() + timeoutMs, fn);
+    } catch (err) {
+      throw toAppError(err);
+    }
+  };
+
+  return {
+    /** Returns created=false when a workflow with this id already exists (a retried create). */
+    async start(input: OpportunityStartInput): Promise<{ id: string; created: boolean }> {
+      try {
+        await withDeadline(() =>
+          client.workflow.start(OPPORTUNITY_WORKFLOW, { workflowId: input.id, taskQueue, args: [input] }),
+        );
+        return { id: input.id, created: true };
+      } catch (err) {
+        if ((err as { cause?: unknown }).cause instanceof WorkflowExecutionAlreadyStartedError || err instanceof WorkflowExecutionAlreadyStartedError) {
+          return { id: input.id, created: false };
+        }
+        throw err;
+      }
+    },
+
+    async state(id: string): Promise<OpportunityView> {
+      return withDeadline(() => client.workflow.getHandle(id).query<OpportunityView>(STATE_QUERY));
+    },
+
+    async command<N extends CommandName>(
+      id: string,
+      name: N,
+      fields: CommandFields<N>,
+      actor: Actor,
+      idempotencyKey: string | undefined,
+    ): Promise<CommandResult> {
+      const requestId = idempotencyKey ? `${name}:${idempotencyKey}` : `${name}:${randomUUID()}`;
+      const input = { ...fields, requestId, actor } as CommandInputs[N];
+      return withDeadline(() =>
+        client.workflow.getHandle(id).executeUpdate<CommandResult, [CommandInputs[N]]>(name, {
+          args: [input],
+          updateId: requestId,
+        }),
+      );
+    },
+  };
+}
+
+export type OpportunityClient = ReturnType<typeof createOpportunityClient>;

@@ -1,0 +1,54 @@
+// Maps what the Temporal client throws to the project's error codes, so the API answers a
+// refusal with 4xx and its reason, and an unreachable worker or server with 503.
+import {
+  WorkflowNotFoundError,
+  WorkflowUpdateFailedError,
+  WorkflowUpdateRPCTimeoutOrCancelledError,
+  WorkflowFailedError,
+} from '@temporalio/client';
+import { ApplicationFailure, TemporalFailure } from '@temporalio/common';
+import { AppError, appErrorFrom } from '../errors/app-error';
+
+function rootApplicationFailure(err: unknown): ApplicationFailure | undefined {
+  let current: unknown = err;
+  for (let i = 0; i < 8 && current; i++) {
+    if (current instanceof ApplicationFailure) return current;
+    current = current instanceof TemporalFailure || current instanceof Error ? (current as { cause?: unknown }).cause : undefined;
+  }
+  return undefined;
+}
+
+function isGrpcStatus(err: unknown, codes: number[]): boolean {
+  const code = (err as { code?: unknown })?.code;
+  return typeof code === 'number' && codes.includes(code);
+}
+
+// gRPC: 4 DEADLINE_EXCEEDED, 14 UNAVAILABLE, 1 CANCELLED.
+const UNAVAILABLE_CODES = [1, 4, 14];
+// gRPC: 3 INVALID_ARGUMENT (e.g. an Update sent to a workflow that already completed), 9 FAILED_PRECONDITION.
+const NOT_APPLICABLE_CODES = [9];
+
+export function toAppError(err: unknown): AppError {
+  if (err instanceof AppError) return err;
+  if (err instanceof WorkflowNotFoundError) return new AppError('NOT_FOUND', 'opportunity not found');
+  if (err instanceof WorkflowUpdateFailedError || err instanceof WorkflowFailedError) {
+    const failure = rootApplicationFailure(err);
+    if (failure) return appErrorFrom(failure.type ?? undefined, failure.message);
+    return new AppError('RULE_REFUSED', err.message);
+  }
+  if (err instanceof WorkflowUpdateRPCTimeoutOrCancelledError) {
+    return new AppError(
+      'SERVICE_UNAVAILABLE',
+      'the command was not confirmed in time (is the worker running?); retry with the same Idempotency-Key',
+    );
+  }
+  if (isGrpcStatus(err, UNAVAILABLE_CODES)) {
+    return new AppError('SERVICE_UNAVAILABLE', 'the workflow service is unavailable; retry with the same Idempotency-Key');
+  }
+  if (isGrpcStatus(err, NOT_APPLICABLE_CODES)) {
+    return new AppError('DEAL_CLOSED', 'the opportunity workflow is no longer running');
+  }
+  const failure = rootApplicationFailure(err);
+  if (failure) return appErrorFrom(failure.type ?? undefined, failure.message);
+  return new AppError('INTERNAL', 'internal error');
+}

@@ -1,0 +1,64 @@
+import { z } from '../api/openapi';
+
+export const ZRoleSchema = z.enum(['rep', 'manager', 'director', 'admin']);
+export const ZLocaleSchema = z.enum(['zh-CN', 'en']);
+
+export const ZCreateUserSchema = z
+  .object({
+    name: z.string().trim().min(1).max(100),
+    email: z.email().max(200).transform((e) => e.toLowerCase()),
+    locale: ZLocaleSchema.default('zh-CN'),
+    role: ZRoleSchema,
+    managerId: z.uuid().nullable().optional(),
+  })
+  .strict()
+  .openapi('CreateUser');
+export type TCreateUser = z.infer<typeof ZCreateUserSchema>;
+
+export const ZUpdateUserSchema = z
+  .object({
+    name: z.string().trim().min(1).max(100).optional(),
+    locale: ZLocaleSchema.optional(),
+    role: ZRoleSchema.optional(),
+    managerId: z.uuid().nullable().optional(),
+    active: z.boolean().optional(),
+  })
+  .strict()
+  .openapi('UpdateUser');
+export type TUpdateUser = z.infer<typeof ZUpdateUserSchema>;
+
+export const ZUserSchema = z
+  .object({
+    id: z.uuid(),
+    name: z.string(),
+    email: z.string(),
+    locale: ZLocaleSchema,
+    role: ZRoleSchema,
+    managerId: z.uuid().nullable(),
+    active: z.boolean(),
+  })
+  .openapi('User');
+
+export const ZIssueTokenSchema = z
+  .object({
+    label: z.string().trim().min(1).max(100).default('api'),
+    ttlDays: z.number().int().min(1).max(3650).nullable().default(365),
+  })
+  .strict()
+  .openapi('IssueToken');
+
+export const ZIssuedTokenSchema = z
+  .object({ id: z.uuid(), token: z.string(), prefix: z.string(), expiresAt: z.string().nullable() })
+  .openapi('IssuedToken');
+
+export const ZTokenInfoSchema = z
+  .object({
+    id: z.uuid(),
+    label: z.string(),
+    prefix: z.string(),
+    createdAt: z.string(),
+    expiresAt: z.string().nullable(),
+    revokedAt: z.string().nullable(),
+    lastUsedAt: z.string().nullable(),
+  })
+  .openapi('TokenInfo');

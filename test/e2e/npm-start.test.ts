@@ -1,0 +1,157 @@
+// Starts the product the way README does (`npm start`, embedded defaults: Temporal dev server
+// persisted to the data folder, embedded PostgreSQL, local outbox) and drives the walking
+// skeleton over HTTP; then restarts it on the same data and finds everything still there.
+import { spawn, type ChildProcess } from 'node:child_process';
+import fs from 'node:fs';
+import net from 'node:net';
+import os from 'node:os';
+import path from 'node:path';
+import { freePort } from '../../scripts/lib/pg-cluster';
+
+const ROOT = path.resolve(__dirname, '../..');
+jest.setTimeout(300_000);
+
+interface Started {
+  child: ChildProcess;
+  output: () => string;
+  exited: Promise<number | null>;
+}
+
+function npmStart(env: Record<string, string>): Started {
+  let out = '';
+  const child = spawn('npm', ['start', '--silent'], {
+    cwd: ROOT,
+    env: { ...process.env, LOG_LEVEL: 'info', ...env },
+    stdio: ['ignore', 'pipe', 'pipe'],
+    detached: true,
+  });
+  child.stdout!.on('data', (d: Buffer) => (out += d.toString()));
+  child.stderr!.on('data', (d: Buffer) => (out += d.toString()));
+  const exited = new Promise<number | null>((resolve) => child.once('exit', (code) => resolve(code)));
+  return { child, output: () => out, exited };
+}
+
+async function waitFor<T>(what: string, fn: () => Promise<T | undefined>, started: Started, timeoutMs = 180_000): Promise<T> {
+  const deadline = Date.now() + timeoutMs;
+  for (;;) {
+    const value = await fn().catch(() => undefined);
+    if (value !== undefined) return value;
+    if (started.child.exitCode !== null || Date.now() > deadline) {
+      throw new Error(`${what}: not reached. Output:\n${started.output().slice(-4000)}`);
+    }
+    await new Promise((r) => setTimeout(r, 500));
+  }
+}
+
+async function stop(started: Started): Promise<number | null> {
+  process.kill(-started.child.pid!, 'SIGINT');
+  const timer = setTimeout(() => process.kill(-started.child.pid!, 'SIGKILL'), 60_000);
+  const code = await started.exited;
+  clearTimeout(timer);
+  return code;
+}
+
+describe('npm start (embedded defaults)', () => {
+  const dataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'psm-e2e-'));
+  let env: Record<string, string>;
+  let base: string;
+
+  beforeAll(async () => {
+    const [port, temporalPort, uiPort, pgPort] = [await freePort(), await freePort(), await freePort(), await freePort()];
+    env = {
+      DATA_DIR: dataDir,
+      PORT: String(port),
+      TEMPORAL_DEV_PORT: String(temporalPort),
+      TEMPORAL_UI_PORT: String(uiPort),
+      EMBEDDED_PG_PORT: String(pgPort),
+      TEMPORAL_ADDRESS: '',
+      DATABASE_URL: '',
+      SMTP_URL: '',
+    };
+    base = `http://127.0.0.1:${port}`;
+  });
+
+  afterAll(() => fs.rmSync(dataDir, { recursive: true, force: true }));
+
+  it('runs the walking skeleton, stops cleanly on Ctrl-C, and keeps deals across a restart', async () => {
+    const first = npmStart(env);
+    let repToken: string;
+    let id: string;
+    try {
+      const health = await waitFor('healthy', async () => {
+        const res = await fetch(`${base}/health`);
+        return res.status === 200 ? ((await res.json()) as { parts: Record<string, { status: string }> }) : undefined;
+      }, first);
+      expect(Object.keys(health.parts).sort()).toEqual(['database', 'mail', 'temporal', 'worker']);
+
+      const output = await waitFor('demo tokens printed', async () => (/demo deals created/.test(first.output()) ? first.output() : undefined), first);
+      const tokenLine = output.split('\n').find((l) => l.includes('zhang.rep@demo.psm'))!;
+      repToken = /psm_[A-Za-z0-9_-]+/.exec(tokenLine)![0];
+      expect(output.match(/psm_[A-Za-z0-9_-]{20,}/g)).toHaveLength(8);
+
+      const auth = { Authorization: `Bearer ${repToken}`, 'Content-Type': 'application/json' };
+      expect((await fetch(`${base}/api/opportunities`)).status).toBe(401);
+
+      const created = await fetch(`${base}/api/opportunities`, {
+        method: 'POST', headers: auth,
+        body: JSON.stringify({ name: 'E2E deal', account: 'E2E Account Ltd', amount: 250000 }),
+      });
+      expect(created.status).toBe(201);
+      id = ((await created.json()) as { id: string }).id;
+      expect(created.headers.get('location')).toBe(`/api/opportunities/${id}`);
+
+      const state = (await (await fetch(`${base}/api/opportunities/${id}`, { headers: auth })).json()) as { id: string; name: string; status: string };
+      expect(state).toMatchObject({ id, name: 'E2E deal', status: 'open' });
+
+      const listed = await waitFor('projected to the read model', async () => {
+        const body = (await (await fetch(`${base}/api/opportunities`, { headers: auth })).json()) as { opportunities: { id: string }[] };
+        return body.opportunities.some((o) => o.id === id) ? body : undefined;
+      }, first);
+      // The rep sees their own deals only: E2E deal plus the demo deals owned by zhang.rep.
+      expect(listed.opportunities.map((o) => o.id)).toEqual(expect.arrayContaining([id, 'demo-1', 'demo-2']));
+      expect(listed.opportunities.map((o) => o.id)).not.toContain('demo-3');
+    } finally {
+      expect(await stop(first)).toBe(0);
+    }
+    expect(first.output()).toMatch(/stopping/);
+
+    const second = npmStart(env);
+    try {
+      await waitFor('healthy again', async () => ((await fetch(`${base}/health`)).status === 200 ? true : undefined), second);
+      const auth = { Authorization: `Bearer ${repToken!}` };
+      const res = await fetch(`${base}/api/opportunities/${id!}`, { headers: auth });
+      expect(res.status).toBe(200);
+      expect(((await res.json()) as { status: string }).status).toBe('open');
+      expect(second.output()).not.toMatch(/Demo organisation created/);
+    } finally {
+      expect(await stop(second)).toBe(0);
+    }
+  });
+
+  it('fails fast with one line naming the variable for bad configuration', async () => {
+    const cases: [Record<string, string>, RegExp][] = [
+      [{ TEMPORAL_ADDRESS: '127.0.0.1:1', DATABASE_URL: process.env.TEST_PG_URL! }, /^psm: cannot start: TEMPORAL_ADDRESS: /m],
+      [{ DATABASE_URL: 'postgresql://nobody@127.0.0.1:1/none' }, /^psm: cannot start: DATABASE_URL: /m],
+      [{ DATABASE_URL: 'mysql://x' }, /^psm: cannot start: DATABASE_URL: must be a postgres/m],
+      [{ PORT: 'eighty' }, /^psm: cannot start: PORT: /m],
+    ];
+    for (const [overrides, expected] of cases) {
+      const started = npmStart({ ...env, ...overrides });
+      const code = await started.exited;
+      expect({ code, output: started.output().trim() }).toEqual({ code: 1, output: expect.stringMatching(expected) });
+      expect(started.output()).not.toMatch(/\n\s+at /); // no stack trace
+    }
+  });
+
+  it('fails fast when the port is already in use', async () => {
+    const blocker = net.createServer();
+    await new Promise<void>((r) => blocker.listen(Number(env.PORT), '127.0.0.1', () => r()));
+    try {
+      const started = npmStart(env);
+      expect(await started.exited).toBe(1);
+      expect(started.output()).toMatch(/^psm: cannot start: PORT: port \d+ on 127\.0\.0\.1 is already in use/m);
+    } finally {
+      blocker.close();
+    }
+  });
+});

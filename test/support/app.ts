@@ -1,0 +1,118 @@
+// Starts the real application in-process, exactly as `npm start` composes it, against the test
+// PostgreSQL (a fresh database) and the test Temporal server (a task queue of its own).
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { randomBytes } from 'node:crypto';
+import { Client, Connection } from '@temporalio/client';
+import { loadConfig } from '../../src/config';
+import { createLogger } from '../../src/logger';
+import { startApplication } from '../../src/bootstrap/application';
+import { issueApiToken } from '../../src/auth/api-tokens';
+import { freePort } from '../../scripts/lib/pg-cluster';
+import { createTestDatabase, type TestDatabase } from './database';
+import { temporalAddress } from './temporal';
+
+export interface TestUser {
+  id: string;
+  email: string;
+  token: string;
+  role: 'rep' | 'manager' | 'director' | 'admin';
+}
+
+export interface TestOrg {
+  admin: TestUser;
+  director: TestUser;
+  managerA: TestUser;
+  managerB: TestUser;
+  repA1: TestUser;
+  repA2: TestUser;
+  repB1: TestUser;
+}
+
+export interface TestApp {
+  baseUrl: string;
+  db: TestDatabase;
+  client: Client;
+  taskQueue: string;
+  org: TestOrg;
+  dataDir: string;
+  /** fetch against the app with a user's bearer token. */
+  api(user: TestUser | null, method: string, path: string, body?: unknown, headers?: Record<string, string>): Promise<{ status: number; body: any; headers: Headers }>;
+  stop(): Promise<void>;
+}
+
+async function createUser(db: TestDatabase, data: { name: string; email: string; role: TestUser['role']; managerId?: string | null; locale?: 'zh_CN' | 'en' }): Promise<TestUser> {
+  const u = await db.prisma.user.create({ data: { name: data.name, email: data.email, role: data.role, managerId: data.managerId ?? null, locale: data.locale ?? 'en' } });
+  const t = await issueApiToken(db.prisma, { userId: u.id, label: 'test', ttlDays: 30 });
+  return { id: u.id, email: u.email, token: t.token, role: data.role };
+}
+
+export async function createTestOrg(db: TestDatabase): Promise<TestOrg> {
+  const admin = await createUser(db, { name: 'Admin', email: 'admin@test.psm', role: 'admin' });
+  const director = await createUser(db, { name: 'Diana Director', email: 'director@test.psm', role: 'director' });
+  const managerA = await createUser(db, { name: 'Mia Manager', email: 'manager.a@test.psm', role: 'manager', managerId: director.id });
+  const managerB = await createUser(db, { name: '王经理', email: 'manager.b@test.psm', role: 'manager', managerId: director.id, locale: 'zh_CN' });
+  const repA1 = await createUser(db, { name: 'Rita Rep', email: 'rep.a1@test.psm', role: 'rep', managerId: managerA.id });
+  const repA2 = await createUser(db, { name: 'Ravi Rep', email: 'rep.a2@test.psm', role: 'rep', managerId: managerA.id });
+  const repB1 = await createUser(db, { name: '张伟', email: 'rep.b1@test.psm', role: 'rep', managerId: managerB.id, locale: 'zh_CN' });
+  return { admin, director, managerA, managerB, repA1, repA2, repB1 };
+}
+
+export async function startTestApp(opts: { env?: Record<string, string> } = {}): Promise<TestApp> {
+  const db = await createTestDatabase();
+  const port = await freePort();
+  const taskQueue = `test-${randomBytes(4).toString('hex')}`;
+  const dataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'psm-app-'));
+  const config = loadConfig({
+    NODE_ENV: 'test',
+    PORT: String(port),
+    DATABASE_URL: db.url,
+    TEMPORAL_ADDRESS: temporalAddress(),
+    TEMPORAL_TASK_QUEUE: taskQueue,
+    DATA_DIR: dataDir,
+    DEMO_SEED: 'false',
+    LOG_LEVEL: process.env.TEST_LOG_LEVEL ?? 'silent',
+    LINK_SECRET: randomBytes(32).toString('hex'),
+    UPDATE_TIMEOUT_MS: '5000',
+    ...opts.env,
+  });
+  const running = await startApplication({ config, role: 'all', logger: createLogger(config.logLevel) });
+  const org = await createTestOrg(db);
+  const connection = await Connection.connect({ address: temporalAddress() });
+  const client = new Client({ connection });
+  const baseUrl = `http://127.0.0.1:${port}`;
+  return {
+    baseUrl,
+    db,
+    client,
+    taskQueue,
+    org,
+    dataDir,
+    async api(user, method, p, body, headers = {}) {
+      const res = await fetch(baseUrl + p, {
+        method,
+        headers: {
+          ...(user ? { Authorization: `Bearer ${user.token}` } : {}),
+          ...(body !== undefined ? { 'Content-Type': 'application/json' } : {}),
+          ...headers,
+        },
+        body: body === undefined ? undefined : typeof body === 'string' ? body : JSON.stringify(body),
+      });
+      const text = await res.text();
+      let parsed: unknown = text;
+      try {
+        parsed = text ? JSON.parse(text) : undefined;
+      } catch {
+        // not JSON: keep the text
+      }
+      return { status: res.status, body: parsed, headers: res.headers };
+    },
+    async stop() {
+      await running.stop();
+      await connection.close();
+      await db.drop();
+      fs.rmSync(dataDir, { recursive: true, force: true });
+    },
+  };
+}
