@@ -29,7 +29,10 @@ async function main(): Promise<void> {
     logger.info({ signal }, 'stopping');
     app
       .stop()
-      .then(() => process.exit(0))
+      .then(() => {
+        logger.info('stopped cleanly');
+        process.exit(0);
+      })
       .catch((err: unknown) => {
         logger.error({ err }, 'error while stopping');
         process.exit(1);

@@ -10,8 +10,12 @@ import { createApprovalsRouter } from '../api/routes/approvals';
 import { createEmailActionsRouter } from '../api/routes/email-actions';
 import { createOpportunitiesRouter } from '../api/routes/opportunities';
 import { createOutboxRouter } from '../api/routes/outbox';
+import { createReportsRouter } from '../api/routes/reports';
+import { createTargetsRouter } from '../api/routes/targets';
+import { createWeeklyReportScheduleControl, weeklyReportScheduleId } from '../reports/weekly/weekly-report-schedule';
 import { createOpportunityClient } from '../opportunities/workflow-client';
 import { performEmailAction } from '../opportunities/email-action';
+import { createWebRouter } from '../web/router';
 
 export function wireApiRouters(deps: {
   config: Config;
@@ -33,6 +37,12 @@ export function wireApiRouters(deps: {
       createOpportunitiesRouter({ prisma: deps.prisma, registry, opportunities }),
       createApprovalsRouter({ prisma: deps.prisma, registry }),
       createOutboxRouter({ prisma: deps.prisma, registry }),
+      createReportsRouter({
+        prisma: deps.prisma,
+        registry,
+        weeklySchedule: createWeeklyReportScheduleControl(deps.client, weeklyReportScheduleId(deps.config.temporal.taskQueue)),
+      }),
+      createTargetsRouter({ prisma: deps.prisma, registry }),
     ],
     extra: [
       {
@@ -44,6 +54,7 @@ export function wireApiRouters(deps: {
           onError: (err) => deps.logger.error({ err }, 'email action failed'),
         }),
       },
+      { path: '/', router: createWebRouter() },
     ],
   };
 }

@@ -9,7 +9,9 @@ import { createApp } from '../api/app';
 import { createActionLinks, resolveLinkSecret } from '../links';
 import { createMailTransport } from '../mail/transport';
 import { connectWorker } from '../temporal/connect';
+import { installTemporalRuntime } from '../temporal/runtime';
 import { createWorker } from '../temporal/worker';
+import { ensureWeeklyReportSchedule } from '../reports/weekly/weekly-report-schedule';
 import { startDatabase } from './database';
 import { databaseCheck, mailCheck, temporalCheck, workerCheck } from './health-checks';
 import { assertPortFree } from './ports';
@@ -56,6 +58,7 @@ export async function startApplication(opts: {
 
     let worker: Worker | undefined;
     if (runsWorker) {
+      installTemporalRuntime(logger);
       const connection = await connectWorker(temporal.address);
       worker = await createWorker({
         connection,
@@ -65,12 +68,18 @@ export async function startApplication(opts: {
       });
       const running = worker.run();
       stops.push(async () => {
-        worker!.shutdown();
+        if (worker!.getState() === 'RUNNING') worker!.shutdown();
         await running;
         await connection.close();
       });
       running.catch((err: unknown) => logger.fatal({ err }, 'worker stopped'));
       logger.info({ taskQueue: config.temporal.taskQueue }, 'worker running');
+      const schedule = await ensureWeeklyReportSchedule(temporal.client, {
+        taskQueue: config.temporal.taskQueue,
+        cron: config.weeklyReport.cron,
+        timeZone: config.weeklyReport.timezone,
+      });
+      logger.info({ ...schedule, cron: config.weeklyReport.cron, timeZone: config.weeklyReport.timezone }, 'weekly report schedule ready');
     }
 
     let url: string | undefined;

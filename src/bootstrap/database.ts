@@ -34,8 +34,10 @@ export async function startDatabase(config: Config, opts: { migrate: boolean }):
     const message = (err as Error).message.split('\n')[0];
     throw new DatabaseStartError(`${variable}: cannot migrate the database: ${message}`);
   }
-  // PGlite serves one query at a time; a small pool avoids queueing many idle connections.
-  const prisma = createPrismaClient(url, { maxConnections: stopEmbedded ? 4 : 10 });
+  // PGlite is one backend: pglite-socket multiplexes connections onto it, and two connections'
+  // extended-protocol messages can interleave ("bind message supplies 4 parameters, but prepared
+  // statement requires 3"). One pooled connection serialises every query, which is correct.
+  const prisma = createPrismaClient(url, { maxConnections: stopEmbedded ? 1 : 10 });
   try {
     await prisma.$queryRaw`SELECT 1`;
   } catch (err) {

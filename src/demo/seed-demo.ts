@@ -24,14 +24,14 @@ async function advanceTo(
   id: string,
   reach: number,
   rep: { userId: string; role: 'rep' },
-  manager: { userId: string; role: 'manager' },
+  approver: { userId: string; role: 'manager' | 'director' },
 ): Promise<void> {
   for (let i = 0; i <= reach; i++) {
     const m = PSM_PROCESS.milestones[i]!;
     const key = m.key as MilestoneKey;
     if (m.approvalGate) {
       const requested = await opportunities.command(id, 'requestApproval', { kind: 'milestone_gate', milestone: key, reason: 'Demo: initiation application' }, rep, `demo-${id}-req-${i}`);
-      await opportunities.command(id, 'decideApproval', { approvalId: requested.approvalId!, decision: 'approved', comment: 'Demo approval' }, manager, `demo-${id}-dec-${i}`);
+      await opportunities.command(id, 'decideApproval', { approvalId: requested.approvalId!, decision: 'approved', comment: 'Demo approval' }, approver, `demo-${id}-dec-${i}`);
     }
     const criteriaMet = m.rule === 'all' ? m.criteria.map((c) => c.key) : [m.criteria[0]!.key];
     await opportunities.command(id, 'completeMilestone', { milestone: key, criteriaMet, evidence: `Demo evidence for ${m.name.en}` }, rep, `demo-${id}-ms-${i}`);
@@ -75,7 +75,12 @@ export async function seedDemo(opts: {
       id, name: deal.name, account: deal.account, amount: deal.amount, currency: 'CNY', ownerId,
       expectedCloseDate: null, createdBy: { userId: ownerId, role: 'rep' },
     });
-    await advanceTo(opportunities, id, deal.reach, { userId: ownerId, role: 'rep' }, { userId: managerId, role: 'manager' });
+    // Large deals are approved by the director, as the process definition says.
+    const approver =
+      deal.amount >= PSM_PROCESS.approvals.directorFromAmount
+        ? { userId: ids.get('director')!, role: 'director' as const }
+        : { userId: managerId, role: 'manager' as const };
+    await advanceTo(opportunities, id, deal.reach, { userId: ownerId, role: 'rep' }, approver);
   }
   opts.logger.info({ deals: DEMO_DEALS.length }, 'demo deals created');
 }

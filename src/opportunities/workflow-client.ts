@@ -4,6 +4,7 @@
 // with the same Idempotency-Key never applies a command twice.
 import { createHash, randomUUID } from 'node:crypto';
 import { WorkflowExecutionAlreadyStartedError, type Client } from '@temporalio/client';
+import { AppError } from '../errors/app-error';
 import { toAppError } from '../temporal/errors';
 import type {
   Actor,
@@ -43,17 +44,15 @@ export function createOpportunityClient({ client, taskQueue, timeoutMs }: Opport
   return {
     /** Returns created=false when a workflow with this id already exists (a retried create). */
     async start(input: OpportunityStartInput): Promise<{ id: string; created: boolean }> {
-      try {
-        await withDeadline(() =>
-          client.workflow.start(OPPORTUNITY_WORKFLOW, { workflowId: input.id, taskQueue, args: [input] }),
-        );
-        return { id: input.id, created: true };
-      } catch (err) {
-        if ((err as { cause?: unknown }).cause instanceof WorkflowExecutionAlreadyStartedError || err instanceof WorkflowExecutionAlreadyStartedError) {
-          return { id: input.id, created: false };
+      return withDeadline(async () => {
+        try {
+          await client.workflow.start(OPPORTUNITY_WORKFLOW, { workflowId: input.id, taskQueue, args: [input] });
+          return { id: input.id, created: true };
+        } catch (err) {
+          if (err instanceof WorkflowExecutionAlreadyStartedError) return { id: input.id, created: false };
+          throw err;
         }
-        throw err;
-      }
+      });
     },
 
     async state(id: string): Promise<OpportunityView> {
@@ -69,12 +68,23 @@ export function createOpportunityClient({ client, taskQueue, timeoutMs }: Opport
     ): Promise<CommandResult> {
       const requestId = idempotencyKey ? `${name}:${idempotencyKey}` : `${name}:${randomUUID()}`;
       const input = { ...fields, requestId, actor } as CommandInputs[N];
-      return withDeadline(() =>
-        client.workflow.getHandle(id).executeUpdate<CommandResult, [CommandInputs[N]]>(name, {
-          args: [input],
-          updateId: requestId,
-        }),
-      );
+      const deadline = Date.now() + timeoutMs;
+      // A deal's first moments: the workflow refuses commands (SERVICE_UNAVAILABLE, nothing
+      // recorded) until it has read the owner's reporting line. Retry that briefly, same request id.
+      for (let attempt = 0; ; attempt++) {
+        try {
+          return await withDeadline(() =>
+            client.workflow.getHandle(id).executeUpdate<CommandResult, [CommandInputs[N]]>(name, {
+              args: [input],
+              updateId: requestId,
+            }),
+          );
+        } catch (err) {
+          const transient = err instanceof AppError && err.code === 'SERVICE_UNAVAILABLE' && /reporting line/.test(err.message);
+          if (!transient || Date.now() + 200 > deadline) throw err;
+          await new Promise((r) => setTimeout(r, Math.min(50 * 2 ** attempt, 500)));
+        }
+      }
     },
   };
 }

@@ -1,7 +1,7 @@
 // Starts the product the way README does (`npm start`, embedded defaults: Temporal dev server
 // persisted to the data folder, embedded PostgreSQL, local outbox) and drives the walking
 // skeleton over HTTP; then restarts it on the same data and finds everything still there.
-import { spawn, type ChildProcess } from 'node:child_process';
+import { execFileSync, spawn, type ChildProcess } from 'node:child_process';
 import fs from 'node:fs';
 import net from 'node:net';
 import os from 'node:os';
@@ -43,12 +43,15 @@ async function waitFor<T>(what: string, fn: () => Promise<T | undefined>, starte
   }
 }
 
-async function stop(started: Started): Promise<number | null> {
+/** Ctrl-C as a terminal sends it: SIGINT to the whole process group. */
+async function stop(started: Started, dataDir: string): Promise<void> {
   process.kill(-started.child.pid!, 'SIGINT');
   const timer = setTimeout(() => process.kill(-started.child.pid!, 'SIGKILL'), 60_000);
-  const code = await started.exited;
+  await started.exited;
   clearTimeout(timer);
-  return code;
+  expect(started.output()).toMatch(/"msg":"stopped cleanly"/);
+  // Nothing is left running: no dev server on this data folder.
+  expect(execFileSync('ps', ['-eo', 'args'], { encoding: 'utf8' })).not.toContain(dataDir);
 }
 
 describe('npm start (embedded defaults)', () => {
@@ -111,7 +114,7 @@ describe('npm start (embedded defaults)', () => {
       expect(listed.opportunities.map((o) => o.id)).toEqual(expect.arrayContaining([id, 'demo-1', 'demo-2']));
       expect(listed.opportunities.map((o) => o.id)).not.toContain('demo-3');
     } finally {
-      expect(await stop(first)).toBe(0);
+      await stop(first, dataDir);
     }
     expect(first.output()).toMatch(/stopping/);
 
@@ -124,7 +127,7 @@ describe('npm start (embedded defaults)', () => {
       expect(((await res.json()) as { status: string }).status).toBe('open');
       expect(second.output()).not.toMatch(/Demo organisation created/);
     } finally {
-      expect(await stop(second)).toBe(0);
+      await stop(second, dataDir);
     }
   });
 
