@@ -5,7 +5,7 @@ import type { Request, Router } from 'express';
 import type { z } from 'zod';
 import { currentUser } from './middleware/authenticate';
 import { parseOrThrow } from './validate';
-import { ZErrorSchema } from './openapi';
+import { ZErrorSchema, z as zod } from './openapi';
 import { AppError } from '../errors/app-error';
 import type { AuthenticatedUser } from '../auth/api-tokens';
 
@@ -74,15 +74,13 @@ export function defineRoute<P extends z.ZodType, Q extends z.ZodType, B extends 
       ...(spec.body ? { body: { content: { 'application/json': { schema: spec.body } } } } : {}),
       ...(spec.idempotencyKey
         ? {
-            headers: [
-              {
-                name: 'Idempotency-Key',
-                in: 'header' as const,
-                required: false,
-                description: 'Repeat a command safely: the same key returns the first result.',
-                schema: { type: 'string' as const, pattern: IDEMPOTENCY_KEY.source },
-              },
-            ] as never,
+            headers: zod.object({
+              'Idempotency-Key': zod
+                .string()
+                .regex(IDEMPOTENCY_KEY)
+                .optional()
+                .openapi({ description: 'Repeat a command safely: the same key returns the first result.' }),
+            }),
           }
         : {}),
     },

@@ -18,9 +18,15 @@ function rootApplicationFailure(err: unknown): ApplicationFailure | undefined {
   return undefined;
 }
 
+/** gRPC status codes hide in `code` on the error or on one of its causes (ServiceError wraps them). */
 function isGrpcStatus(err: unknown, codes: number[]): boolean {
-  const code = (err as { code?: unknown })?.code;
-  return typeof code === 'number' && codes.includes(code);
+  let current: unknown = err;
+  for (let i = 0; i < 5 && current; i++) {
+    const code = (current as { code?: unknown }).code;
+    if (typeof code === 'number' && codes.includes(code)) return true;
+    current = (current as { cause?: unknown }).cause;
+  }
+  return false;
 }
 
 // gRPC: 4 DEADLINE_EXCEEDED, 14 UNAVAILABLE, 1 CANCELLED.

@@ -6,7 +6,7 @@ import path from 'node:path';
 import { randomBytes } from 'node:crypto';
 import { Client, Connection } from '@temporalio/client';
 import { loadConfig } from '../../src/config';
-import { createLogger } from '../../src/logger';
+import { createLogger, type Logger } from '../../src/logger';
 import { startApplication } from '../../src/bootstrap/application';
 import { issueApiToken } from '../../src/auth/api-tokens';
 import { freePort } from '../../scripts/lib/pg-cluster';
@@ -37,6 +37,8 @@ export interface TestApp {
   taskQueue: string;
   org: TestOrg;
   dataDir: string;
+  /** Starts a worker-only instance of the app on the same database and task queue. */
+  startWorker(): Promise<() => Promise<void>>;
   /** fetch against the app with a user's bearer token. */
   api(user: TestUser | null, method: string, path: string, body?: unknown, headers?: Record<string, string>): Promise<{ status: number; body: any; headers: Headers }>;
   stop(): Promise<void>;
@@ -59,7 +61,7 @@ export async function createTestOrg(db: TestDatabase): Promise<TestOrg> {
   return { admin, director, managerA, managerB, repA1, repA2, repB1 };
 }
 
-export async function startTestApp(opts: { env?: Record<string, string> } = {}): Promise<TestApp> {
+export async function startTestApp(opts: { env?: Record<string, string>; role?: 'all' | 'api'; logger?: Logger } = {}): Promise<TestApp> {
   const db = await createTestDatabase();
   const port = await freePort();
   const taskQueue = `test-${randomBytes(4).toString('hex')}`;
@@ -77,7 +79,8 @@ export async function startTestApp(opts: { env?: Record<string, string> } = {}):
     UPDATE_TIMEOUT_MS: '5000',
     ...opts.env,
   });
-  const running = await startApplication({ config, role: 'all', logger: createLogger(config.logLevel) });
+  const logger = opts.logger ?? createLogger(config.logLevel);
+  const running = await startApplication({ config, role: opts.role ?? 'all', logger });
   const org = await createTestOrg(db);
   const connection = await Connection.connect({ address: temporalAddress() });
   const client = new Client({ connection });
@@ -89,6 +92,10 @@ export async function startTestApp(opts: { env?: Record<string, string> } = {}):
     taskQueue,
     org,
     dataDir,
+    async startWorker() {
+      const worker = await startApplication({ config, role: 'worker', logger });
+      return worker.stop;
+    },
     async api(user, method, p, body, headers = {}) {
       const res = await fetch(baseUrl + p, {
         method,

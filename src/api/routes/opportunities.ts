@@ -49,7 +49,7 @@ export function createOpportunitiesRouter({
   defineRoute(router, registry, mount, {
     method: 'post', path: '/opportunities', summary: 'Create an opportunity: starts its PSM workflow', tags,
     body: ZCreateOpportunitySchema, idempotencyKey: true,
-    response: { status: 201, description: 'Created; Location names the deal', schema: ZOpportunityStateSchema },
+    response: { status: 201, description: 'Created; Location names the deal. 200: a repeated Idempotency-Key. 202: accepted while no worker answers yet', schema: ZOpportunityStateSchema },
     errors: [403, 503],
     handler: async ({ user, body, idempotencyKey }) => {
       const ownerId = body.ownerId ?? user.id;
@@ -63,8 +63,18 @@ export function createOpportunitiesRouter({
         id, name: body.name, account: body.account, amount: body.amount, currency: body.currency,
         ownerId, expectedCloseDate: body.expectedCloseDate ?? null, createdBy: actorOf(user),
       });
-      const state = await opportunities.state(id);
-      return { status: created ? 201 : 200, body: state, headers: { Location: `/api/opportunities/${id}` } };
+      const location = { Location: `/api/opportunities/${id}` };
+      try {
+        const state = await opportunities.state(id);
+        return { status: created ? 201 : 200, body: state, headers: location };
+      } catch (err) {
+        // The workflow exists (the server accepted the start) but no worker answered yet:
+        // say it was accepted, and where to find it.
+        if (err instanceof AppError && err.code === 'SERVICE_UNAVAILABLE') {
+          return { status: 202, body: { id, status: 'accepted' }, headers: location };
+        }
+        throw err;
+      }
     },
   });
 
