@@ -1,0 +1,72 @@
+// Parses what a workflow hands the email activity. A request that fails here can never succeed,
+// so the activity turns it into a non-retryable failure instead of retrying forever.
+import { z } from 'zod';
+import type { ApprovalFacts, DealFacts, NotificationRequest, NotificationTemplate } from './contracts';
+
+const isoDate = z.string().refine((s) => !Number.isNaN(Date.parse(s)), 'must be an ISO date');
+// The key ends up in a mail header and a unique index: printable, bounded.
+const key = z
+  .string()
+  .min(1)
+  .max(300)
+  .regex(/^[\x21-\x7e]+$/, 'printable ASCII without spaces');
+
+export const ZNotificationTemplateSchema = z.enum([
+  'follow_up_reminder',
+  'stall_escalation',
+  'approval_request',
+  'approval_reminder',
+  'approval_escalation',
+  'decision_notice',
+  'contract_window_escalation',
+]) satisfies z.ZodType<NotificationTemplate>;
+
+export const ZDealFactsSchema = z.object({
+  opportunityId: z.string().min(1),
+  name: z.string(),
+  account: z.string(),
+  amount: z.number().finite(),
+  currency: z.string().min(1),
+  ownerId: z.string(),
+  milestone: z.string().min(1),
+  milestoneIndex: z.number().int(),
+  daysInStage: z.number().int().nonnegative(),
+  lastActivityAt: isoDate.nullable(),
+  missingCriteria: z.array(z.string()),
+  noSponsorWarning: z.boolean(),
+}) satisfies z.ZodType<DealFacts>;
+
+export const ZApprovalFactsSchema = z.object({
+  id: z.string().min(1),
+  kind: z.enum(['milestone_gate', 'skip_milestone', 'discount']),
+  milestone: z.string().nullable(),
+  amount: z.number().finite().nullable(),
+  reason: z.string().nullable(),
+  requestedById: z.string(),
+  approverId: z.string(),
+  requestedAt: isoDate,
+  status: z.enum(['pending', 'approved', 'rejected', 'cancelled']),
+  decidedById: z.string().nullable(),
+  comment: z.string().nullable(),
+}) satisfies z.ZodType<ApprovalFacts>;
+
+const NEEDS_APPROVAL: ReadonlySet<NotificationTemplate> = new Set([
+  'approval_request',
+  'approval_reminder',
+  'approval_escalation',
+  'decision_notice',
+]);
+
+export const ZNotificationRequestSchema = z
+  .object({
+    key,
+    template: ZNotificationTemplateSchema,
+    recipientUserId: z.string().min(1),
+    level: z.number().int().min(1).max(9).optional(),
+    deal: ZDealFactsSchema,
+    approval: ZApprovalFactsSchema.optional(),
+  })
+  .refine((r) => !NEEDS_APPROVAL.has(r.template) || r.approval !== undefined, {
+    message: 'this template needs the approval facts',
+    path: ['approval'],
+  }) satisfies z.ZodType<NotificationRequest>;

@@ -1,0 +1,13 @@
+export { createActionLinks, deriveLinkId } from './action-links';
+export type {
+  ActionLinks,
+  ActionLinksOptions,
+  IssueLinkInput,
+  IssuedLink,
+  LinkUser,
+  VerifiedLink,
+  VerifyOptions,
+} from './action-links';
+export { loadOrCreateLinkSecret, resolveLinkSecret, LINK_SECRET_FILE } from './secret';
+export { readSignedToken, signToken, ZLinkActionSchema, ZLinkPayloadSchema } from './token';
+export type { TLinkAction, TLinkPayload } from './token';
