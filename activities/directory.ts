@@ -21,7 +21,11 @@ export function createDirectoryActivities({ prisma }: { prisma: PrismaClient }) 
     async lookupReportingLine(userId: string): Promise<ReportingLine> {
       const user = await prisma.user.findUnique({ where: { id: userId }, select: { id: true } });
       if (!user) {
-        throw ApplicationFailure.create({ type: 'NOT_FOUND', message: `user ${userId} not found`, nonRetryable: true });
+        throw ApplicationFailure.create({
+          type: 'NOT_FOUND',
+          message: `user ${userId} not found`,
+          nonRetryable: true,
+        });
       }
       const chain = await reportingChain(prisma, userId);
       return { userId, managerId: chain[0] ?? null, directorId: chain[1] ?? null, chain };

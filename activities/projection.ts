@@ -47,8 +47,13 @@ async function applyEvent(tx: Tx, s: OpportunitySnapshot, e: ProjectionEvent): P
       await tx.milestoneEvent.upsert({
         where: { opportunityId_milestoneIndex: { opportunityId: s.id, milestoneIndex: index } },
         create: {
-          opportunityId: s.id, milestoneIndex: index, milestone, ownerId: s.ownerId, enteredAt: at,
-          skipped: p.skipped === true, seq: e.seq,
+          opportunityId: s.id,
+          milestoneIndex: index,
+          milestone,
+          ownerId: s.ownerId,
+          enteredAt: at,
+          skipped: p.skipped === true,
+          seq: e.seq,
         },
         // Reopened and reached again: the latest visit counts.
         update: { enteredAt: at, leftAt: null, skipped: p.skipped === true, seq: e.seq },
@@ -66,15 +71,23 @@ async function applyEvent(tx: Tx, s: OpportunitySnapshot, e: ProjectionEvent): P
     }
     case 'won':
     case 'lost':
-      await tx.milestoneEvent.updateMany({ where: { opportunityId: s.id, leftAt: null, milestoneIndex: { lt: s.milestoneIndex } }, data: { leftAt: at } });
+      await tx.milestoneEvent.updateMany({
+        where: { opportunityId: s.id, leftAt: null, milestoneIndex: { lt: s.milestoneIndex } },
+        data: { leftAt: at },
+      });
       return;
     case 'activity_logged':
       await tx.salesActivity.createMany({
-        data: [{
-          opportunityId: s.id, seq: e.seq, kind: str(p.kind) ?? 'other',
-          occurredAt: str(p.occurredAt) ? new Date(str(p.occurredAt)!) : at,
-          note: str(p.note) ?? '', actorId: e.actorId ?? s.ownerId,
-        }],
+        data: [
+          {
+            opportunityId: s.id,
+            seq: e.seq,
+            kind: str(p.kind) ?? 'other',
+            occurredAt: str(p.occurredAt) ? new Date(str(p.occurredAt)!) : at,
+            note: str(p.note) ?? '',
+            actorId: e.actorId ?? s.ownerId,
+          },
+        ],
         skipDuplicates: true,
       });
       return;
@@ -85,9 +98,16 @@ async function applyEvent(tx: Tx, s: OpportunitySnapshot, e: ProjectionEvent): P
       await tx.approval.upsert({
         where: { id },
         create: {
-          id, opportunityId: s.id, kind: str(p.kind) ?? 'milestone_gate', milestone: str(p.milestone),
-          amount: num(p.amount), requestedById: e.actorId ?? s.ownerId, approverId,
-          status: 'pending', reason: str(p.reason), requestedAt: at,
+          id,
+          opportunityId: s.id,
+          kind: str(p.kind) ?? 'milestone_gate',
+          milestone: str(p.milestone),
+          amount: num(p.amount),
+          requestedById: e.actorId ?? s.ownerId,
+          approverId,
+          status: 'pending',
+          reason: str(p.reason),
+          requestedAt: at,
         },
         update: {},
       });
@@ -107,12 +127,19 @@ async function applyEvent(tx: Tx, s: OpportunitySnapshot, e: ProjectionEvent): P
       const key = str(p.key);
       if (!key) return;
       await tx.escalationSent.createMany({
-        data: [{
-          opportunityId: s.id, key, kind: str(p.kind) ?? 'unknown', level: num(p.level) ?? 0,
-          milestone: str(p.milestone) ?? s.milestone,
-          recipientIds: Array.isArray(p.recipientIds) ? p.recipientIds.filter((r): r is string => typeof r === 'string') : [],
-          sentAt: at,
-        }],
+        data: [
+          {
+            opportunityId: s.id,
+            key,
+            kind: str(p.kind) ?? 'unknown',
+            level: num(p.level) ?? 0,
+            milestone: str(p.milestone) ?? s.milestone,
+            recipientIds: Array.isArray(p.recipientIds)
+              ? p.recipientIds.filter((r): r is string => typeof r === 'string')
+              : [],
+            sentAt: at,
+          },
+        ],
         skipDuplicates: true,
       });
       return;
@@ -130,7 +157,9 @@ export async function projectOpportunity(prisma: PrismaClient, input: Projection
     await tx.$executeRaw`SELECT pg_advisory_xact_lock(hashtext(${s.id}))`;
     const existing = await tx.opportunity.findUnique({ where: { id: s.id }, select: { lastEventSeq: true } });
     if (!existing) {
-      await tx.opportunity.create({ data: { id: s.id, createdAt: new Date(s.createdAt), ...opportunityData(s) } });
+      await tx.opportunity.create({
+        data: { id: s.id, createdAt: new Date(s.createdAt), ...opportunityData(s) },
+      });
     }
     const known = new Set(
       (
@@ -144,7 +173,11 @@ export async function projectOpportunity(prisma: PrismaClient, input: Projection
     if (fresh.length > 0) {
       await tx.opportunityEvent.createMany({
         data: fresh.map((e) => ({
-          opportunityId: s.id, seq: e.seq, type: e.type, actorId: e.actorId, occurredAt: new Date(e.occurredAt),
+          opportunityId: s.id,
+          seq: e.seq,
+          type: e.type,
+          actorId: e.actorId,
+          occurredAt: new Date(e.occurredAt),
           payload: e.payload as Prisma.InputJsonValue,
         })),
         skipDuplicates: true,

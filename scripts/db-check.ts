@@ -7,7 +7,9 @@ async function main(): Promise<void> {
   try {
     const drift = await findSchemaDrift({ clusterUrl: process.env.DATABASE_URL ?? cluster!.url });
     if (drift.onlyInMigrations.length || drift.onlyInSchema.length) {
-      console.error('schema.prisma and prisma/migrations disagree. Run `npm run db:migration:new -- <name>`.');
+      console.error(
+        'schema.prisma and prisma/migrations disagree. Run `npm run db:migration:new -- <name>`.',
+      );
       for (const l of drift.onlyInSchema) console.error(`  + schema only:     ${l}`);
       for (const l of drift.onlyInMigrations) console.error(`  - migrations only: ${l}`);
       process.exitCode = 1;

@@ -25,7 +25,11 @@ async function main(): Promise<void> {
         : execFileSync('git', ['show', 'HEAD:prisma/schema.prisma'], { encoding: 'utf8' });
   const cluster = process.env.DATABASE_URL ? undefined : await startPgCluster();
   try {
-    const sql = diffSchemas({ from, to: fs.readFileSync(schemaPath, 'utf8'), databaseUrl: process.env.DATABASE_URL ?? cluster!.url });
+    const sql = diffSchemas({
+      from,
+      to: fs.readFileSync(schemaPath, 'utf8'),
+      databaseUrl: process.env.DATABASE_URL ?? cluster!.url,
+    });
     if (!/\S/.test(sql.replace(/--.*$/gm, ''))) {
       console.log('schema.prisma matches the last migration: nothing to write');
       return;

@@ -59,12 +59,31 @@ export async function startPgCluster(): Promise<PgCluster> {
   const isRoot = typeof process.getuid === 'function' && process.getuid() === 0;
   if (isRoot) execFileSync('chown', ['postgres', dir]);
   const dataDir = path.join(dir, 'data');
-  run(asPostgresUser(path.join(binDir, 'initdb'), ['-D', dataDir, '-A', 'trust', '-U', 'postgres', '-E', 'UTF8', '--no-sync']));
+  run(
+    asPostgresUser(path.join(binDir, 'initdb'), [
+      '-D',
+      dataDir,
+      '-A',
+      'trust',
+      '-U',
+      'postgres',
+      '-E',
+      'UTF8',
+      '--no-sync',
+    ]),
+  );
   const port = await freePort();
   run(
     asPostgresUser(path.join(binDir, 'pg_ctl'), [
-      '-D', dataDir, '-l', path.join(dir, 'server.log'), '-w', '-t', '60',
-      '-o', `-p ${port} -k ${dir} -c listen_addresses=127.0.0.1 -c fsync=off -c synchronous_commit=off -c full_page_writes=off -c max_connections=300`,
+      '-D',
+      dataDir,
+      '-l',
+      path.join(dir, 'server.log'),
+      '-w',
+      '-t',
+      '60',
+      '-o',
+      `-p ${port} -k ${dir} -c listen_addresses=127.0.0.1 -c fsync=off -c synchronous_commit=off -c full_page_writes=off -c max_connections=300`,
       'start',
     ]),
   );
@@ -77,8 +96,10 @@ export async function startPgCluster(): Promise<PgCluster> {
     stop() {
       if (stopped) return;
       stopped = true;
-      spawnSync(asPostgresUser(path.join(binDir, 'pg_ctl'), ['-D', dataDir, '-m', 'immediate', 'stop'])[0]!,
-        asPostgresUser(path.join(binDir, 'pg_ctl'), ['-D', dataDir, '-m', 'immediate', 'stop']).slice(1));
+      spawnSync(
+        asPostgresUser(path.join(binDir, 'pg_ctl'), ['-D', dataDir, '-m', 'immediate', 'stop'])[0]!,
+        asPostgresUser(path.join(binDir, 'pg_ctl'), ['-D', dataDir, '-m', 'immediate', 'stop']).slice(1),
+      );
       fs.rmSync(dir, { recursive: true, force: true });
     },
   };

@@ -11,7 +11,10 @@ const ROOT = path.resolve(__dirname, '../..');
 function forPrisma6(schema: string): string {
   return schema
     .replace(/generator\s+\w+\s*\{[^}]*\}/g, '')
-    .replace(/datasource\s+db\s*\{[^}]*\}/, 'datasource db {\n  provider = "postgresql"\n  url = env("PRISMA_DIFF_DATABASE_URL")\n}');
+    .replace(
+      /datasource\s+db\s*\{[^}]*\}/,
+      'datasource db {\n  provider = "postgresql"\n  url = env("PRISMA_DIFF_DATABASE_URL")\n}',
+    );
 }
 
 export function diffSchemas(opts: { from: string | 'empty'; to: string; databaseUrl: string }): string {
@@ -27,8 +30,14 @@ export function diffSchemas(opts: { from: string | 'empty'; to: string; database
       process.execPath,
       [
         path.join(ROOT, 'node_modules/prisma-diff/build/index.js'),
-        'migrate', 'diff', '--config', path.join(ROOT, 'prisma/diff.config.ts'),
-        ...fromArgs, '--to-schema-datamodel', path.join(dir, 'to.prisma'), '--script',
+        'migrate',
+        'diff',
+        '--config',
+        path.join(ROOT, 'prisma/diff.config.ts'),
+        ...fromArgs,
+        '--to-schema-datamodel',
+        path.join(dir, 'to.prisma'),
+        '--script',
       ],
       {
         cwd: ROOT,

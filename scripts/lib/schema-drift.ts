@@ -12,7 +12,11 @@ export interface DriftResult {
   onlyInSchema: string[];
 }
 
-async function withDatabase<T>(clusterUrl: string, name: string, fn: (url: string) => Promise<T>): Promise<T> {
+async function withDatabase<T>(
+  clusterUrl: string,
+  name: string,
+  fn: (url: string) => Promise<T>,
+): Promise<T> {
   const admin = new Client({ connectionString: clusterUrl });
   await admin.connect();
   await admin.query(`DROP DATABASE IF EXISTS "${name}" WITH (FORCE)`);
@@ -32,7 +36,10 @@ export async function findSchemaDrift(opts: {
   schemaPath?: string;
   migrationsDir?: string;
 }): Promise<DriftResult> {
-  const schema = fs.readFileSync(opts.schemaPath ?? path.resolve(__dirname, '../../prisma/schema.prisma'), 'utf8');
+  const schema = fs.readFileSync(
+    opts.schemaPath ?? path.resolve(__dirname, '../../prisma/schema.prisma'),
+    'utf8',
+  );
   const suffix = `${process.pid}_${Date.now()}`;
   const fromMigrations = await withDatabase(opts.clusterUrl, `drift_m_${suffix}`, async (url) => {
     await migrate(url, opts.migrationsDir);

@@ -8,7 +8,10 @@ export interface HealthReport {
   parts: Record<string, { status: 'ok' | 'down'; error?: string; ms: number }>;
 }
 
-async function timed(check: HealthCheck, timeoutMs: number): Promise<{ status: 'ok' | 'down'; error?: string; ms: number }> {
+async function timed(
+  check: HealthCheck,
+  timeoutMs: number,
+): Promise<{ status: 'ok' | 'down'; error?: string; ms: number }> {
   const started = Date.now();
   let timer: NodeJS.Timeout | undefined;
   try {
@@ -20,14 +23,23 @@ async function timed(check: HealthCheck, timeoutMs: number): Promise<{ status: '
     ]);
     return { status: 'ok', ms: Date.now() - started };
   } catch (err) {
-    return { status: 'down', error: err instanceof Error ? err.message : String(err), ms: Date.now() - started };
+    return {
+      status: 'down',
+      error: err instanceof Error ? err.message : String(err),
+      ms: Date.now() - started,
+    };
   } finally {
     clearTimeout(timer);
   }
 }
 
-export async function checkHealth(checks: Record<string, HealthCheck>, timeoutMs = 3000): Promise<HealthReport> {
-  const entries = await Promise.all(Object.entries(checks).map(async ([name, c]) => [name, await timed(c, timeoutMs)] as const));
+export async function checkHealth(
+  checks: Record<string, HealthCheck>,
+  timeoutMs = 3000,
+): Promise<HealthReport> {
+  const entries = await Promise.all(
+    Object.entries(checks).map(async ([name, c]) => [name, await timed(c, timeoutMs)] as const),
+  );
   const parts = Object.fromEntries(entries);
   return { status: entries.every(([, p]) => p.status === 'ok') ? 'ok' : 'degraded', parts };
 }

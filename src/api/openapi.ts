@@ -11,7 +11,12 @@ export { z };
 export const ZErrorSchema = z
   .object({
     error: z.object({
-      code: z.enum(Object.keys(ERROR_HTTP_STATUS) as [keyof typeof ERROR_HTTP_STATUS, ...(keyof typeof ERROR_HTTP_STATUS)[]]),
+      code: z.enum(
+        Object.keys(ERROR_HTTP_STATUS) as [
+          keyof typeof ERROR_HTTP_STATUS,
+          ...(keyof typeof ERROR_HTTP_STATUS)[],
+        ],
+      ),
       message: z.string(),
       details: z.unknown().optional(),
     }),
@@ -30,7 +35,8 @@ export function generateDocument(registry: OpenAPIRegistry, serverUrl: string) {
     info: {
       title: 'PSM sales-process orchestration API',
       version: '1.0.0',
-      description: 'Opportunities walk the PSM milestones as Temporal workflows. Every /api call needs a bearer token.',
+      description:
+        'Opportunities walk the PSM milestones as Temporal workflows. Every /api call needs a bearer token.',
     },
     servers: [{ url: serverUrl }],
   });

@@ -87,10 +87,18 @@ export function defineRoute<P extends z.ZodType, Q extends z.ZodType, B extends 
     responses: {
       [spec.response.status]: {
         description: spec.response.description,
-        ...(spec.response.schema ? { content: { 'application/json': { schema: spec.response.schema } } } : {}),
+        ...(spec.response.schema
+          ? { content: { 'application/json': { schema: spec.response.schema } } }
+          : {}),
       },
       ...Object.fromEntries(
-        [...statuses].map((s) => [s, { description: ERROR_DESCRIPTIONS[s] ?? 'Error', content: { 'application/json': { schema: ZErrorSchema } } }]),
+        [...statuses].map((s) => [
+          s,
+          {
+            description: ERROR_DESCRIPTIONS[s] ?? 'Error',
+            content: { 'application/json': { schema: ZErrorSchema } },
+          },
+        ]),
       ),
     },
   };

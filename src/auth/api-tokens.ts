@@ -38,14 +38,31 @@ export interface AuthenticatedUser {
   tokenId: string;
 }
 
-export async function authenticateApiToken(prisma: PrismaClient, token: string): Promise<AuthenticatedUser | null> {
+export async function authenticateApiToken(
+  prisma: PrismaClient,
+  token: string,
+): Promise<AuthenticatedUser | null> {
   if (!token.startsWith(TOKEN_PREFIX) || token.length > 200) return null;
-  const row = await prisma.apiToken.findUnique({ where: { tokenHash: hashToken(token) }, include: { user: true } });
-  if (!row || row.revokedAt || (row.expiresAt && row.expiresAt <= new Date()) || !row.user.active) return null;
+  const row = await prisma.apiToken.findUnique({
+    where: { tokenHash: hashToken(token) },
+    include: { user: true },
+  });
+  if (!row || row.revokedAt || (row.expiresAt && row.expiresAt <= new Date()) || !row.user.active)
+    return null;
   // Best effort and at most once a minute: lastUsedAt is for operators, not for correctness.
   if (!row.lastUsedAt || Date.now() - row.lastUsedAt.getTime() > 60_000) {
-    await prisma.apiToken.update({ where: { id: row.id }, data: { lastUsedAt: new Date() } }).catch(() => undefined);
+    await prisma.apiToken
+      .update({ where: { id: row.id }, data: { lastUsedAt: new Date() } })
+      .catch(() => undefined);
   }
   const { user } = row;
-  return { id: user.id, name: user.name, email: user.email, role: user.role, locale: user.locale, managerId: user.managerId, tokenId: row.id };
+  return {
+    id: user.id,
+    name: user.name,
+    email: user.email,
+    role: user.role,
+    locale: user.locale,
+    managerId: user.managerId,
+    tokenId: row.id,
+  };
 }

@@ -23,7 +23,8 @@ export function workerCheck(client: Client, namespace: string, taskQueue: string
       taskQueue: { name: taskQueue, kind: 1 },
       taskQueueType: 1, // workflow
     });
-    if (!res.pollers || res.pollers.length === 0) throw new Error(`no worker is polling task queue ${taskQueue}`);
+    if (!res.pollers || res.pollers.length === 0)
+      throw new Error(`no worker is polling task queue ${taskQueue}`);
   };
 }
 

@@ -22,10 +22,14 @@ async function main(): Promise<void> {
   const config = loadConfig();
   const db = await startDatabase(config, { migrate: true });
   try {
-    const existing = values.email ? await db.prisma.user.findUnique({ where: { email: values.email.toLowerCase() } }) : null;
+    const existing = values.email
+      ? await db.prisma.user.findUnique({ where: { email: values.email.toLowerCase() } })
+      : null;
     let userId = existing?.id;
     if (!userId) {
-      const manager = values.manager ? await db.prisma.user.findUnique({ where: { email: values.manager.toLowerCase() } }) : null;
+      const manager = values.manager
+        ? await db.prisma.user.findUnique({ where: { email: values.manager.toLowerCase() } })
+        : null;
       if (values.manager && !manager) throw new Error(`--manager: no user with email ${values.manager}`);
       const parsed = ZCreateUserSchema.safeParse({
         name: values.name,

@@ -75,7 +75,10 @@ export interface Config {
 }
 
 export class ConfigError extends Error {
-  constructor(readonly variable: string, reason: string) {
+  constructor(
+    readonly variable: string,
+    reason: string,
+  ) {
     super(`${variable}: ${reason}`);
     this.name = 'ConfigError';
   }
@@ -97,7 +100,9 @@ export function loadConfig(source: NodeJS.ProcessEnv = process.env): Config {
     http: {
       host: e.HOST,
       port: e.PORT,
-      publicBaseUrl: (e.PUBLIC_BASE_URL ?? `http://${e.HOST === '0.0.0.0' ? '127.0.0.1' : e.HOST}:${e.PORT}`).replace(/\/$/, ''),
+      publicBaseUrl: (
+        e.PUBLIC_BASE_URL ?? `http://${e.HOST === '0.0.0.0' ? '127.0.0.1' : e.HOST}:${e.PORT}`
+      ).replace(/\/$/, ''),
       bodyLimit: e.API_BODY_LIMIT,
       rateLimitPerMinute: e.API_RATE_LIMIT_PER_MINUTE,
     },

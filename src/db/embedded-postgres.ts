@@ -10,7 +10,10 @@ export interface EmbeddedPostgres {
   stop(): Promise<void>;
 }
 
-export async function startEmbeddedPostgres(opts: { dataDir: string; port: number }): Promise<EmbeddedPostgres> {
+export async function startEmbeddedPostgres(opts: {
+  dataDir: string;
+  port: number;
+}): Promise<EmbeddedPostgres> {
   fs.mkdirSync(opts.dataDir, { recursive: true });
   const db = await PGlite.create({ dataDir: opts.dataDir });
   const server = new PGLiteSocketServer({ db, host: '127.0.0.1', port: opts.port, maxConnections: 32 });

@@ -11,12 +11,42 @@ import { PSM_PROCESS, type MilestoneKey } from '../../workflows/psm-process';
 import { DEMO_USERS, type DemoUserKey } from './org';
 
 const DEMO_DEALS: { name: string; account: string; amount: number; owner: DemoUserKey; reach: number }[] = [
-  { name: '智慧园区一期 Smart campus phase 1', account: '华东电网 East China Grid', amount: 1_200_000, owner: 'repZhang', reach: 0 },
-  { name: 'ERP 升级 ERP upgrade', account: '恒丰制造 Hengfeng Manufacturing', amount: 680_000, owner: 'repZhang', reach: 2 },
-  { name: '数据中台 Data platform', account: '江南银行 Jiangnan Bank', amount: 3_500_000, owner: 'repLiu', reach: 4 },
+  {
+    name: '智慧园区一期 Smart campus phase 1',
+    account: '华东电网 East China Grid',
+    amount: 1_200_000,
+    owner: 'repZhang',
+    reach: 0,
+  },
+  {
+    name: 'ERP 升级 ERP upgrade',
+    account: '恒丰制造 Hengfeng Manufacturing',
+    amount: 680_000,
+    owner: 'repZhang',
+    reach: 2,
+  },
+  {
+    name: '数据中台 Data platform',
+    account: '江南银行 Jiangnan Bank',
+    amount: 3_500_000,
+    owner: 'repLiu',
+    reach: 4,
+  },
   { name: 'CRM rollout', account: 'Pacific Logistics', amount: 450_000, owner: 'repSmith', reach: 1 },
-  { name: '安防改造 Security retrofit', account: '西部机场 Western Airport', amount: 2_100_000, owner: 'repZhao', reach: 3 },
-  { name: 'Warehouse automation', account: 'Northwind Retail', amount: 900_000, owner: 'repSmith', reach: -1 },
+  {
+    name: '安防改造 Security retrofit',
+    account: '西部机场 Western Airport',
+    amount: 2_100_000,
+    owner: 'repZhao',
+    reach: 3,
+  },
+  {
+    name: 'Warehouse automation',
+    account: 'Northwind Retail',
+    amount: 900_000,
+    owner: 'repSmith',
+    reach: -1,
+  },
 ];
 
 async function advanceTo(
@@ -30,11 +60,29 @@ async function advanceTo(
     const m = PSM_PROCESS.milestones[i]!;
     const key = m.key as MilestoneKey;
     if (m.approvalGate) {
-      const requested = await opportunities.command(id, 'requestApproval', { kind: 'milestone_gate', milestone: key, reason: 'Demo: initiation application' }, rep, `demo-${id}-req-${i}`);
-      await opportunities.command(id, 'decideApproval', { approvalId: requested.approvalId!, decision: 'approved', comment: 'Demo approval' }, approver, `demo-${id}-dec-${i}`);
+      const requested = await opportunities.command(
+        id,
+        'requestApproval',
+        { kind: 'milestone_gate', milestone: key, reason: 'Demo: initiation application' },
+        rep,
+        `demo-${id}-req-${i}`,
+      );
+      await opportunities.command(
+        id,
+        'decideApproval',
+        { approvalId: requested.approvalId!, decision: 'approved', comment: 'Demo approval' },
+        approver,
+        `demo-${id}-dec-${i}`,
+      );
     }
     const criteriaMet = m.rule === 'all' ? m.criteria.map((c) => c.key) : [m.criteria[0]!.key];
-    await opportunities.command(id, 'completeMilestone', { milestone: key, criteriaMet, evidence: `Demo evidence for ${m.name.en}` }, rep, `demo-${id}-ms-${i}`);
+    await opportunities.command(
+      id,
+      'completeMilestone',
+      { milestone: key, criteriaMet, evidence: `Demo evidence for ${m.name.en}` },
+      rep,
+      `demo-${id}-ms-${i}`,
+    );
   }
 }
 
@@ -54,7 +102,13 @@ export async function seedDemo(opts: {
   const lines: string[] = [];
   for (const u of DEMO_USERS) {
     const created = await prisma.user.create({
-      data: { name: u.name, email: u.email, role: u.role, locale: toDbLocale(u.locale), managerId: u.manager ? ids.get(u.manager)! : null },
+      data: {
+        name: u.name,
+        email: u.email,
+        role: u.role,
+        locale: toDbLocale(u.locale),
+        managerId: u.manager ? ids.get(u.manager)! : null,
+      },
     });
     ids.set(u.key, created.id);
     const token = await issueApiToken(prisma, { userId: created.id, label: 'demo', ttlDays: 365 });
@@ -65,15 +119,25 @@ export async function seedDemo(opts: {
   for (const l of lines) opts.print(l);
   opts.print('');
 
-  const opportunities = createOpportunityClient({ client: opts.client, taskQueue: opts.taskQueue, timeoutMs: 30_000 });
+  const opportunities = createOpportunityClient({
+    client: opts.client,
+    taskQueue: opts.taskQueue,
+    timeoutMs: 30_000,
+  });
   for (const [n, deal] of DEMO_DEALS.entries()) {
     const owner = DEMO_USERS.find((u) => u.key === deal.owner)!;
     const ownerId = ids.get(deal.owner)!;
     const managerId = ids.get(owner.manager as DemoUserKey)!;
     const id = `demo-${n + 1}`;
     await opportunities.start({
-      id, name: deal.name, account: deal.account, amount: deal.amount, currency: 'CNY', ownerId,
-      expectedCloseDate: null, createdBy: { userId: ownerId, role: 'rep' },
+      id,
+      name: deal.name,
+      account: deal.account,
+      amount: deal.amount,
+      currency: 'CNY',
+      ownerId,
+      expectedCloseDate: null,
+      createdBy: { userId: ownerId, role: 'rep' },
     });
     // Large deals are approved by the director, as the process definition says.
     const approver =

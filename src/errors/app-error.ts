@@ -15,10 +15,20 @@ export class AppError extends Error {
   }
 
   toJSON(): { error: { code: ErrorCode; message: string; details?: unknown } } {
-    return { error: { code: this.code, message: this.message, ...(this.details === undefined ? {} : { details: this.details }) } };
+    return {
+      error: {
+        code: this.code,
+        message: this.message,
+        ...(this.details === undefined ? {} : { details: this.details }),
+      },
+    };
   }
 }
 
-export function appErrorFrom(code: string | undefined, message: string, fallback: ErrorCode = 'RULE_REFUSED'): AppError {
+export function appErrorFrom(
+  code: string | undefined,
+  message: string,
+  fallback: ErrorCode = 'RULE_REFUSED',
+): AppError {
   return new AppError(isErrorCode(code) ? code : fallback, message);
 }

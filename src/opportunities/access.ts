@@ -6,7 +6,11 @@ import { canActForOwner } from '../auth/reporting-line';
 import { AppError } from '../errors/app-error';
 import type { OpportunityClient } from './workflow-client';
 
-export async function ownerOf(prisma: PrismaClient, opportunities: OpportunityClient, id: string): Promise<string> {
+export async function ownerOf(
+  prisma: PrismaClient,
+  opportunities: OpportunityClient,
+  id: string,
+): Promise<string> {
   const row = await prisma.opportunity.findUnique({ where: { id }, select: { ownerId: true } });
   if (row) return row.ownerId;
   return (await opportunities.state(id)).ownerId;

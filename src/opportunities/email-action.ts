@@ -10,7 +10,8 @@ export async function performEmailAction(
   input: EmailActionInput,
 ): Promise<void> {
   const user = await deps.prisma.user.findUnique({ where: { id: input.userId } });
-  if (!user || !user.active) throw new AppError('FORBIDDEN', 'this link was issued to a user who can no longer act');
+  if (!user || !user.active)
+    throw new AppError('FORBIDDEN', 'this link was issued to a user who can no longer act');
   const actor = { userId: user.id, role: user.role };
   switch (input.action) {
     case 'approve':
@@ -18,7 +19,11 @@ export async function performEmailAction(
       await deps.opportunities.command(
         input.opportunityId,
         'decideApproval',
-        { approvalId: input.subjectId, decision: input.action === 'approve' ? 'approved' : 'rejected', comment: 'via email link' },
+        {
+          approvalId: input.subjectId,
+          decision: input.action === 'approve' ? 'approved' : 'rejected',
+          comment: 'via email link',
+        },
         actor,
         `email-${input.linkId}`,
       );

@@ -21,7 +21,10 @@ export const ZCreateOpportunitySchema = z
     name: text(200),
     account: text(200),
     amount: z.number().nonnegative().max(1e13),
-    currency: z.string().regex(/^[A-Z]{3}$/).default('CNY'),
+    currency: z
+      .string()
+      .regex(/^[A-Z]{3}$/)
+      .default('CNY'),
     expectedCloseDate: isoDate.nullable().optional(),
     /** Managers and admins may create a deal for someone in their line; reps create their own. */
     ownerId: z.uuid().optional(),
@@ -93,11 +96,17 @@ export const ZUpdateDealSchema = z
   .refine((v) => Object.keys(v).length > 0, 'at least one field')
   .openapi('UpdateDeal');
 
-export const ZReasonSchema = z.object({ reason: text(2000) }).strict().openapi('Reason');
+export const ZReasonSchema = z
+  .object({ reason: text(2000) })
+  .strict()
+  .openapi('Reason');
 export const ZEmptySchema = z.object({}).strict();
 
 export const ZIdParams = z.object({ id: z.string().min(1).max(100) });
-export const ZApprovalParams = z.object({ id: z.string().min(1).max(100), approvalId: z.string().min(1).max(100) });
+export const ZApprovalParams = z.object({
+  id: z.string().min(1).max(100),
+  approvalId: z.string().min(1).max(100),
+});
 
 export const ZListQuery = z.object({
   owner: z.uuid().optional(),
@@ -120,7 +129,8 @@ export const ZCommandResultSchema = z
   .openapi('CommandResult');
 
 export const ZOpportunityStateSchema = z.record(z.string(), z.unknown()).openapi('OpportunityState', {
-  description: 'The live state of the opportunity workflow (see workflows/opportunity-types.ts OpportunityState)',
+  description:
+    'The live state of the opportunity workflow (see workflows/opportunity-types.ts OpportunityState)',
 });
 
 export const ZOpportunityRowSchema = z

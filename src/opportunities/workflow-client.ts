@@ -46,7 +46,11 @@ export function createOpportunityClient({ client, taskQueue, timeoutMs }: Opport
     async start(input: OpportunityStartInput): Promise<{ id: string; created: boolean }> {
       return withDeadline(async () => {
         try {
-          await client.workflow.start(OPPORTUNITY_WORKFLOW, { workflowId: input.id, taskQueue, args: [input] });
+          await client.workflow.start(OPPORTUNITY_WORKFLOW, {
+            workflowId: input.id,
+            taskQueue,
+            args: [input],
+          });
           return { id: input.id, created: true };
         } catch (err) {
           if (err instanceof WorkflowExecutionAlreadyStartedError) return { id: input.id, created: false };
@@ -80,7 +84,10 @@ export function createOpportunityClient({ client, taskQueue, timeoutMs }: Opport
             }),
           );
         } catch (err) {
-          const transient = err instanceof AppError && err.code === 'SERVICE_UNAVAILABLE' && /reporting line/.test(err.message);
+          const transient =
+            err instanceof AppError &&
+            err.code === 'SERVICE_UNAVAILABLE' &&
+            /reporting line/.test(err.message);
           if (!transient || Date.now() + 200 > deadline) throw err;
           await new Promise((r) => setTimeout(r, Math.min(50 * 2 ** attempt, 500)));
         }

@@ -20,6 +20,8 @@ export async function connectWorker(address: string): Promise<NativeConnection> 
   try {
     return await NativeConnection.connect({ address });
   } catch (err) {
-    throw new TemporalUnreachableError(`TEMPORAL_ADDRESS: cannot reach Temporal at ${address}: ${(err as Error).message.split('\n')[0]}`);
+    throw new TemporalUnreachableError(
+      `TEMPORAL_ADDRESS: cannot reach Temporal at ${address}: ${(err as Error).message.split('\n')[0]}`,
+    );
   }
 }

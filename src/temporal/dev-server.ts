@@ -30,7 +30,16 @@ export async function startDevServer(opts: DevServerOptions): Promise<DevServer>
       `Temporal CLI not found at ${opts.cliPath}: run \`npm run setup:tools\`, or set TEMPORAL_ADDRESS to use a running server`,
     );
   }
-  const args = ['server', 'start-dev', '--ip', '127.0.0.1', '--port', String(opts.port), '--log-level', 'warn'];
+  const args = [
+    'server',
+    'start-dev',
+    '--ip',
+    '127.0.0.1',
+    '--port',
+    String(opts.port),
+    '--log-level',
+    'warn',
+  ];
   args.push('--namespace', opts.namespace ?? 'default');
   if (opts.uiPort) args.push('--ui-port', String(opts.uiPort));
   else args.push('--headless');

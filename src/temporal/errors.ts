@@ -13,7 +13,10 @@ function rootApplicationFailure(err: unknown): ApplicationFailure | undefined {
   let current: unknown = err;
   for (let i = 0; i < 8 && current; i++) {
     if (current instanceof ApplicationFailure) return current;
-    current = current instanceof TemporalFailure || current instanceof Error ? (current as { cause?: unknown }).cause : undefined;
+    current =
+      current instanceof TemporalFailure || current instanceof Error
+        ? (current as { cause?: unknown }).cause
+        : undefined;
   }
   return undefined;
 }
@@ -49,7 +52,10 @@ export function toAppError(err: unknown): AppError {
     );
   }
   if (isGrpcStatus(err, UNAVAILABLE_CODES)) {
-    return new AppError('SERVICE_UNAVAILABLE', 'the workflow service is unavailable; retry with the same Idempotency-Key');
+    return new AppError(
+      'SERVICE_UNAVAILABLE',
+      'the workflow service is unavailable; retry with the same Idempotency-Key',
+    );
   }
   if (isGrpcStatus(err, NOT_APPLICABLE_CODES)) {
     return new AppError('DEAL_CLOSED', 'the opportunity workflow is no longer running');

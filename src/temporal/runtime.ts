@@ -13,7 +13,16 @@ export function installTemporalRuntime(logger: Logger): void {
     shutdownSignals: [],
     logger: new DefaultLogger('WARN', (entry) => {
       const level = entry.level.toLowerCase() as Lowercase<LogLevel>;
-      const method = level === 'trace' ? 'trace' : level === 'warn' ? 'warn' : level === 'error' ? 'error' : level === 'debug' ? 'debug' : 'info';
+      const method =
+        level === 'trace'
+          ? 'trace'
+          : level === 'warn'
+            ? 'warn'
+            : level === 'error'
+              ? 'error'
+              : level === 'debug'
+                ? 'debug'
+                : 'info';
       child[method]({ ...entry.meta }, entry.message);
     }),
   });

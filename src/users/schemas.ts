@@ -6,7 +6,10 @@ export const ZLocaleSchema = z.enum(['zh-CN', 'en']);
 export const ZCreateUserSchema = z
   .object({
     name: z.string().trim().min(1).max(100),
-    email: z.email().max(200).transform((e) => e.toLowerCase()),
+    email: z
+      .email()
+      .max(200)
+      .transform((e) => e.toLowerCase()),
     locale: ZLocaleSchema.default('zh-CN'),
     role: ZRoleSchema,
     managerId: z.uuid().nullable().optional(),

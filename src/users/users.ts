@@ -22,7 +22,11 @@ export function toUserDto(u: UserRow) {
 
 export const toDbLocale = (l: 'zh-CN' | 'en') => (l === 'zh-CN' ? ('zh_CN' as const) : ('en' as const));
 
-async function assertManagerValid(prisma: PrismaClient, userId: string | null, managerId: string | null | undefined): Promise<void> {
+async function assertManagerValid(
+  prisma: PrismaClient,
+  userId: string | null,
+  managerId: string | null | undefined,
+): Promise<void> {
   if (!managerId) return;
   const manager = await prisma.user.findUnique({ where: { id: managerId } });
   if (!manager) throw new AppError('INVALID_INPUT', `manager ${managerId} does not exist`);
@@ -35,7 +39,13 @@ export async function createUser(prisma: PrismaClient, input: TCreateUser): Prom
   await assertManagerValid(prisma, null, input.managerId);
   try {
     return await prisma.user.create({
-      data: { name: input.name, email: input.email, locale: toDbLocale(input.locale), role: input.role, managerId: input.managerId ?? null },
+      data: {
+        name: input.name,
+        email: input.email,
+        locale: toDbLocale(input.locale),
+        role: input.role,
+        managerId: input.managerId ?? null,
+      },
     });
   } catch (err) {
     if (err instanceof Prisma.PrismaClientKnownRequestError && err.code === 'P2002') {

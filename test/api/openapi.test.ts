@@ -23,10 +23,20 @@ it('documents every route the server answers, and every documented route answers
   const doc = (await app.api(app.org.admin, 'GET', '/api/openapi.json')).body as {
     paths: Record<string, Record<string, { responses: Record<string, unknown>; requestBody?: unknown }>>;
   };
-  const created = await app.api(app.org.repA1, 'POST', '/api/opportunities', { name: 'Doc deal', account: 'Doc Co', amount: 1000 });
+  const created = await app.api(app.org.repA1, 'POST', '/api/opportunities', {
+    name: 'Doc deal',
+    account: 'Doc Co',
+    amount: 1000,
+  });
   const id = created.body.id as string;
-  const approval = await app.api(app.org.repA1, 'POST', `/api/opportunities/${id}/approvals`, { kind: 'discount', amount: 10, reason: 'doc' });
-  const token = await app.api(app.org.admin, 'POST', `/api/users/${app.org.repA2.id}/tokens`, { label: 'doc' });
+  const approval = await app.api(app.org.repA1, 'POST', `/api/opportunities/${id}/approvals`, {
+    kind: 'discount',
+    amount: 10,
+    reason: 'doc',
+  });
+  const token = await app.api(app.org.admin, 'POST', `/api/users/${app.org.repA2.id}/tokens`, {
+    label: 'doc',
+  });
   const values: Record<string, string> = {
     id,
     approvalId: approval.body.approvalId,
@@ -43,7 +53,11 @@ it('documents every route the server answers, and every documented route answers
       if (template.startsWith('/api/tokens/')) path = `/api/tokens/${token.body.id}`;
       const res = await app.api(app.org.admin, method.toUpperCase(), path, op.requestBody ? {} : undefined);
       const documented = Object.keys(op.responses).map(Number);
-      expect({ route: `${method} ${template}`, status: res.status, documented: documented.includes(res.status) }).toEqual({
+      expect({
+        route: `${method} ${template}`,
+        status: res.status,
+        documented: documented.includes(res.status),
+      }).toEqual({
         route: `${method} ${template}`,
         status: expect.any(Number),
         documented: true,

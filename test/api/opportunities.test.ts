@@ -10,7 +10,12 @@ afterAll(async () => {
   await app?.stop();
 });
 
-const deal = (over: Record<string, unknown> = {}) => ({ name: 'Data platform', account: 'Jiangnan Bank', amount: 300000, ...over });
+const deal = (over: Record<string, unknown> = {}) => ({
+  name: 'Data platform',
+  account: 'Jiangnan Bank',
+  amount: 300000,
+  ...over,
+});
 
 async function createDeal(user = app.org.repA1, over: Record<string, unknown> = {}): Promise<string> {
   const res = await app.api(user, 'POST', '/api/opportunities', deal(over));
@@ -20,21 +25,44 @@ async function createDeal(user = app.org.repA1, over: Record<string, unknown> = 
 
 /** Through project initiation: request the gate approval, the manager approves, the rep completes. */
 async function initiate(id: string): Promise<void> {
-  const req = await app.api(app.org.repA1, 'POST', `/api/opportunities/${id}/approvals`, { kind: 'milestone_gate', milestone: 'project_initiation', reason: 'Need is clear' });
+  const req = await app.api(app.org.repA1, 'POST', `/api/opportunities/${id}/approvals`, {
+    kind: 'milestone_gate',
+    milestone: 'project_initiation',
+    reason: 'Need is clear',
+  });
   expect(req.status).toBe(200);
-  const dec = await app.api(app.org.managerA, 'POST', `/api/opportunities/${id}/approvals/${req.body.approvalId}/decision`, { decision: 'approved' });
+  const dec = await app.api(
+    app.org.managerA,
+    'POST',
+    `/api/opportunities/${id}/approvals/${req.body.approvalId}/decision`,
+    { decision: 'approved' },
+  );
   expect(dec.status).toBe(200);
-  const done = await app.api(app.org.repA1, 'POST', `/api/opportunities/${id}/milestones`, { milestone: 'project_initiation', criteriaMet: ['need_clear', 'value_fit'], evidence: 'Kick-off notes' });
+  const done = await app.api(app.org.repA1, 'POST', `/api/opportunities/${id}/milestones`, {
+    milestone: 'project_initiation',
+    criteriaMet: ['need_clear', 'value_fit'],
+    evidence: 'Kick-off notes',
+  });
   expect(done.status).toBe(200);
 }
 
 describe('authentication', () => {
   it('refuses a missing, malformed, unknown or revoked token with 401 and a code', async () => {
-    expect(await app.api(null, 'GET', '/api/opportunities')).toMatchObject({ status: 401, body: { error: { code: 'UNAUTHENTICATED' } } });
-    expect((await app.api(null, 'GET', '/api/opportunities', undefined, { Authorization: 'Basic abc' })).status).toBe(401);
-    expect((await app.api({ ...app.org.repA1, token: 'psm_nottherealtoken' }, 'GET', '/api/opportunities')).status).toBe(401);
+    expect(await app.api(null, 'GET', '/api/opportunities')).toMatchObject({
+      status: 401,
+      body: { error: { code: 'UNAUTHENTICATED' } },
+    });
+    expect(
+      (await app.api(null, 'GET', '/api/opportunities', undefined, { Authorization: 'Basic abc' })).status,
+    ).toBe(401);
+    expect(
+      (await app.api({ ...app.org.repA1, token: 'psm_nottherealtoken' }, 'GET', '/api/opportunities')).status,
+    ).toBe(401);
 
-    const issued = await app.api(app.org.repA2, 'POST', `/api/users/${app.org.repA2.id}/tokens`, { label: 'laptop', ttlDays: 1 });
+    const issued = await app.api(app.org.repA2, 'POST', `/api/users/${app.org.repA2.id}/tokens`, {
+      label: 'laptop',
+      ttlDays: 1,
+    });
     expect(issued.status).toBe(201);
     const laptop = { ...app.org.repA2, token: issued.body.token as string };
     expect((await app.api(laptop, 'GET', '/api/me')).body).toMatchObject({ id: app.org.repA2.id });
@@ -51,10 +79,20 @@ describe('authentication', () => {
 
 describe('opportunities', () => {
   it('creates a deal as a workflow, returns its live state and lists it from the read model', async () => {
-    const res = await app.api(app.org.repA1, 'POST', '/api/opportunities', deal({ expectedCloseDate: '2027-03-31' }));
+    const res = await app.api(
+      app.org.repA1,
+      'POST',
+      '/api/opportunities',
+      deal({ expectedCloseDate: '2027-03-31' }),
+    );
     expect(res.status).toBe(201);
     expect(res.headers.get('location')).toBe(`/api/opportunities/${res.body.id}`);
-    expect(res.body).toMatchObject({ name: 'Data platform', ownerId: app.org.repA1.id, status: 'open', milestone: 'project_initiation' });
+    expect(res.body).toMatchObject({
+      name: 'Data platform',
+      ownerId: app.org.repA1.id,
+      status: 'open',
+      milestone: 'project_initiation',
+    });
     const described = await app.client.workflow.getHandle(res.body.id).describe();
     expect(described.type).toBe('opportunity');
 
@@ -65,21 +103,48 @@ describe('opportunities', () => {
       const l = await app.api(app.org.repA1, 'GET', '/api/opportunities?status=open');
       return l.body.opportunities.find((o: { id: string }) => o.id === res.body.id);
     });
-    expect(listed).toMatchObject({ ownerId: app.org.repA1.id, milestone: 'project_initiation', expectedCloseDate: '2027-03-31' });
+    expect(listed).toMatchObject({
+      ownerId: app.org.repA1.id,
+      milestone: 'project_initiation',
+      expectedCloseDate: '2027-03-31',
+    });
   });
 
   it('walks milestones with approvals, checklist, activities, stakeholders and deal fields', async () => {
     const id = await createDeal();
     await initiate(id);
-    expect((await app.api(app.org.repA1, 'PUT', `/api/opportunities/${id}/checklist/deep_engagement/${'map_decision_structure'}`, { done: true })).status).toBeLessThan(500);
-    const act = await app.api(app.org.repA1, 'POST', `/api/opportunities/${id}/activities`, { kind: 'visit', occurredAt: new Date().toISOString(), note: 'Met the CIO' });
+    expect(
+      (
+        await app.api(
+          app.org.repA1,
+          'PUT',
+          `/api/opportunities/${id}/checklist/deep_engagement/${'map_decision_structure'}`,
+          { done: true },
+        )
+      ).status,
+    ).toBeLessThan(500);
+    const act = await app.api(app.org.repA1, 'POST', `/api/opportunities/${id}/activities`, {
+      kind: 'visit',
+      occurredAt: new Date().toISOString(),
+      note: 'Met the CIO',
+    });
     expect(act.status).toBe(200);
-    const sh = await app.api(app.org.repA1, 'POST', `/api/opportunities/${id}/stakeholders`, { name: 'Ms Gao', title: 'CIO', role: 'decision_maker', stance: 'sponsor' });
+    const sh = await app.api(app.org.repA1, 'POST', `/api/opportunities/${id}/stakeholders`, {
+      name: 'Ms Gao',
+      title: 'CIO',
+      role: 'decision_maker',
+      stance: 'sponsor',
+    });
     expect(sh).toMatchObject({ status: 200, body: { stakeholderId: expect.any(String) } });
     const upd = await app.api(app.org.repA1, 'PATCH', `/api/opportunities/${id}`, { amount: 420000 });
     expect(upd.status).toBe(200);
     const state = (await app.api(app.org.repA1, 'GET', `/api/opportunities/${id}`)).body;
-    expect(state).toMatchObject({ milestone: 'project_initiation', reachedIndex: 0, probability: 5, amount: 420000 });
+    expect(state).toMatchObject({
+      milestone: 'project_initiation',
+      reachedIndex: 0,
+      probability: 5,
+      amount: 420000,
+    });
     expect(state.stakeholders).toEqual([expect.objectContaining({ name: 'Ms Gao', stance: 'sponsor' })]);
     expect(state.lastActivityAt).not.toBeNull();
 
@@ -90,16 +155,31 @@ describe('opportunities', () => {
     expect(row).toMatchObject({ milestoneIndex: 0, probability: 5 });
     expect(await app.db.prisma.salesActivity.count({ where: { opportunityId: id } })).toBe(1);
     expect(await app.db.prisma.approval.findMany({ where: { opportunityId: id } })).toEqual([
-      expect.objectContaining({ status: 'approved', approverId: app.org.managerA.id, decidedById: app.org.managerA.id }),
+      expect.objectContaining({
+        status: 'approved',
+        approverId: app.org.managerA.id,
+        decidedById: app.org.managerA.id,
+      }),
     ]);
   });
 
   it('refuses rule breaks with 422, the reason and the code, and records nothing', async () => {
     const id = await createDeal();
     const before = (await app.api(app.org.repA1, 'GET', `/api/opportunities/${id}`)).body;
-    const outOfOrder = await app.api(app.org.repA1, 'POST', `/api/opportunities/${id}/milestones`, { milestone: 'technical_breakthrough_1', criteriaMet: ['proposal_delivered'], evidence: 'x' });
-    expect(outOfOrder).toMatchObject({ status: 422, body: { error: { code: 'MILESTONE_OUT_OF_ORDER', message: expect.any(String) } } });
-    const noApproval = await app.api(app.org.repA1, 'POST', `/api/opportunities/${id}/milestones`, { milestone: 'project_initiation', criteriaMet: ['need_clear', 'value_fit'], evidence: 'x' });
+    const outOfOrder = await app.api(app.org.repA1, 'POST', `/api/opportunities/${id}/milestones`, {
+      milestone: 'technical_breakthrough_1',
+      criteriaMet: ['proposal_delivered'],
+      evidence: 'x',
+    });
+    expect(outOfOrder).toMatchObject({
+      status: 422,
+      body: { error: { code: 'MILESTONE_OUT_OF_ORDER', message: expect.any(String) } },
+    });
+    const noApproval = await app.api(app.org.repA1, 'POST', `/api/opportunities/${id}/milestones`, {
+      milestone: 'project_initiation',
+      criteriaMet: ['need_clear', 'value_fit'],
+      evidence: 'x',
+    });
     expect(noApproval).toMatchObject({ status: 422, body: { error: { code: 'APPROVAL_REQUIRED' } } });
     const after = (await app.api(app.org.repA1, 'GET', `/api/opportunities/${id}`)).body;
     expect(after.seq).toBe(before.seq);
@@ -110,25 +190,83 @@ describe('opportunities', () => {
   it('answers 400 with field issues for invalid input, and never 500 for garbage', async () => {
     const id = await createDeal();
     const bad = await app.api(app.org.repA1, 'POST', '/api/opportunities', { name: '', amount: -1 });
-    expect(bad).toMatchObject({ status: 400, body: { error: { code: 'INVALID_INPUT', details: expect.arrayContaining([expect.objectContaining({ path: 'body.name' })]) } } });
-    expect((await app.api(app.org.repA1, 'POST', `/api/opportunities/${id}/milestones`, '{not json')).status).toBe(400);
-    expect((await app.api(app.org.repA1, 'POST', `/api/opportunities/${id}/milestones`, { milestone: 'nope', criteriaMet: [], evidence: 'x' })).status).toBe(400);
-    expect((await app.api(app.org.repA1, 'POST', `/api/opportunities/${id}/activities`, { kind: 'visit', occurredAt: 'yesterday', note: 'x' })).status).toBe(400);
-    expect((await app.api(app.org.repA1, 'POST', `/api/opportunities/${id}/lost`, { reason: 'x', extra: 1 })).status).toBe(400);
-    expect((await app.api(app.org.repA1, 'POST', `/api/opportunities/${id}/hold`, { reason: 'x' }, { 'Idempotency-Key': 'bad key!' })).status).toBe(400);
-    const big = await app.api(app.org.repA1, 'POST', `/api/opportunities/${id}/activities`, { kind: 'visit', occurredAt: new Date().toISOString(), note: 'x'.repeat(200_000) });
+    expect(bad).toMatchObject({
+      status: 400,
+      body: {
+        error: {
+          code: 'INVALID_INPUT',
+          details: expect.arrayContaining([expect.objectContaining({ path: 'body.name' })]),
+        },
+      },
+    });
+    expect(
+      (await app.api(app.org.repA1, 'POST', `/api/opportunities/${id}/milestones`, '{not json')).status,
+    ).toBe(400);
+    expect(
+      (
+        await app.api(app.org.repA1, 'POST', `/api/opportunities/${id}/milestones`, {
+          milestone: 'nope',
+          criteriaMet: [],
+          evidence: 'x',
+        })
+      ).status,
+    ).toBe(400);
+    expect(
+      (
+        await app.api(app.org.repA1, 'POST', `/api/opportunities/${id}/activities`, {
+          kind: 'visit',
+          occurredAt: 'yesterday',
+          note: 'x',
+        })
+      ).status,
+    ).toBe(400);
+    expect(
+      (await app.api(app.org.repA1, 'POST', `/api/opportunities/${id}/lost`, { reason: 'x', extra: 1 }))
+        .status,
+    ).toBe(400);
+    expect(
+      (
+        await app.api(
+          app.org.repA1,
+          'POST',
+          `/api/opportunities/${id}/hold`,
+          { reason: 'x' },
+          { 'Idempotency-Key': 'bad key!' },
+        )
+      ).status,
+    ).toBe(400);
+    const big = await app.api(app.org.repA1, 'POST', `/api/opportunities/${id}/activities`, {
+      kind: 'visit',
+      occurredAt: new Date().toISOString(),
+      note: 'x'.repeat(200_000),
+    });
     expect(big).toMatchObject({ status: 413, body: { error: { code: 'PAYLOAD_TOO_LARGE' } } });
     expect((await app.api(app.org.repA1, 'GET', '/api/opportunities?limit=100000')).status).toBe(400);
   });
 
   it('answers 404 for an unknown deal and 409 for an approval decided twice', async () => {
-    expect(await app.api(app.org.admin, 'GET', '/api/opportunities/opp-does-not-exist')).toMatchObject({ status: 404, body: { error: { code: 'NOT_FOUND' } } });
-    expect((await app.api(app.org.admin, 'POST', '/api/opportunities/opp-does-not-exist/hold', { reason: 'x' })).status).toBe(404);
+    expect(await app.api(app.org.admin, 'GET', '/api/opportunities/opp-does-not-exist')).toMatchObject({
+      status: 404,
+      body: { error: { code: 'NOT_FOUND' } },
+    });
+    expect(
+      (await app.api(app.org.admin, 'POST', '/api/opportunities/opp-does-not-exist/hold', { reason: 'x' }))
+        .status,
+    ).toBe(404);
     const id = await createDeal();
-    const req = await app.api(app.org.repA1, 'POST', `/api/opportunities/${id}/approvals`, { kind: 'milestone_gate', milestone: 'project_initiation', reason: 'go' });
+    const req = await app.api(app.org.repA1, 'POST', `/api/opportunities/${id}/approvals`, {
+      kind: 'milestone_gate',
+      milestone: 'project_initiation',
+      reason: 'go',
+    });
     const path = `/api/opportunities/${id}/approvals/${req.body.approvalId}/decision`;
-    expect((await app.api(app.org.managerA, 'POST', path, { decision: 'rejected', comment: 'not yet' })).status).toBe(200);
-    expect(await app.api(app.org.managerA, 'POST', path, { decision: 'approved' })).toMatchObject({ status: 409, body: { error: { code: 'ALREADY_DECIDED' } } });
+    expect(
+      (await app.api(app.org.managerA, 'POST', path, { decision: 'rejected', comment: 'not yet' })).status,
+    ).toBe(200);
+    expect(await app.api(app.org.managerA, 'POST', path, { decision: 'approved' })).toMatchObject({
+      status: 409,
+      body: { error: { code: 'ALREADY_DECIDED' } },
+    });
   });
 
   it('applies a repeated Idempotency-Key once and returns the first result', async () => {
@@ -151,14 +289,37 @@ describe('opportunities', () => {
 
   it('lost and reopen, hold and resume', async () => {
     const id = await createDeal();
-    expect((await app.api(app.org.repA1, 'POST', `/api/opportunities/${id}/hold`, { reason: 'Budget freeze' })).status).toBe(200);
-    expect((await app.api(app.org.repA1, 'GET', `/api/opportunities/${id}`)).body).toMatchObject({ status: 'on_hold', timers: [] });
+    expect(
+      (await app.api(app.org.repA1, 'POST', `/api/opportunities/${id}/hold`, { reason: 'Budget freeze' }))
+        .status,
+    ).toBe(200);
+    expect((await app.api(app.org.repA1, 'GET', `/api/opportunities/${id}`)).body).toMatchObject({
+      status: 'on_hold',
+      timers: [],
+    });
     expect((await app.api(app.org.repA1, 'POST', `/api/opportunities/${id}/resume`, {})).status).toBe(200);
-    expect((await app.api(app.org.repA1, 'POST', `/api/opportunities/${id}/lost`, { reason: 'Competitor price' })).status).toBe(200);
-    expect((await app.api(app.org.repA1, 'GET', `/api/opportunities/${id}`)).body).toMatchObject({ status: 'lost', lostReason: 'Competitor price' });
-    expect(await app.api(app.org.repA1, 'POST', `/api/opportunities/${id}/activities`, { kind: 'call', occurredAt: new Date().toISOString(), note: 'x' })).toMatchObject({ status: 422, body: { error: { code: 'DEAL_CLOSED' } } });
-    expect((await app.api(app.org.repA1, 'POST', `/api/opportunities/${id}/reopen`, { reason: 'They came back' })).status).toBe(200);
-    expect((await app.api(app.org.repA1, 'GET', `/api/opportunities/${id}`)).body).toMatchObject({ status: 'open' });
+    expect(
+      (await app.api(app.org.repA1, 'POST', `/api/opportunities/${id}/lost`, { reason: 'Competitor price' }))
+        .status,
+    ).toBe(200);
+    expect((await app.api(app.org.repA1, 'GET', `/api/opportunities/${id}`)).body).toMatchObject({
+      status: 'lost',
+      lostReason: 'Competitor price',
+    });
+    expect(
+      await app.api(app.org.repA1, 'POST', `/api/opportunities/${id}/activities`, {
+        kind: 'call',
+        occurredAt: new Date().toISOString(),
+        note: 'x',
+      }),
+    ).toMatchObject({ status: 422, body: { error: { code: 'DEAL_CLOSED' } } });
+    expect(
+      (await app.api(app.org.repA1, 'POST', `/api/opportunities/${id}/reopen`, { reason: 'They came back' }))
+        .status,
+    ).toBe(200);
+    expect((await app.api(app.org.repA1, 'GET', `/api/opportunities/${id}`)).body).toMatchObject({
+      status: 'open',
+    });
   });
 });
 
@@ -169,9 +330,16 @@ describe('permissions', () => {
   });
 
   it('a rep acts only on their own deals', async () => {
-    expect(await app.api(app.org.repA2, 'GET', `/api/opportunities/${id}`)).toMatchObject({ status: 403, body: { error: { code: 'FORBIDDEN' } } });
-    expect((await app.api(app.org.repA2, 'POST', `/api/opportunities/${id}/lost`, { reason: 'sabotage' })).status).toBe(403);
-    expect((await app.api(app.org.repA2, 'GET', `/api/opportunities?owner=${app.org.repA1.id}`)).status).toBe(403);
+    expect(await app.api(app.org.repA2, 'GET', `/api/opportunities/${id}`)).toMatchObject({
+      status: 403,
+      body: { error: { code: 'FORBIDDEN' } },
+    });
+    expect(
+      (await app.api(app.org.repA2, 'POST', `/api/opportunities/${id}/lost`, { reason: 'sabotage' })).status,
+    ).toBe(403);
+    expect((await app.api(app.org.repA2, 'GET', `/api/opportunities?owner=${app.org.repA1.id}`)).status).toBe(
+      403,
+    );
     const list = await app.api(app.org.repA2, 'GET', '/api/opportunities');
     expect(list.body.opportunities.map((o: { id: string }) => o.id)).not.toContain(id);
     expect((await app.api(app.org.repA1, 'GET', `/api/opportunities/${id}`)).body.status).toBe('open');
@@ -179,17 +347,26 @@ describe('permissions', () => {
 
   it('a manager acts on their line only; the director and an admin on all below them', async () => {
     expect((await app.api(app.org.managerB, 'GET', `/api/opportunities/${id}`)).status).toBe(403);
-    expect((await app.api(app.org.managerB, 'POST', `/api/opportunities/${id}/hold`, { reason: 'x' })).status).toBe(403);
+    expect(
+      (await app.api(app.org.managerB, 'POST', `/api/opportunities/${id}/hold`, { reason: 'x' })).status,
+    ).toBe(403);
     expect((await app.api(app.org.managerA, 'GET', `/api/opportunities/${id}`)).status).toBe(200);
     expect((await app.api(app.org.director, 'GET', `/api/opportunities/${id}`)).status).toBe(200);
     expect((await app.api(app.org.admin, 'GET', `/api/opportunities/${id}`)).status).toBe(200);
   });
 
   it('only the approver (or above, or an admin) decides an approval', async () => {
-    const req = await app.api(app.org.repA1, 'POST', `/api/opportunities/${id}/approvals`, { kind: 'discount', amount: 20000, reason: 'Match competitor' });
+    const req = await app.api(app.org.repA1, 'POST', `/api/opportunities/${id}/approvals`, {
+      kind: 'discount',
+      amount: 20000,
+      reason: 'Match competitor',
+    });
     expect(req.status).toBe(200);
     const path = `/api/opportunities/${id}/approvals/${req.body.approvalId}/decision`;
-    expect(await app.api(app.org.repA1, 'POST', path, { decision: 'approved' })).toMatchObject({ status: 403, body: { error: { code: 'NOT_APPROVER' } } });
+    expect(await app.api(app.org.repA1, 'POST', path, { decision: 'approved' })).toMatchObject({
+      status: 403,
+      body: { error: { code: 'NOT_APPROVER' } },
+    });
     expect((await app.api(app.org.managerB, 'POST', path, { decision: 'approved' })).status).toBe(403);
     const pending = await waitUntil(async () => {
       const p = await app.api(app.org.managerA, 'GET', '/api/approvals/pending');
@@ -205,7 +382,15 @@ describe('permissions', () => {
     const created = await app.api(app.org.admin, 'POST', '/api/users', body);
     expect(created).toMatchObject({ status: 201, body: { email: 'new.rep@test.psm', role: 'rep' } });
     expect((await app.api(app.org.admin, 'POST', '/api/users', body)).status).toBe(409);
-    expect((await app.api(app.org.repA1, 'POST', `/api/users/${app.org.repA2.id}/tokens`, {})).status).toBe(403);
-    expect((await app.api(app.org.admin, 'PATCH', `/api/users/${app.org.managerA.id}`, { managerId: app.org.repA1.id })).status).toBe(409);
+    expect((await app.api(app.org.repA1, 'POST', `/api/users/${app.org.repA2.id}/tokens`, {})).status).toBe(
+      403,
+    );
+    expect(
+      (
+        await app.api(app.org.admin, 'PATCH', `/api/users/${app.org.managerA.id}`, {
+          managerId: app.org.repA1.id,
+        })
+      ).status,
+    ).toBe(409);
   });
 });

@@ -49,7 +49,10 @@ describe('migrations', () => {
       const schema = fs.readFileSync(path.resolve(__dirname, '../../prisma/schema.prisma'), 'utf8');
       const changed = schema.replace('model SalesTarget {', 'model SalesTarget {\n  note String?');
       fs.writeFileSync(path.join(dir, 'schema.prisma'), changed);
-      const drift = await findSchemaDrift({ clusterUrl: clusterUrl(), schemaPath: path.join(dir, 'schema.prisma') });
+      const drift = await findSchemaDrift({
+        clusterUrl: clusterUrl(),
+        schemaPath: path.join(dir, 'schema.prisma'),
+      });
       expect(drift.onlyInSchema).toEqual([expect.stringContaining('column SalesTarget.note text')]);
     } finally {
       fs.rmSync(dir, { recursive: true, force: true });

@@ -31,7 +31,12 @@ function npmStart(env: Record<string, string>): Started {
   return { child, output: () => out, exited };
 }
 
-async function waitFor<T>(what: string, fn: () => Promise<T | undefined>, started: Started, timeoutMs = 180_000): Promise<T> {
+async function waitFor<T>(
+  what: string,
+  fn: () => Promise<T | undefined>,
+  started: Started,
+  timeoutMs = 180_000,
+): Promise<T> {
   const deadline = Date.now() + timeoutMs;
   for (;;) {
     const value = await fn().catch(() => undefined);
@@ -60,7 +65,12 @@ describe('npm start (embedded defaults)', () => {
   let base: string;
 
   beforeAll(async () => {
-    const [port, temporalPort, uiPort, pgPort] = [await freePort(), await freePort(), await freePort(), await freePort()];
+    const [port, temporalPort, uiPort, pgPort] = [
+      await freePort(),
+      await freePort(),
+      await freePort(),
+      await freePort(),
+    ];
     env = {
       DATA_DIR: dataDir,
       PORT: String(port),
@@ -81,13 +91,23 @@ describe('npm start (embedded defaults)', () => {
     let repToken: string;
     let id: string;
     try {
-      const health = await waitFor('healthy', async () => {
-        const res = await fetch(`${base}/health`);
-        return res.status === 200 ? ((await res.json()) as { parts: Record<string, { status: string }> }) : undefined;
-      }, first);
+      const health = await waitFor(
+        'healthy',
+        async () => {
+          const res = await fetch(`${base}/health`);
+          return res.status === 200
+            ? ((await res.json()) as { parts: Record<string, { status: string }> })
+            : undefined;
+        },
+        first,
+      );
       expect(Object.keys(health.parts).sort()).toEqual(['database', 'mail', 'temporal', 'worker']);
 
-      const output = await waitFor('demo tokens printed', async () => (/demo deals created/.test(first.output()) ? first.output() : undefined), first);
+      const output = await waitFor(
+        'demo tokens printed',
+        async () => (/demo deals created/.test(first.output()) ? first.output() : undefined),
+        first,
+      );
       const tokenLine = output.split('\n').find((l) => l.includes('zhang.rep@demo.psm'))!;
       repToken = /psm_[A-Za-z0-9_-]+/.exec(tokenLine)![0];
       expect(output.match(/psm_[A-Za-z0-9_-]{20,}/g)).toHaveLength(8);
@@ -96,20 +116,31 @@ describe('npm start (embedded defaults)', () => {
       expect((await fetch(`${base}/api/opportunities`)).status).toBe(401);
 
       const created = await fetch(`${base}/api/opportunities`, {
-        method: 'POST', headers: auth,
+        method: 'POST',
+        headers: auth,
         body: JSON.stringify({ name: 'E2E deal', account: 'E2E Account Ltd', amount: 250000 }),
       });
       expect(created.status).toBe(201);
       id = ((await created.json()) as { id: string }).id;
       expect(created.headers.get('location')).toBe(`/api/opportunities/${id}`);
 
-      const state = (await (await fetch(`${base}/api/opportunities/${id}`, { headers: auth })).json()) as { id: string; name: string; status: string };
+      const state = (await (await fetch(`${base}/api/opportunities/${id}`, { headers: auth })).json()) as {
+        id: string;
+        name: string;
+        status: string;
+      };
       expect(state).toMatchObject({ id, name: 'E2E deal', status: 'open' });
 
-      const listed = await waitFor('projected to the read model', async () => {
-        const body = (await (await fetch(`${base}/api/opportunities`, { headers: auth })).json()) as { opportunities: { id: string }[] };
-        return body.opportunities.some((o) => o.id === id) ? body : undefined;
-      }, first);
+      const listed = await waitFor(
+        'projected to the read model',
+        async () => {
+          const body = (await (await fetch(`${base}/api/opportunities`, { headers: auth })).json()) as {
+            opportunities: { id: string }[];
+          };
+          return body.opportunities.some((o) => o.id === id) ? body : undefined;
+        },
+        first,
+      );
       // The rep sees their own deals only: E2E deal plus the demo deals owned by zhang.rep.
       expect(listed.opportunities.map((o) => o.id)).toEqual(expect.arrayContaining([id, 'demo-1', 'demo-2']));
       expect(listed.opportunities.map((o) => o.id)).not.toContain('demo-3');
@@ -120,7 +151,11 @@ describe('npm start (embedded defaults)', () => {
 
     const second = npmStart(env);
     try {
-      await waitFor('healthy again', async () => ((await fetch(`${base}/health`)).status === 200 ? true : undefined), second);
+      await waitFor(
+        'healthy again',
+        async () => ((await fetch(`${base}/health`)).status === 200 ? true : undefined),
+        second,
+      );
       const auth = { Authorization: `Bearer ${repToken!}` };
       const res = await fetch(`${base}/api/opportunities/${id!}`, { headers: auth });
       expect(res.status).toBe(200);
@@ -133,7 +168,10 @@ describe('npm start (embedded defaults)', () => {
 
   it('fails fast with one line naming the variable for bad configuration', async () => {
     const cases: [Record<string, string>, RegExp][] = [
-      [{ TEMPORAL_ADDRESS: '127.0.0.1:1', DATABASE_URL: process.env.TEST_PG_URL! }, /^psm: cannot start: TEMPORAL_ADDRESS: /m],
+      [
+        { TEMPORAL_ADDRESS: '127.0.0.1:1', DATABASE_URL: process.env.TEST_PG_URL! },
+        /^psm: cannot start: TEMPORAL_ADDRESS: /m,
+      ],
       [{ DATABASE_URL: 'postgresql://nobody@127.0.0.1:1/none' }, /^psm: cannot start: DATABASE_URL: /m],
       [{ DATABASE_URL: 'mysql://x' }, /^psm: cannot start: DATABASE_URL: must be a postgres/m],
       [{ PORT: 'eighty' }, /^psm: cannot start: PORT: /m],
@@ -141,7 +179,10 @@ describe('npm start (embedded defaults)', () => {
     for (const [overrides, expected] of cases) {
       const started = npmStart({ ...env, ...overrides });
       const code = await started.exited;
-      expect({ code, output: started.output().trim() }).toEqual({ code: 1, output: expect.stringMatching(expected) });
+      expect({ code, output: started.output().trim() }).toEqual({
+        code: 1,
+        output: expect.stringMatching(expected),
+      });
       expect(started.output()).not.toMatch(/\n\s+at /); // no stack trace
     }
   });
@@ -152,7 +193,9 @@ describe('npm start (embedded defaults)', () => {
     try {
       const started = npmStart(env);
       expect(await started.exited).toBe(1);
-      expect(started.output()).toMatch(/^psm: cannot start: PORT: port \d+ on 127\.0\.0\.1 is already in use/m);
+      expect(started.output()).toMatch(
+        /^psm: cannot start: PORT: port \d+ on 127\.0\.0\.1 is already in use/m,
+      );
     } finally {
       blocker.close();
     }

@@ -40,28 +40,84 @@ export interface TestApp {
   /** Starts a worker-only instance of the app on the same database and task queue. */
   startWorker(): Promise<() => Promise<void>>;
   /** fetch against the app with a user's bearer token. */
-  api(user: TestUser | null, method: string, path: string, body?: unknown, headers?: Record<string, string>): Promise<{ status: number; body: any; headers: Headers }>;
+  api(
+    user: TestUser | null,
+    method: string,
+    path: string,
+    body?: unknown,
+    headers?: Record<string, string>,
+  ): Promise<{ status: number; body: any; headers: Headers }>;
   stop(): Promise<void>;
 }
 
-async function createUser(db: TestDatabase, data: { name: string; email: string; role: TestUser['role']; managerId?: string | null; locale?: 'zh_CN' | 'en' }): Promise<TestUser> {
-  const u = await db.prisma.user.create({ data: { name: data.name, email: data.email, role: data.role, managerId: data.managerId ?? null, locale: data.locale ?? 'en' } });
+async function createUser(
+  db: TestDatabase,
+  data: {
+    name: string;
+    email: string;
+    role: TestUser['role'];
+    managerId?: string | null;
+    locale?: 'zh_CN' | 'en';
+  },
+): Promise<TestUser> {
+  const u = await db.prisma.user.create({
+    data: {
+      name: data.name,
+      email: data.email,
+      role: data.role,
+      managerId: data.managerId ?? null,
+      locale: data.locale ?? 'en',
+    },
+  });
   const t = await issueApiToken(db.prisma, { userId: u.id, label: 'test', ttlDays: 30 });
   return { id: u.id, email: u.email, token: t.token, role: data.role };
 }
 
 export async function createTestOrg(db: TestDatabase): Promise<TestOrg> {
   const admin = await createUser(db, { name: 'Admin', email: 'admin@test.psm', role: 'admin' });
-  const director = await createUser(db, { name: 'Diana Director', email: 'director@test.psm', role: 'director' });
-  const managerA = await createUser(db, { name: 'Mia Manager', email: 'manager.a@test.psm', role: 'manager', managerId: director.id });
-  const managerB = await createUser(db, { name: '王经理', email: 'manager.b@test.psm', role: 'manager', managerId: director.id, locale: 'zh_CN' });
-  const repA1 = await createUser(db, { name: 'Rita Rep', email: 'rep.a1@test.psm', role: 'rep', managerId: managerA.id });
-  const repA2 = await createUser(db, { name: 'Ravi Rep', email: 'rep.a2@test.psm', role: 'rep', managerId: managerA.id });
-  const repB1 = await createUser(db, { name: '张伟', email: 'rep.b1@test.psm', role: 'rep', managerId: managerB.id, locale: 'zh_CN' });
+  const director = await createUser(db, {
+    name: 'Diana Director',
+    email: 'director@test.psm',
+    role: 'director',
+  });
+  const managerA = await createUser(db, {
+    name: 'Mia Manager',
+    email: 'manager.a@test.psm',
+    role: 'manager',
+    managerId: director.id,
+  });
+  const managerB = await createUser(db, {
+    name: '王经理',
+    email: 'manager.b@test.psm',
+    role: 'manager',
+    managerId: director.id,
+    locale: 'zh_CN',
+  });
+  const repA1 = await createUser(db, {
+    name: 'Rita Rep',
+    email: 'rep.a1@test.psm',
+    role: 'rep',
+    managerId: managerA.id,
+  });
+  const repA2 = await createUser(db, {
+    name: 'Ravi Rep',
+    email: 'rep.a2@test.psm',
+    role: 'rep',
+    managerId: managerA.id,
+  });
+  const repB1 = await createUser(db, {
+    name: '张伟',
+    email: 'rep.b1@test.psm',
+    role: 'rep',
+    managerId: managerB.id,
+    locale: 'zh_CN',
+  });
   return { admin, director, managerA, managerB, repA1, repA2, repB1 };
 }
 
-export async function startTestApp(opts: { env?: Record<string, string>; role?: 'all' | 'api'; logger?: Logger } = {}): Promise<TestApp> {
+export async function startTestApp(
+  opts: { env?: Record<string, string>; role?: 'all' | 'api'; logger?: Logger } = {},
+): Promise<TestApp> {
   const db = await createTestDatabase();
   const port = await freePort();
   const taskQueue = `test-${randomBytes(4).toString('hex')}`;

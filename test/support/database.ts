@@ -22,7 +22,9 @@ export function databaseUrl(name: string): string {
   return url.toString();
 }
 
-export async function createEmptyDatabase(prefix = 'test'): Promise<{ name: string; url: string; drop(): Promise<void> }> {
+export async function createEmptyDatabase(
+  prefix = 'test',
+): Promise<{ name: string; url: string; drop(): Promise<void> }> {
   const name = `${prefix}_${randomBytes(6).toString('hex')}`;
   const admin = new Client({ connectionString: clusterUrl() });
   await admin.connect();

@@ -12,5 +12,6 @@ export async function runTeardowns(): Promise<void> {
   const holder = globalThis as Holder;
   const cleanups = (holder[key] ?? []).reverse();
   holder[key] = [];
-  for (const cleanup of cleanups) await cleanup().catch((err: unknown) => console.error('teardown failed', err));
+  for (const cleanup of cleanups)
+    await cleanup().catch((err: unknown) => console.error('teardown failed', err));
 }

@@ -29,6 +29,10 @@ export function currentUser(req: { user?: AuthenticatedUser }): AuthenticatedUse
 export function requireRole(...roles: AuthenticatedUser['role'][]): RequestHandler {
   return (req, _res, next) => {
     const user = currentUser(req);
-    next(roles.includes(user.role) ? undefined : new AppError('FORBIDDEN', `requires role ${roles.join(' or ')}`));
+    next(
+      roles.includes(user.role)
+        ? undefined
+        : new AppError('FORBIDDEN', `requires role ${roles.join(' or ')}`),
+    );
   };
 }

@@ -12,7 +12,8 @@ function fromBodyParser(err: unknown): AppError | undefined {
   const type = (err as { type?: unknown })?.type;
   if (type === 'entity.too.large') return new AppError('PAYLOAD_TOO_LARGE', 'request body too large');
   if (type === 'entity.parse.failed') return new AppError('INVALID_INPUT', 'request body is not valid JSON');
-  if (typeof type === 'string' && type.startsWith('encoding.')) return new AppError('INVALID_INPUT', 'unsupported body encoding');
+  if (typeof type === 'string' && type.startsWith('encoding.'))
+    return new AppError('INVALID_INPUT', 'unsupported body encoding');
   if (type === 'charset.unsupported') return new AppError('INVALID_INPUT', 'unsupported charset');
   return undefined;
 }

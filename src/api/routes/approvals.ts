@@ -19,11 +19,24 @@ const ZPendingApprovalSchema = z
   })
   .openapi('PendingApproval');
 
-export function createApprovalsRouter({ prisma, registry }: { prisma: PrismaClient; registry: OpenAPIRegistry }): Router {
+export function createApprovalsRouter({
+  prisma,
+  registry,
+}: {
+  prisma: PrismaClient;
+  registry: OpenAPIRegistry;
+}): Router {
   const router = Router();
   defineRoute(router, registry, '/api', {
-    method: 'get', path: '/approvals/pending', summary: 'Approvals waiting for the caller (admin: all)', tags: ['Approvals'],
-    response: { status: 200, description: 'Pending approvals, oldest first', schema: z.object({ approvals: z.array(ZPendingApprovalSchema) }) },
+    method: 'get',
+    path: '/approvals/pending',
+    summary: 'Approvals waiting for the caller (admin: all)',
+    tags: ['Approvals'],
+    response: {
+      status: 200,
+      description: 'Pending approvals, oldest first',
+      schema: z.object({ approvals: z.array(ZPendingApprovalSchema) }),
+    },
     handler: async ({ user }) => {
       const rows = await prisma.approval.findMany({
         where: { status: 'pending', ...(user.role === 'admin' ? {} : { approverId: user.id }) },
@@ -34,9 +47,16 @@ export function createApprovalsRouter({ prisma, registry }: { prisma: PrismaClie
       return {
         body: {
           approvals: rows.map((a) => ({
-            id: a.id, opportunityId: a.opportunityId, opportunityName: a.opportunity.name, account: a.opportunity.account,
-            kind: a.kind, milestone: a.milestone, amount: a.amount === null ? null : Number(a.amount), reason: a.reason,
-            requestedById: a.requestedById, requestedAt: a.requestedAt.toISOString(),
+            id: a.id,
+            opportunityId: a.opportunityId,
+            opportunityName: a.opportunity.name,
+            account: a.opportunity.account,
+            kind: a.kind,
+            milestone: a.milestone,
+            amount: a.amount === null ? null : Number(a.amount),
+            reason: a.reason,
+            requestedById: a.requestedById,
+            requestedAt: a.requestedAt.toISOString(),
           })),
         },
       };

@@ -47,21 +47,40 @@ export function createOpportunitiesRouter({
   const actorOf = (user: AuthenticatedUser) => ({ userId: user.id, role: user.role });
 
   defineRoute(router, registry, mount, {
-    method: 'post', path: '/opportunities', summary: 'Create an opportunity: starts its PSM workflow', tags,
-    body: ZCreateOpportunitySchema, idempotencyKey: true,
-    response: { status: 201, description: 'Created; Location names the deal. 200: a repeated Idempotency-Key. 202: accepted while no worker answers yet', schema: ZOpportunityStateSchema },
+    method: 'post',
+    path: '/opportunities',
+    summary: 'Create an opportunity: starts its PSM workflow',
+    tags,
+    body: ZCreateOpportunitySchema,
+    idempotencyKey: true,
+    response: {
+      status: 201,
+      description:
+        'Created; Location names the deal. 200: a repeated Idempotency-Key. 202: accepted while no worker answers yet',
+      schema: ZOpportunityStateSchema,
+    },
     errors: [403, 503],
     handler: async ({ user, body, idempotencyKey }) => {
       const ownerId = body.ownerId ?? user.id;
       if (ownerId !== user.id && !(await canActForOwner(prisma, user, ownerId))) {
-        throw new AppError('FORBIDDEN', 'you may create deals only for yourself or people in your reporting line');
+        throw new AppError(
+          'FORBIDDEN',
+          'you may create deals only for yourself or people in your reporting line',
+        );
       }
       const owner = await prisma.user.findUnique({ where: { id: ownerId } });
-      if (!owner || !owner.active) throw new AppError('INVALID_INPUT', 'ownerId does not name an active user');
+      if (!owner || !owner.active)
+        throw new AppError('INVALID_INPUT', 'ownerId does not name an active user');
       const id = newOpportunityId(ownerId, idempotencyKey);
       const { created } = await opportunities.start({
-        id, name: body.name, account: body.account, amount: body.amount, currency: body.currency,
-        ownerId, expectedCloseDate: body.expectedCloseDate ?? null, createdBy: actorOf(user),
+        id,
+        name: body.name,
+        account: body.account,
+        amount: body.amount,
+        currency: body.currency,
+        ownerId,
+        expectedCloseDate: body.expectedCloseDate ?? null,
+        createdBy: actorOf(user),
       });
       const location = { Location: `/api/opportunities/${id}` };
       try {
@@ -79,9 +98,16 @@ export function createOpportunitiesRouter({
   });
 
   defineRoute(router, registry, mount, {
-    method: 'get', path: '/opportunities', summary: 'List opportunities visible to the caller (from the read model)', tags,
+    method: 'get',
+    path: '/opportunities',
+    summary: 'List opportunities visible to the caller (from the read model)',
+    tags,
     query: ZListQuery,
-    response: { status: 200, description: 'Opportunities', schema: z.object({ opportunities: z.array(ZOpportunityRowSchema), total: z.number() }) },
+    response: {
+      status: 200,
+      description: 'Opportunities',
+      schema: z.object({ opportunities: z.array(ZOpportunityRowSchema), total: z.number() }),
+    },
     handler: async ({ user, query }) => {
       const visible = user.role === 'admin' ? undefined : await subtreeUserIds(prisma, user.id);
       if (query.owner && visible && !visible.includes(query.owner)) {
@@ -94,18 +120,34 @@ export function createOpportunitiesRouter({
         ...(query.stalled ? { stalled: query.stalled === 'true' } : {}),
       };
       const [rows, total] = await Promise.all([
-        prisma.opportunity.findMany({ where, orderBy: [{ stageEnteredAt: 'asc' }, { id: 'asc' }], take: query.limit, skip: query.offset }),
+        prisma.opportunity.findMany({
+          where,
+          orderBy: [{ stageEnteredAt: 'asc' }, { id: 'asc' }],
+          take: query.limit,
+          skip: query.offset,
+        }),
         prisma.opportunity.count({ where }),
       ]);
       return {
         body: {
           total,
           opportunities: rows.map((r) => ({
-            id: r.id, name: r.name, account: r.account, amount: Number(r.amount), currency: r.currency,
-            ownerId: r.ownerId, milestone: r.milestone, milestoneIndex: r.milestoneIndex, probability: r.probability,
-            status: r.status, expectedCloseDate: r.expectedCloseDate?.toISOString().slice(0, 10) ?? null,
-            stageEnteredAt: r.stageEnteredAt.toISOString(), lastActivityAt: r.lastActivityAt?.toISOString() ?? null,
-            escalationLevel: r.escalationLevel, stalled: r.stalled, noSponsorWarning: r.noSponsorWarning,
+            id: r.id,
+            name: r.name,
+            account: r.account,
+            amount: Number(r.amount),
+            currency: r.currency,
+            ownerId: r.ownerId,
+            milestone: r.milestone,
+            milestoneIndex: r.milestoneIndex,
+            probability: r.probability,
+            status: r.status,
+            expectedCloseDate: r.expectedCloseDate?.toISOString().slice(0, 10) ?? null,
+            stageEnteredAt: r.stageEnteredAt.toISOString(),
+            lastActivityAt: r.lastActivityAt?.toISOString() ?? null,
+            escalationLevel: r.escalationLevel,
+            stalled: r.stalled,
+            noSponsorWarning: r.noSponsorWarning,
             createdAt: r.createdAt.toISOString(),
           })),
         },
@@ -114,9 +156,13 @@ export function createOpportunitiesRouter({
   });
 
   defineRoute(router, registry, mount, {
-    method: 'get', path: '/opportunities/:id', summary: 'The live state of an opportunity (workflow query)', tags,
+    method: 'get',
+    path: '/opportunities/:id',
+    summary: 'The live state of an opportunity (workflow query)',
+    tags,
     params: ZIdParams,
-    response: { status: 200, description: 'State', schema: ZOpportunityStateSchema }, errors: [403, 404, 503],
+    response: { status: 200, description: 'State', schema: ZOpportunityStateSchema },
+    errors: [403, 404, 503],
     handler: async ({ user, params }) => {
       await assertCanAct(prisma, opportunities, user, params.id);
       return { body: await opportunities.state(params.id) };
@@ -124,42 +170,139 @@ export function createOpportunitiesRouter({
   });
 
   /** A command route: authorise against the reporting line, then run the Update. */
-  const command = <N extends CommandName>(
-    spec: {
-      method: 'post' | 'put' | 'patch';
-      path: string;
-      summary: string;
-      name: N;
-      body: z.ZodType;
-      params?: z.ZodType<{ id: string }>;
-      toFields: (body: never, params: never) => unknown;
-    },
-  ) =>
+  const command = <N extends CommandName>(spec: {
+    method: 'post' | 'put' | 'patch';
+    path: string;
+    summary: string;
+    name: N;
+    body: z.ZodType;
+    params?: z.ZodType<{ id: string }>;
+    toFields: (body: never, params: never) => unknown;
+  }) =>
     defineRoute(router, registry, mount, {
-      method: spec.method, path: spec.path, summary: spec.summary, tags,
-      params: spec.params ?? ZIdParams, body: spec.body, idempotencyKey: true,
-      response: { status: 200, description: 'Applied (or the first result of a repeated Idempotency-Key)', schema: ZCommandResultSchema },
+      method: spec.method,
+      path: spec.path,
+      summary: spec.summary,
+      tags,
+      params: spec.params ?? ZIdParams,
+      body: spec.body,
+      idempotencyKey: true,
+      response: {
+        status: 200,
+        description: 'Applied (or the first result of a repeated Idempotency-Key)',
+        schema: ZCommandResultSchema,
+      },
       errors: COMMAND_ERRORS,
       handler: async ({ user, params, body, idempotencyKey }) => {
         const p = params as { id: string };
         await assertCanAct(prisma, opportunities, user, p.id);
-        const fields = spec.toFields(body as never, params as never) as Parameters<OpportunityClient['command']>[2];
-        return { body: await opportunities.command(p.id, spec.name, fields as never, actorOf(user), idempotencyKey) };
+        const fields = spec.toFields(body as never, params as never) as Parameters<
+          OpportunityClient['command']
+        >[2];
+        return {
+          body: await opportunities.command(p.id, spec.name, fields as never, actorOf(user), idempotencyKey),
+        };
       },
     });
 
   const same = (b: never) => b;
-  command({ method: 'post', path: '/opportunities/:id/milestones', summary: 'Complete a milestone with the criteria met and evidence', name: 'completeMilestone', body: ZCompleteMilestoneSchema, toFields: same });
-  command({ method: 'put', path: '/opportunities/:id/checklist/:milestone/:item', summary: 'Tick or untick a checklist item', name: 'setChecklistItem', body: ZChecklistItemSchema, params: ZChecklistParams, toFields: (b: { done: boolean }, p: { milestone: string; item: string }) => ({ milestone: p.milestone, item: p.item, done: b.done }) });
-  command({ method: 'post', path: '/opportunities/:id/activities', summary: 'Log a visit, call, meeting or email', name: 'logActivity', body: ZLogActivitySchema, toFields: same });
-  command({ method: 'post', path: '/opportunities/:id/stakeholders', summary: 'Add or update a stakeholder (role and stance)', name: 'upsertStakeholder', body: ZStakeholderSchema, toFields: same });
-  command({ method: 'post', path: '/opportunities/:id/approvals', summary: 'Request an approval (milestone gate, skipping a milestone, discount)', name: 'requestApproval', body: ZRequestApprovalSchema, toFields: same });
-  command({ method: 'post', path: '/opportunities/:id/approvals/:approvalId/decision', summary: 'Approve or reject (the approver, someone above them, or an admin)', name: 'decideApproval', body: ZDecideApprovalSchema, params: ZApprovalParams, toFields: (b: { decision: string; comment?: string }, p: { approvalId: string }) => ({ approvalId: p.approvalId, ...b }) });
-  command({ method: 'patch', path: '/opportunities/:id', summary: 'Update deal fields (amount, expected close date, owner, name, account)', name: 'updateDeal', body: ZUpdateDealSchema, toFields: same });
-  command({ method: 'post', path: '/opportunities/:id/lost', summary: 'Mark the deal lost, with a reason', name: 'markLost', body: ZReasonSchema, toFields: same });
-  command({ method: 'post', path: '/opportunities/:id/hold', summary: 'Put the deal on hold (pauses its timers)', name: 'hold', body: ZReasonSchema, toFields: same });
-  command({ method: 'post', path: '/opportunities/:id/resume', summary: 'Resume a deal on hold', name: 'resume', body: ZEmptySchema, toFields: () => ({}) });
-  command({ method: 'post', path: '/opportunities/:id/reopen', summary: 'Reopen a lost deal', name: 'reopen', body: ZReasonSchema, toFields: same });
+  command({
+    method: 'post',
+    path: '/opportunities/:id/milestones',
+    summary: 'Complete a milestone with the criteria met and evidence',
+    name: 'completeMilestone',
+    body: ZCompleteMilestoneSchema,
+    toFields: same,
+  });
+  command({
+    method: 'put',
+    path: '/opportunities/:id/checklist/:milestone/:item',
+    summary: 'Tick or untick a checklist item',
+    name: 'setChecklistItem',
+    body: ZChecklistItemSchema,
+    params: ZChecklistParams,
+    toFields: (b: { done: boolean }, p: { milestone: string; item: string }) => ({
+      milestone: p.milestone,
+      item: p.item,
+      done: b.done,
+    }),
+  });
+  command({
+    method: 'post',
+    path: '/opportunities/:id/activities',
+    summary: 'Log a visit, call, meeting or email',
+    name: 'logActivity',
+    body: ZLogActivitySchema,
+    toFields: same,
+  });
+  command({
+    method: 'post',
+    path: '/opportunities/:id/stakeholders',
+    summary: 'Add or update a stakeholder (role and stance)',
+    name: 'upsertStakeholder',
+    body: ZStakeholderSchema,
+    toFields: same,
+  });
+  command({
+    method: 'post',
+    path: '/opportunities/:id/approvals',
+    summary: 'Request an approval (milestone gate, skipping a milestone, discount)',
+    name: 'requestApproval',
+    body: ZRequestApprovalSchema,
+    toFields: same,
+  });
+  command({
+    method: 'post',
+    path: '/opportunities/:id/approvals/:approvalId/decision',
+    summary: 'Approve or reject (the approver, someone above them, or an admin)',
+    name: 'decideApproval',
+    body: ZDecideApprovalSchema,
+    params: ZApprovalParams,
+    toFields: (b: { decision: string; comment?: string }, p: { approvalId: string }) => ({
+      approvalId: p.approvalId,
+      ...b,
+    }),
+  });
+  command({
+    method: 'patch',
+    path: '/opportunities/:id',
+    summary: 'Update deal fields (amount, expected close date, owner, name, account)',
+    name: 'updateDeal',
+    body: ZUpdateDealSchema,
+    toFields: same,
+  });
+  command({
+    method: 'post',
+    path: '/opportunities/:id/lost',
+    summary: 'Mark the deal lost, with a reason',
+    name: 'markLost',
+    body: ZReasonSchema,
+    toFields: same,
+  });
+  command({
+    method: 'post',
+    path: '/opportunities/:id/hold',
+    summary: 'Put the deal on hold (pauses its timers)',
+    name: 'hold',
+    body: ZReasonSchema,
+    toFields: same,
+  });
+  command({
+    method: 'post',
+    path: '/opportunities/:id/resume',
+    summary: 'Resume a deal on hold',
+    name: 'resume',
+    body: ZEmptySchema,
+    toFields: () => ({}),
+  });
+  command({
+    method: 'post',
+    path: '/opportunities/:id/reopen',
+    summary: 'Reopen a lost deal',
+    name: 'reopen',
+    body: ZReasonSchema,
+    toFields: same,
+  });
 
   return router;
 }

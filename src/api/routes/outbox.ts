@@ -27,12 +27,25 @@ const ZOutboxQuery = z.object({
 });
 
 /** The local outbox (and the log of sent mail): each user reads mail to people in their line. */
-export function createOutboxRouter({ prisma, registry }: { prisma: PrismaClient; registry: OpenAPIRegistry }): Router {
+export function createOutboxRouter({
+  prisma,
+  registry,
+}: {
+  prisma: PrismaClient;
+  registry: OpenAPIRegistry;
+}): Router {
   const router = Router();
   defineRoute(router, registry, '/api', {
-    method: 'get', path: '/outbox', summary: 'Emails sent to the caller (admin: all; managers: their line)', tags: ['Mail'],
+    method: 'get',
+    path: '/outbox',
+    summary: 'Emails sent to the caller (admin: all; managers: their line)',
+    tags: ['Mail'],
     query: ZOutboxQuery,
-    response: { status: 200, description: 'Emails, newest first', schema: z.object({ emails: z.array(ZEmailSchema) }) },
+    response: {
+      status: 200,
+      description: 'Emails, newest first',
+      schema: z.object({ emails: z.array(ZEmailSchema) }),
+    },
     handler: async ({ user, query }) => {
       const recipients = user.role === 'admin' ? undefined : await subtreeUserIds(prisma, user.id);
       const rows = await prisma.emailMessage.findMany({
@@ -46,9 +59,17 @@ export function createOutboxRouter({ prisma, registry }: { prisma: PrismaClient;
       return {
         body: {
           emails: rows.map((m) => ({
-            id: m.id, template: m.template, to: m.toAddress, subject: m.subject, text: m.text, html: m.html,
-            status: m.status, transport: m.transport, opportunityId: m.opportunityId,
-            createdAt: m.createdAt.toISOString(), sentAt: m.sentAt?.toISOString() ?? null,
+            id: m.id,
+            template: m.template,
+            to: m.toAddress,
+            subject: m.subject,
+            text: m.text,
+            html: m.html,
+            status: m.status,
+            transport: m.transport,
+            opportunityId: m.opportunityId,
+            createdAt: m.createdAt.toISOString(),
+            sentAt: m.sentAt?.toISOString() ?? null,
           })),
         },
       };

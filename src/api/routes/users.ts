@@ -19,7 +19,13 @@ import {
 const ZIdParams = z.object({ id: z.uuid() });
 const iso = (d: Date | null) => (d ? d.toISOString() : null);
 
-export function createUsersRouter({ prisma, registry }: { prisma: PrismaClient; registry: OpenAPIRegistry }): Router {
+export function createUsersRouter({
+  prisma,
+  registry,
+}: {
+  prisma: PrismaClient;
+  registry: OpenAPIRegistry;
+}): Router {
   const router = Router();
   const mount = '/api';
   const tags = ['Users and tokens'];
@@ -28,17 +34,26 @@ export function createUsersRouter({ prisma, registry }: { prisma: PrismaClient; 
     if (role !== 'admin') throw new AppError('FORBIDDEN', 'only an admin may do this');
   };
   const requireSelfOrAdmin = (user: { id: string; role: string }, id: string) => {
-    if (user.role !== 'admin' && user.id !== id) throw new AppError('FORBIDDEN', 'only the user themself or an admin may do this');
+    if (user.role !== 'admin' && user.id !== id)
+      throw new AppError('FORBIDDEN', 'only the user themself or an admin may do this');
   };
 
   defineRoute(router, registry, mount, {
-    method: 'get', path: '/me', summary: 'The authenticated user', tags,
+    method: 'get',
+    path: '/me',
+    summary: 'The authenticated user',
+    tags,
     response: { status: 200, description: 'The user', schema: ZUserSchema },
-    handler: async ({ user }) => ({ body: toUserDto(await prisma.user.findUniqueOrThrow({ where: { id: user.id } })) }),
+    handler: async ({ user }) => ({
+      body: toUserDto(await prisma.user.findUniqueOrThrow({ where: { id: user.id } })),
+    }),
   });
 
   defineRoute(router, registry, mount, {
-    method: 'get', path: '/users', summary: 'Users visible to the caller (admin: all; others: their reporting line)', tags,
+    method: 'get',
+    path: '/users',
+    summary: 'Users visible to the caller (admin: all; others: their reporting line)',
+    tags,
     response: { status: 200, description: 'Users', schema: z.object({ users: z.array(ZUserSchema) }) },
     handler: async ({ user }) => {
       const where = user.role === 'admin' ? {} : { id: { in: await subtreeUserIds(prisma, user.id) } };
@@ -48,8 +63,13 @@ export function createUsersRouter({ prisma, registry }: { prisma: PrismaClient; 
   });
 
   defineRoute(router, registry, mount, {
-    method: 'post', path: '/users', summary: 'Create a user (admin)', tags, body: ZCreateUserSchema,
-    response: { status: 201, description: 'Created', schema: ZUserSchema }, errors: [403, 409],
+    method: 'post',
+    path: '/users',
+    summary: 'Create a user (admin)',
+    tags,
+    body: ZCreateUserSchema,
+    response: { status: 201, description: 'Created', schema: ZUserSchema },
+    errors: [403, 409],
     handler: async ({ user, body }) => {
       requireAdmin(user.role);
       return { status: 201, body: toUserDto(await createUser(prisma, body)) };
@@ -57,9 +77,14 @@ export function createUsersRouter({ prisma, registry }: { prisma: PrismaClient; 
   });
 
   defineRoute(router, registry, mount, {
-    method: 'patch', path: '/users/:id', summary: 'Update a user, their role or manager (admin)', tags,
-    params: ZIdParams, body: ZUpdateUserSchema,
-    response: { status: 200, description: 'Updated', schema: ZUserSchema }, errors: [403, 404, 409],
+    method: 'patch',
+    path: '/users/:id',
+    summary: 'Update a user, their role or manager (admin)',
+    tags,
+    params: ZIdParams,
+    body: ZUpdateUserSchema,
+    response: { status: 200, description: 'Updated', schema: ZUserSchema },
+    errors: [403, 404, 409],
     handler: async ({ user, params, body }) => {
       requireAdmin(user.role);
       return { body: toUserDto(await updateUser(prisma, params.id, body)) };
@@ -67,29 +92,51 @@ export function createUsersRouter({ prisma, registry }: { prisma: PrismaClient; 
   });
 
   defineRoute(router, registry, mount, {
-    method: 'post', path: '/users/:id/tokens', summary: 'Issue an API token; the token is shown only in this response', tags,
-    params: ZIdParams, body: ZIssueTokenSchema,
-    response: { status: 201, description: 'Issued', schema: ZIssuedTokenSchema }, errors: [403, 404],
+    method: 'post',
+    path: '/users/:id/tokens',
+    summary: 'Issue an API token; the token is shown only in this response',
+    tags,
+    params: ZIdParams,
+    body: ZIssueTokenSchema,
+    response: { status: 201, description: 'Issued', schema: ZIssuedTokenSchema },
+    errors: [403, 404],
     handler: async ({ user, params, body }) => {
       requireSelfOrAdmin(user, params.id);
       const target = await prisma.user.findUnique({ where: { id: params.id } });
       if (!target) throw new AppError('NOT_FOUND', 'user not found');
-      const issued = await issueApiToken(prisma, { userId: params.id, label: body.label, ttlDays: body.ttlDays });
+      const issued = await issueApiToken(prisma, {
+        userId: params.id,
+        label: body.label,
+        ttlDays: body.ttlDays,
+      });
       return { status: 201, body: { ...issued, expiresAt: iso(issued.expiresAt) } };
     },
   });
 
   defineRoute(router, registry, mount, {
-    method: 'get', path: '/users/:id/tokens', summary: "A user's tokens (never the secrets)", tags, params: ZIdParams,
-    response: { status: 200, description: 'Tokens', schema: z.object({ tokens: z.array(ZTokenInfoSchema) }) }, errors: [403],
+    method: 'get',
+    path: '/users/:id/tokens',
+    summary: "A user's tokens (never the secrets)",
+    tags,
+    params: ZIdParams,
+    response: { status: 200, description: 'Tokens', schema: z.object({ tokens: z.array(ZTokenInfoSchema) }) },
+    errors: [403],
     handler: async ({ user, params }) => {
       requireSelfOrAdmin(user, params.id);
-      const tokens = await prisma.apiToken.findMany({ where: { userId: params.id }, orderBy: { createdAt: 'desc' } });
+      const tokens = await prisma.apiToken.findMany({
+        where: { userId: params.id },
+        orderBy: { createdAt: 'desc' },
+      });
       return {
         body: {
           tokens: tokens.map((t) => ({
-            id: t.id, label: t.label, prefix: t.prefix, createdAt: t.createdAt.toISOString(),
-            expiresAt: iso(t.expiresAt), revokedAt: iso(t.revokedAt), lastUsedAt: iso(t.lastUsedAt),
+            id: t.id,
+            label: t.label,
+            prefix: t.prefix,
+            createdAt: t.createdAt.toISOString(),
+            expiresAt: iso(t.expiresAt),
+            revokedAt: iso(t.revokedAt),
+            lastUsedAt: iso(t.lastUsedAt),
           })),
         },
       };
@@ -97,13 +144,21 @@ export function createUsersRouter({ prisma, registry }: { prisma: PrismaClient; 
   });
 
   defineRoute(router, registry, mount, {
-    method: 'delete', path: '/tokens/:id', summary: 'Revoke a token (its owner or an admin)', tags, params: ZIdParams,
-    response: { status: 204, description: 'Revoked' }, errors: [403, 404],
+    method: 'delete',
+    path: '/tokens/:id',
+    summary: 'Revoke a token (its owner or an admin)',
+    tags,
+    params: ZIdParams,
+    response: { status: 204, description: 'Revoked' },
+    errors: [403, 404],
     handler: async ({ user, params }) => {
       const token = await prisma.apiToken.findUnique({ where: { id: params.id } });
       if (!token) throw new AppError('NOT_FOUND', 'token not found');
       requireSelfOrAdmin(user, token.userId);
-      await prisma.apiToken.updateMany({ where: { id: params.id, revokedAt: null }, data: { revokedAt: new Date() } });
+      await prisma.apiToken.updateMany({
+        where: { id: params.id, revokedAt: null },
+        data: { revokedAt: new Date() },
+      });
       return { status: 204 };
     },
   });
