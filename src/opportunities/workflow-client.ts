@@ -41,6 +41,17 @@ export function createOpportunityClient({ client, taskQueue, timeoutMs }: Opport
     }
   };
 
+  const isClosed = async (id: string): Promise<boolean> => {
+    try {
+      const d = await client.connection.withDeadline(Date.now() + timeoutMs, () =>
+        client.workflow.getHandle(id).describe(),
+      );
+      return d.status.name !== 'RUNNING';
+    } catch {
+      return false;
+    }
+  };
+
   return {
     /** Returns created=false when a workflow with this id already exists (a retried create). */
     async start(input: OpportunityStartInput): Promise<{ id: string; created: boolean }> {
@@ -84,6 +95,11 @@ export function createOpportunityClient({ client, taskQueue, timeoutMs }: Opport
             }),
           );
         } catch (err) {
+          // A won deal's workflow completes once its handover checklist is done: an Update to
+          // it is "not found" to the server, but to the caller the deal is closed, not missing.
+          if (err instanceof AppError && err.code === 'NOT_FOUND' && (await isClosed(id))) {
+            throw new AppError('DEAL_CLOSED', 'this opportunity is closed: its process has finished');
+          }
           const transient =
             err instanceof AppError &&
             err.code === 'SERVICE_UNAVAILABLE' &&

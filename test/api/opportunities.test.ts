@@ -1,6 +1,7 @@
 // The HTTP API against the real app: real Temporal, real PostgreSQL, the real worker.
 import { startTestApp, type TestApp } from '../support/app';
 import { waitUntil } from '../support/wait';
+import { PSM_PROCESS } from '../../workflows/psm-process';
 
 let app: TestApp;
 beforeAll(async () => {
@@ -320,6 +321,49 @@ describe('opportunities', () => {
     expect((await app.api(app.org.repA1, 'GET', `/api/opportunities/${id}`)).body).toMatchObject({
       status: 'open',
     });
+  });
+});
+
+describe('to won and through the handover', () => {
+  it('completes every milestone, wins at contract signing, and closes once the handover checklist is done', async () => {
+    const id = await createDeal();
+    await initiate(id);
+    for (const m of PSM_PROCESS.milestones.slice(1)) {
+      const criteriaMet = m.rule === 'all' ? m.criteria.map((c) => c.key) : [m.criteria[0]!.key];
+      const res = await app.api(app.org.repA1, 'POST', `/api/opportunities/${id}/milestones`, {
+        milestone: m.key,
+        criteriaMet,
+        evidence: `Evidence for ${m.key}`,
+      });
+      expect({ milestone: m.key, status: res.status }).toEqual({ milestone: m.key, status: 200 });
+    }
+    const won = (await app.api(app.org.repA1, 'GET', `/api/opportunities/${id}`)).body;
+    expect(won).toMatchObject({ status: 'won', probability: 100, milestone: 'contract_signed', timers: [] });
+    const row = await waitUntil(async () => {
+      const r = await app.db.prisma.opportunity.findUnique({ where: { id } });
+      return r?.status === 'won' ? r : undefined;
+    });
+    expect(row.closedAt).not.toBeNull();
+    expect(await app.db.prisma.milestoneEvent.count({ where: { opportunityId: id } })).toBe(
+      PSM_PROCESS.milestones.length,
+    );
+
+    for (const item of PSM_PROCESS.execution.checklist) {
+      const res = await app.api(
+        app.org.repA1,
+        'PUT',
+        `/api/opportunities/${id}/checklist/${PSM_PROCESS.execution.key}/${item.key}`,
+        { done: true },
+      );
+      expect(res.status).toBe(200);
+    }
+    await app.client.workflow.getHandle(id).result();
+    const late = await app.api(app.org.repA1, 'POST', `/api/opportunities/${id}/activities`, {
+      kind: 'call',
+      occurredAt: new Date().toISOString(),
+      note: 'after close',
+    });
+    expect(late).toMatchObject({ status: 422, body: { error: { code: 'DEAL_CLOSED' } } });
   });
 });
 

@@ -1,0 +1,332 @@
+// Test harness for the opportunity workflow: the time-skipping test server from the project's
+// own binary (never a download), one worker per test file on a shared workflow bundle, typed fake
+// activities that record every call, and a small driver for one deal.
+
+import path from 'node:path';
+import { randomUUID } from 'node:crypto';
+import { ApplicationFailure } from '@temporalio/common';
+import type { WorkflowHandleWithFirstExecutionRunId } from '@temporalio/client';
+import type { Duration, UpdateDefinition } from '@temporalio/common';
+import { TestWorkflowEnvironment } from '@temporalio/testing';
+import {
+  bundleWorkflowCode,
+  DefaultLogger,
+  Runtime,
+  Worker,
+  type WorkflowBundleWithSourceMap,
+} from '@temporalio/worker';
+import type {
+  Activities,
+  NotificationRequest,
+  ProjectionEvent,
+  ProjectionInput,
+  ReportingLine,
+} from '../../activities/contracts';
+import type { opportunity } from '../../workflows';
+import { getStateQuery, opportunityUpdates } from '../../workflows/opportunity-messages';
+import type {
+  Actor,
+  CommandInputs,
+  CommandName,
+  CommandResult,
+  OpportunityStartInput,
+} from '../../workflows/opportunity-types';
+import type { OpportunityView } from '../../workflows/opportunity-view';
+
+export const REPO_ROOT = path.resolve(__dirname, '../..');
+export const TEST_SERVER_PATH = path.join(REPO_ROOT, '.tools/venv/bin/temporal-test-server');
+export const WORKFLOWS_PATH = path.join(REPO_ROOT, 'workflows');
+
+/** Worker chatter drowns test output; warnings and errors still show. */
+export function quietTemporalLogs(): void {
+  try {
+    Runtime.install({ logger: new DefaultLogger('WARN') });
+  } catch {
+    // Already installed in this process (another test file or script did it first).
+  }
+}
+
+/** The time-skipping test server from .tools (installed by the project), never downloaded. */
+export function createTimeSkippingEnv(): Promise<TestWorkflowEnvironment> {
+  return TestWorkflowEnvironment.createTimeSkipping({
+    server: { executable: { type: 'existing-path', path: TEST_SERVER_PATH } },
+  });
+}
+
+let bundle: Promise<WorkflowBundleWithSourceMap> | undefined;
+/** Bundling takes seconds; every worker in one jest process shares the result. */
+export function workflowBundle(): Promise<WorkflowBundleWithSourceMap> {
+  bundle ??= bundleWorkflowCode({ workflowsPath: WORKFLOWS_PATH, logger: quietLogger });
+  return bundle;
+}
+
+const quietLogger = {
+  log: () => undefined,
+  trace: () => undefined,
+  debug: () => undefined,
+  info: () => undefined,
+  warn: () => undefined,
+  error: () => undefined,
+};
+
+// ---- people ----------------------------------------------------------------------------------
+
+export const USERS = {
+  rep: 'rep-li',
+  manager: 'mgr-wang',
+  director: 'dir-zhang',
+  vp: 'vp-chen',
+  otherRep: 'rep-zhao',
+  otherManager: 'mgr-sun',
+  admin: 'admin-root',
+  /** A rep whose directory entry has nobody above them. */
+  loneRep: 'rep-solo',
+} as const;
+
+export const ACTORS = {
+  rep: { userId: USERS.rep, role: 'rep' },
+  manager: { userId: USERS.manager, role: 'manager' },
+  director: { userId: USERS.director, role: 'director' },
+  vp: { userId: USERS.vp, role: 'director' },
+  otherRep: { userId: USERS.otherRep, role: 'rep' },
+  otherManager: { userId: USERS.otherManager, role: 'manager' },
+  admin: { userId: USERS.admin, role: 'admin' },
+} as const satisfies Record<string, Actor>;
+
+const line = (userId: string, chain: string[]): ReportingLine => ({
+  userId,
+  managerId: chain[0] ?? null,
+  directorId: chain[1] ?? null,
+  chain,
+});
+
+export const DIRECTORY: Record<string, ReportingLine> = {
+  [USERS.rep]: line(USERS.rep, [USERS.manager, USERS.director, USERS.vp]),
+  [USERS.otherRep]: line(USERS.otherRep, [USERS.otherManager, USERS.director, USERS.vp]),
+  [USERS.manager]: line(USERS.manager, [USERS.director, USERS.vp]),
+  [USERS.loneRep]: line(USERS.loneRep, []),
+};
+
+// ---- fake activities -------------------------------------------------------------------------
+
+/** The activities the opportunity workflow calls. */
+export type OpportunityActivities = Pick<
+  Activities,
+  'lookupReportingLine' | 'projectOpportunity' | 'sendNotification'
+>;
+
+/** Records every call; behaves like the real activities in what the workflow can observe. */
+export class FakeActivities {
+  readonly notifications: NotificationRequest[] = [];
+  readonly projections: ProjectionInput[] = [];
+  readonly lookups: string[] = [];
+
+  constructor(private readonly directory: Record<string, ReportingLine> = DIRECTORY) {}
+
+  asActivities(): OpportunityActivities {
+    return {
+      lookupReportingLine: async (userId) => {
+        this.lookups.push(userId);
+        const found = this.directory[userId];
+        if (!found)
+          throw ApplicationFailure.create({
+            type: 'NOT_FOUND',
+            message: `no user ${userId}`,
+            nonRetryable: true,
+          });
+        return found;
+      },
+      projectOpportunity: async (input) => {
+        this.projections.push(structuredClone(input));
+      },
+      sendNotification: async (request) => {
+        this.notifications.push(structuredClone(request));
+      },
+    };
+  }
+
+  notificationsFor(opportunityId: string): NotificationRequest[] {
+    return this.notifications.filter((n) => n.deal.opportunityId === opportunityId);
+  }
+
+  projectionsFor(opportunityId: string): ProjectionInput[] {
+    return this.projections.filter((p) => p.snapshot.id === opportunityId);
+  }
+
+  /** Every event the read model received for a deal, in order. */
+  projectedEventsFor(opportunityId: string): ProjectionEvent[] {
+    return this.projectionsFor(opportunityId).flatMap((p) => p.events);
+  }
+
+  lastSnapshotOf(opportunityId: string) {
+    return this.projectionsFor(opportunityId).at(-1)?.snapshot;
+  }
+}
+
+// ---- harness ---------------------------------------------------------------------------------
+
+export interface Harness {
+  env: TestWorkflowEnvironment;
+  fakes: FakeActivities;
+  taskQueue: string;
+  startDeal(overrides?: Partial<OpportunityStartInput>): Promise<DealDriver>;
+  /** Moves server time forward; timers due meanwhile fire in order. */
+  advance(duration: Duration): Promise<void>;
+  /** Marks every still-open deal lost, so finished tests' clocks stop loading the next ones. */
+  retireDeals(): Promise<void>;
+  close(): Promise<void>;
+}
+
+export async function createHarness(): Promise<Harness> {
+  quietTemporalLogs();
+  const env = await createTimeSkippingEnv();
+  const fakes = new FakeActivities();
+  const taskQueue = `psm-test-${randomUUID()}`;
+  const worker = await Worker.create({
+    connection: env.nativeConnection,
+    taskQueue,
+    workflowBundle: await workflowBundle(),
+    activities: fakes.asActivities(),
+  });
+  const running = worker.run();
+  const deals: DealDriver[] = [];
+  const retired = new Set<DealDriver>();
+
+  /** The earliest timer any of this harness's deals has armed, as server epoch ms. */
+  const earliestTimer = async (): Promise<number | undefined> => {
+    const dues = await Promise.all(
+      deals
+        .filter((deal) => !retired.has(deal))
+        .map(async (deal) => (await deal.state()).timers.map((t) => Date.parse(t.dueAt))),
+    );
+    const all = dues.flat();
+    return all.length === 0 ? undefined : Math.min(...all);
+  };
+
+  return {
+    env,
+    fakes,
+    taskQueue,
+    async startDeal(overrides = {}) {
+      const id = overrides.id ?? `opp-${randomUUID()}`;
+      const input: OpportunityStartInput = {
+        id,
+        name: 'Hangzhou metro signalling upgrade',
+        account: 'Hangzhou Metro Group',
+        amount: 480_000,
+        currency: 'CNY',
+        ownerId: USERS.rep,
+        expectedCloseDate: '2026-06-30',
+        createdBy: ACTORS.rep,
+        ...overrides,
+      };
+      const handle = await env.client.workflow.start<typeof opportunity>('opportunity', {
+        workflowId: id,
+        taskQueue,
+        args: [input],
+      });
+      const deal = new DealDriver(handle, id);
+      deals.push(deal);
+      // Commands from the deal's managers need the reporting line; wait for the look-up.
+      await waitUntil(async () => (await deal.state()).reportingLine !== null);
+      return deal;
+    },
+    async advance(duration) {
+      await env.sleep(duration);
+      // The time-skipping server strands a run whose workflow task cancels a timer that fired
+      // while the task was at the worker (temporalio/sdk-java#3088; a real server retries the
+      // task). Between skips its clock runs at real pace, and timers re-armed during a skip can be
+      // due a few milliseconds after it ends, racing the test's next command. So never stop a
+      // skip just before a timer: carry on past any that is due within the guard.
+      for (let round = 0; round < 20; round += 1) {
+        const [now, due] = await Promise.all([env.currentTimeMs(), earliestTimer()]);
+        if (due === undefined || due - now > TIMER_GUARD_MS) return;
+        await env.sleep(Math.max(due - now, 0) + 1_000);
+      }
+    },
+    async retireDeals() {
+      for (const deal of deals) {
+        if (retired.has(deal)) continue;
+        retired.add(deal);
+        const { status } = await deal.state();
+        if (status === 'open' || status === 'on_hold') {
+          await deal.command('markLost', ACTORS.admin, { reason: 'test finished' });
+        }
+      }
+    },
+    async close() {
+      worker.shutdown();
+      await running;
+      await env.teardown();
+    },
+  };
+}
+
+/** How close (in server time) a timer may be when a skip ends; see Harness.advance. */
+const TIMER_GUARD_MS = 60_000;
+
+type CommandFields<N extends CommandName> = Omit<CommandInputs[N], 'requestId' | 'actor'>;
+
+/** Drives one deal the way the API does: Updates with a request id, and the getState query. */
+export class DealDriver {
+  constructor(
+    readonly handle: WorkflowHandleWithFirstExecutionRunId<typeof opportunity>,
+    readonly id: string,
+  ) {}
+
+  command<N extends CommandName>(
+    name: N,
+    actor: Actor,
+    fields: CommandFields<N>,
+    requestId: string = `${name}-${randomUUID()}`,
+  ): Promise<CommandResult> {
+    const input = { ...fields, requestId, actor } as CommandInputs[N];
+    const update: UpdateDefinition<CommandResult, [CommandInputs[N]], N> = opportunityUpdates[name];
+    return this.handle.executeUpdate(update, { args: [input] });
+  }
+
+  state(): Promise<OpportunityView> {
+    return this.handle.query(getStateQuery);
+  }
+}
+
+/** Polls until the predicate holds (usable outside jest, e.g. by the history recorder). */
+export async function waitUntil(
+  predicate: () => boolean | Promise<boolean>,
+  timeoutMs = 10_000,
+): Promise<void> {
+  const deadline = Date.now() + timeoutMs;
+  while (!(await predicate())) {
+    if (Date.now() > deadline) throw new Error(`condition not met within ${timeoutMs} ms`);
+    await new Promise((resolve) => setTimeout(resolve, 25));
+  }
+}
+
+/** Retries an assertion until it passes: activities and projections land asynchronously. */
+export async function eventually<T>(assertion: () => T | Promise<T>, timeoutMs = 10_000): Promise<T> {
+  const deadline = Date.now() + timeoutMs;
+  for (;;) {
+    try {
+      return await assertion();
+    } catch (err) {
+      if (Date.now() > deadline) throw err;
+      await new Promise((resolve) => setTimeout(resolve, 25));
+    }
+  }
+}
+
+/** The ApplicationFailure type (error code) a refused Update carries. */
+export async function refusalOf(
+  promise: Promise<unknown>,
+): Promise<{ code: string | undefined; message: string }> {
+  try {
+    await promise;
+  } catch (err) {
+    const cause = (err as { cause?: unknown }).cause;
+    if (cause instanceof ApplicationFailure) return { code: cause.type ?? undefined, message: cause.message };
+    throw err;
+  }
+  throw new Error('expected the command to be refused, but it was applied');
+}
+
+export const DAY_MS = 24 * 60 * 60 * 1000;

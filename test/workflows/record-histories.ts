@@ -1,0 +1,61 @@
+// Records the histories the replay test guards: runs each representative deal on the
+// time-skipping server and saves its history under test/histories/.
+//
+//   npx tsx test/workflows/record-histories.ts            # all scenarios
+//   npx tsx test/workflows/record-histories.ts won-deal   # just one
+//
+// Re-record only on purpose (a new kind of deal worth guarding). Re-recording after a workflow
+// change would hide exactly the incompatibility the replay test exists to catch: old histories
+// stay, new ones are added beside them.
+
+import fs from 'node:fs';
+import path from 'node:path';
+import { createHarness, REPO_ROOT, type DealDriver, type Harness } from './helpers';
+import { historyToJsonText } from './history-files';
+import { continuedDealScenario, troubledDealScenario, wonDealScenario } from './scenarios';
+
+export const HISTORIES_DIR = path.join(REPO_ROOT, 'test/histories');
+
+interface Recording {
+  /** File name under test/histories (without .json). */
+  name: string;
+  run(h: Harness): Promise<DealDriver>;
+  /** Which run of the deal to save: its first run or the one running now. */
+  which: 'first' | 'latest';
+}
+
+const RECORDINGS: Recording[] = [
+  { name: 'won-deal', run: wonDealScenario, which: 'latest' },
+  { name: 'troubled-deal', run: troubledDealScenario, which: 'latest' },
+  { name: 'continued-deal-first-run', run: (h) => continuedDealScenario(h), which: 'first' },
+];
+
+async function record(recording: Recording): Promise<void> {
+  const h = await createHarness();
+  try {
+    const deal = await recording.run(h);
+    const handle =
+      recording.which === 'first'
+        ? h.env.client.workflow.getHandle(deal.id, deal.handle.firstExecutionRunId)
+        : deal.handle;
+    const history = await handle.fetchHistory();
+    const file = path.join(HISTORIES_DIR, `${recording.name}.json`);
+    fs.writeFileSync(file, historyToJsonText(history));
+    console.log(`${file}: ${history.events?.length ?? 0} events`);
+  } finally {
+    await h.close();
+  }
+}
+
+async function main(): Promise<void> {
+  const only = process.argv.slice(2);
+  fs.mkdirSync(HISTORIES_DIR, { recursive: true });
+  for (const recording of RECORDINGS) {
+    if (only.length === 0 || only.includes(recording.name)) await record(recording);
+  }
+}
+
+main().catch((err: unknown) => {
+  console.error(err);
+  process.exitCode = 1;
+});

@@ -1,0 +1,155 @@
+// Representative deals, scripted day by day. The lifecycle tests run them and assert on what came
+// out; record-histories.ts runs them to capture the histories the replay test guards.
+// Scenarios only drive: no jest here, so the recorder can run them as a plain script.
+
+import { PSM_PROCESS, type MilestoneKey } from '../../workflows/psm-process';
+import type { Actor } from '../../workflows/opportunity-types';
+import { ACTORS, type DealDriver, type Harness } from './helpers';
+
+/** The criteria a rep ticks to satisfy a milestone's rule: all of them, or the first for 'any'. */
+export function criteriaFor(milestone: MilestoneKey): string[] {
+  const definition = PSM_PROCESS.milestones.find((m) => m.key === milestone);
+  if (!definition) throw new Error(`unknown milestone ${milestone}`);
+  const keys = definition.criteria.map((c) => c.key as string);
+  return definition.rule === 'all' ? keys : keys.slice(0, 1);
+}
+
+export function complete(deal: DealDriver, milestone: MilestoneKey, actor: Actor = ACTORS.rep) {
+  return deal.command('completeMilestone', actor, {
+    milestone,
+    criteriaMet: criteriaFor(milestone),
+    evidence: `Evidence for ${milestone}: minutes of the meeting with the customer.`,
+    links: [`https://crm.example.com/notes/${milestone}`],
+  });
+}
+
+export async function requestGate(deal: DealDriver, actor: Actor = ACTORS.rep): Promise<string> {
+  const result = await deal.command('requestApproval', actor, {
+    kind: 'milestone_gate',
+    milestone: 'project_initiation',
+    reason: 'Need and value fit confirmed with the customer’s IT director.',
+  });
+  if (!result.approvalId) throw new Error('requestApproval returned no approvalId');
+  return result.approvalId;
+}
+
+/** Logs a call that happened just now on the server's clock (skipped time included). */
+export async function logCall(
+  h: Harness,
+  deal: DealDriver,
+  note = 'Weekly call with the project lead.',
+  actor: Actor = ACTORS.rep,
+) {
+  const occurredAt = new Date(await h.env.currentTimeMs()).toISOString();
+  return deal.command('logActivity', actor, { kind: 'call', occurredAt, note });
+}
+
+/**
+ * A disciplined rep's deal: about 90 days from first contact to a signed contract, an activity
+ * logged every four days (inside every follow-up cadence), every milestone inside its SLA, the
+ * gate approved by the manager, then the handover checklist done.
+ */
+export const WON_DEAL_MILESTONE_DAYS: ReadonlyArray<[number, MilestoneKey]> = [
+  [2, 'project_initiation'],
+  [14, 'deep_engagement'],
+  [33, 'technical_breakthrough_1'],
+  [55, 'technical_breakthrough_2'],
+  [72, 'business_breakthrough'],
+  [88, 'contract_signed'],
+];
+
+export async function wonDealScenario(h: Harness): Promise<DealDriver> {
+  const deal = await h.startDeal({
+    name: 'Suzhou water SCADA',
+    account: 'Suzhou Water Affairs',
+    amount: 480_000,
+  });
+  await deal.command('upsertStakeholder', ACTORS.rep, {
+    name: 'Director Qian',
+    title: 'IT director',
+    role: 'decision_maker',
+    stance: 'sponsor',
+  });
+  const gate = await requestGate(deal);
+  const milestoneOn = new Map(WON_DEAL_MILESTONE_DAYS.map(([day, key]) => [day, key]));
+  for (let day = 1; day <= 88; day += 1) {
+    await h.advance('1d');
+    if (day === 1)
+      await deal.command('decideApproval', ACTORS.manager, {
+        approvalId: gate,
+        decision: 'approved',
+        comment: 'Go',
+      });
+    if (day % 4 === 0) await logCall(h, deal);
+    const milestone = milestoneOn.get(day);
+    if (milestone) await complete(deal, milestone);
+  }
+  for (const item of PSM_PROCESS.execution.checklist) {
+    await deal.command('setChecklistItem', ACTORS.rep, {
+      milestone: 'contract_execution',
+      item: item.key,
+      done: true,
+    });
+  }
+  return deal;
+}
+
+/**
+ * A deal that goes wrong and comes back: a big-deal gate approval chased up the chain, a rep who
+ * goes quiet (follow-up, then the stall ladder), a hold, a loss, a reopen and an approved skip.
+ */
+export async function troubledDealScenario(h: Harness): Promise<DealDriver> {
+  const deal = await h.startDeal({ name: 'Ningbo port cranes', account: 'Ningbo Port', amount: 2_400_000 });
+  const gate = await requestGate(deal);
+  await h.advance('2d'); // reminder to the director (big deal)
+  await h.advance('3d'); // escalated to the director's manager
+  await h.advance('1d');
+  await deal.command('decideApproval', ACTORS.vp, {
+    approvalId: gate,
+    decision: 'approved',
+    comment: 'Strategic account',
+  });
+  await h.advance('15d'); // follow-up reminders, stall to the manager (day 14), director (day 21)
+  await deal.command('hold', ACTORS.manager, { reason: 'Customer budget frozen until next quarter' });
+  await h.advance('30d');
+  await deal.command('resume', ACTORS.manager, {});
+  await h.advance('8d');
+  await deal.command('markLost', ACTORS.rep, { reason: 'Budget moved to another project' });
+  await h.advance('10d');
+  await deal.command('reopen', ACTORS.manager, { reason: 'Budget restored' });
+  await complete(deal, 'project_initiation');
+  const skip = await deal.command('requestApproval', ACTORS.rep, {
+    kind: 'skip_milestone',
+    milestone: 'deep_engagement',
+    reason: 'Decision structure already known from the previous round',
+  });
+  await deal.command('decideApproval', ACTORS.director, {
+    approvalId: skip.approvalId ?? '',
+    decision: 'approved',
+  });
+  await complete(deal, 'technical_breakthrough_1');
+  return deal;
+}
+
+export const DECIDED_BEFORE_CONTINUE_AS_NEW = 'decide-gate-before-continue-as-new';
+
+/** A deal forced to continue-as-new after a few commands, still working afterwards. */
+export async function continuedDealScenario(h: Harness, historyLengthLimit = 40): Promise<DealDriver> {
+  const deal = await h.startDeal({
+    name: 'Wuxi hospital HIS',
+    account: 'Wuxi People’s Hospital',
+    historyLengthLimit,
+  });
+  const gate = await requestGate(deal);
+  await deal.command(
+    'decideApproval',
+    ACTORS.manager,
+    { approvalId: gate, decision: 'approved' },
+    DECIDED_BEFORE_CONTINUE_AS_NEW,
+  );
+  await complete(deal, 'project_initiation');
+  for (let i = 0; i < 8; i += 1) await logCall(h, deal, `Call ${i + 1}`);
+  await h.advance('8d');
+  await logCall(h, deal, 'After the reminder');
+  return deal;
+}

@@ -1,0 +1,32 @@
+// Every activity timeout and retry policy the workflows use, in one place.
+
+import type { ActivityOptions } from '@temporalio/workflow';
+
+/** Emails: SMTP can be slow or down for a while; the activity dedups by key, so retry patiently. */
+export const NOTIFICATION_ACTIVITY: ActivityOptions = {
+  // Longer than the email activity's own delivery bound (2 minutes), so an attempt is never
+  // abandoned while it may still be talking to the SMTP server.
+  startToCloseTimeout: '150 seconds',
+  retry: { initialInterval: '5 seconds', backoffCoefficient: 2, maximumInterval: '10 minutes' },
+};
+
+/** Directory look-ups: quick reads; an unknown user fails non-retryably. */
+export const DIRECTORY_ACTIVITY: ActivityOptions = {
+  startToCloseTimeout: '30 seconds',
+  retry: { initialInterval: '1 second', backoffCoefficient: 2, maximumInterval: '1 minute' },
+};
+
+/**
+ * Read-model projection: a quick, idempotent (seq-keyed) database write. Deliberately a normal
+ * activity, not a local one: a local activity runs before its workflow task commits, so if that
+ * task then fails (e.g. an Update arrives just as the run continues-as-new) the read model would
+ * already hold events that the retried task numbers differently. A normal activity is only
+ * scheduled by a committed task, so every projected event is one the history agrees with.
+ */
+export const PROJECTION_ACTIVITY: ActivityOptions = {
+  startToCloseTimeout: '30 seconds',
+  retry: { initialInterval: '1 second', backoffCoefficient: 2, maximumInterval: '5 minutes' },
+};
+
+/** Pause before retrying a projection that failed non-retryably (a bug, not an outage). */
+export const PROJECTION_FAILURE_PAUSE = '10 minutes';

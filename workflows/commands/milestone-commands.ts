@@ -1,0 +1,201 @@
+// Moving a deal through the PSM milestones, and ticking their work checklists.
+
+import type {
+  CompleteMilestoneCommand,
+  OpportunityState,
+  SetChecklistItemCommand,
+} from '../opportunity-types';
+import {
+  LAST_MILESTONE_INDEX,
+  PSM_PROCESS,
+  checklistOf,
+  milestoneAt,
+  milestoneIndexOf,
+  type SalesMilestoneDefinition,
+} from '../psm-process';
+import { refuse } from '../opportunity-errors';
+import { optionalText, requireStringList, requireText, TEXT_LIMITS } from '../opportunity-input';
+import { appendEvent, cancelPendingApprovals, enterStage, iso, latestApproval } from '../opportunity-state';
+import { requireStatus, type CommandSpec } from './command-spec';
+
+function requireCompletableMilestone(key: unknown): { index: number; milestone: SalesMilestoneDefinition } {
+  if (key === PSM_PROCESS.execution.key) {
+    refuse('MILESTONE_OUT_OF_ORDER', `${key} starts by itself when the contract is signed`);
+  }
+  const index = typeof key === 'string' ? milestoneIndexOf(key) : -1;
+  const milestone = milestoneAt(index);
+  if (!milestone) refuse('INVALID_INPUT', `unknown milestone ${String(key)}`);
+  return { index, milestone };
+}
+
+function hasApprovedSkip(state: OpportunityState, index: number): boolean {
+  const milestone = milestoneAt(index);
+  return (
+    milestone !== undefined && latestApproval(state, 'skip_milestone', milestone.key)?.status === 'approved'
+  );
+}
+
+/** Criteria of `milestone` that still stand between the deal and the milestone, given what is met. */
+export function unmetCriteria(milestone: SalesMilestoneDefinition, met: readonly string[]): string[] {
+  const unmet = milestone.criteria.map((c) => c.key).filter((key) => !met.includes(key));
+  if (milestone.rule === 'all') return unmet;
+  return unmet.length < milestone.criteria.length ? [] : unmet;
+}
+
+export const completeMilestone: CommandSpec<CompleteMilestoneCommand> = {
+  validate(state, command) {
+    requireStatus(state, ['open'], 'complete a milestone');
+    const { index, milestone } = requireCompletableMilestone(command.milestone);
+    if (index <= state.reachedIndex) refuse('MILESTONE_OUT_OF_ORDER', `${milestone.key} was already reached`);
+    for (let between = state.reachedIndex + 1; between < index; between += 1) {
+      if (!hasApprovedSkip(state, between)) {
+        const expected = milestoneAt(between)?.key;
+        refuse(
+          'MILESTONE_OUT_OF_ORDER',
+          `complete ${expected} before ${milestone.key}, or have skipping ${expected} approved`,
+          { expected },
+        );
+      }
+    }
+    const criteriaMet = requireStringList(command.criteriaMet, 'criteriaMet', milestone.criteria.length + 5);
+    const unknown = criteriaMet.filter((key) => !milestone.criteria.some((c) => c.key === key));
+    if (unknown.length > 0) {
+      refuse('UNKNOWN_CRITERION', `${milestone.key} has no criterion ${unknown.join(', ')}`, { unknown });
+    }
+    const missing = unmetCriteria(milestone, criteriaMet);
+    if (missing.length > 0) {
+      const need = milestone.rule === 'all' ? 'all of its criteria' : 'at least one of its criteria';
+      refuse('CRITERIA_NOT_MET', `${milestone.key} needs ${need}; not met: ${missing.join(', ')}`, {
+        rule: milestone.rule,
+        missing,
+      });
+    }
+    if (typeof command.evidence !== 'string' || command.evidence.trim() === '') {
+      refuse('EVIDENCE_REQUIRED', `completing ${milestone.key} needs an evidence note`);
+    }
+    requireText(command.evidence, 'evidence', TEXT_LIMITS.longText);
+    if (command.links !== undefined) {
+      requireStringList(command.links, 'links', TEXT_LIMITS.links).forEach((link, i) =>
+        optionalText(link, `links[${i}]`),
+      );
+    }
+    if (milestone.approvalGate) {
+      const gate = latestApproval(state, 'milestone_gate', milestone.key);
+      if (gate?.status === 'pending') {
+        refuse('APPROVAL_PENDING', `${milestone.key} waits for approval ${gate.id} by ${gate.approverId}`, {
+          approvalId: gate.id,
+        });
+      }
+      if (gate?.status !== 'approved') {
+        refuse('APPROVAL_REQUIRED', `${milestone.key} needs an approved milestone_gate approval first`);
+      }
+    }
+  },
+
+  apply(state, command, { now }) {
+    const actorId = command.actor.userId;
+    const target = milestoneIndexOf(command.milestone);
+    for (let skipped = state.reachedIndex + 1; skipped < target; skipped += 1) {
+      const milestone = milestoneAt(skipped);
+      if (!milestone) continue;
+      state.milestones[milestone.key as keyof OpportunityState['milestones']] = {
+        reachedAt: iso(now),
+        skipped: true,
+        criteriaMet: [],
+        evidence: null,
+        links: [],
+        byId: actorId,
+      };
+      appendEvent(state, now, 'milestone_reached', actorId, {
+        milestone: milestone.key,
+        milestoneIndex: skipped,
+        skipped: true,
+      });
+    }
+    const criteriaMet = [...new Set(command.criteriaMet)];
+    const links = command.links ?? [];
+    state.milestones[command.milestone] = {
+      reachedAt: iso(now),
+      skipped: false,
+      criteriaMet,
+      evidence: command.evidence,
+      links,
+      byId: actorId,
+    };
+    // The read model's milestone_reached payload is fixed; the evidence is journalled beside it.
+    appendEvent(state, now, 'evidence_recorded', actorId, {
+      milestone: command.milestone,
+      criteriaMet,
+      evidence: command.evidence,
+      links,
+    });
+    appendEvent(state, now, 'milestone_reached', actorId, {
+      milestone: command.milestone,
+      milestoneIndex: target,
+      skipped: false,
+    });
+    state.reachedIndex = target;
+    enterStage(state, now);
+    cancelPendingApprovals(
+      state,
+      now,
+      actorId,
+      (approval) => approval.milestone !== null && milestoneIndexOf(approval.milestone) <= target,
+    );
+    if (command.milestone === PSM_PROCESS.contractWindow.from) {
+      state.contractWindow = { anchor: iso(now), escalated: false };
+    }
+    if (target === LAST_MILESTONE_INDEX) {
+      state.status = 'won';
+      state.closedAt = iso(now);
+      // A won deal has nothing left to approve: discounts still pending are moot.
+      cancelPendingApprovals(state, now, actorId, () => true);
+      appendEvent(state, now, 'won', actorId, {});
+    }
+    return { changed: true };
+  },
+};
+
+export const setChecklistItem: CommandSpec<SetChecklistItemCommand> = {
+  validate(state, command) {
+    const isExecutionStep = command.milestone === PSM_PROCESS.execution.key;
+    if (isExecutionStep) {
+      if (state.status === 'lost') requireStatus(state, ['won'], 'tick the contract-execution checklist');
+      if (state.status !== 'won') {
+        refuse(
+          'MILESTONE_OUT_OF_ORDER',
+          'the contract-execution checklist opens when the contract is signed',
+        );
+      }
+    } else {
+      requireStatus(state, ['open', 'on_hold'], 'tick a milestone checklist');
+    }
+    const checklist = typeof command.milestone === 'string' ? checklistOf(command.milestone) : undefined;
+    if (!checklist) refuse('INVALID_INPUT', `unknown milestone ${String(command.milestone)}`);
+    if (!checklist.some((entry) => entry.key === command.item)) {
+      refuse('UNKNOWN_CHECKLIST_ITEM', `${command.milestone} has no checklist item ${String(command.item)}`);
+    }
+    if (typeof command.done !== 'boolean') refuse('INVALID_INPUT', 'done must be true or false');
+  },
+
+  apply(state, command, { now }) {
+    const actorId = command.actor.userId;
+    const ticks = (state.checklist[command.milestone] ??= {});
+    if ((ticks[command.item]?.done ?? false) === command.done) return { changed: false };
+    ticks[command.item] = { done: command.done, at: iso(now), byId: actorId };
+    appendEvent(state, now, 'checklist_ticked', actorId, {
+      milestone: command.milestone,
+      item: command.item,
+      done: command.done,
+    });
+
+    if (command.milestone === PSM_PROCESS.execution.key && state.status === 'won') {
+      const allDone = PSM_PROCESS.execution.checklist.every((entry) => ticks[entry.key]?.done === true);
+      if (allDone) {
+        state.executionCompletedAt = iso(now);
+        appendEvent(state, now, 'execution_completed', actorId, {});
+      }
+    }
+    return { changed: true };
+  },
+};

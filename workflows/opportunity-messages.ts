@@ -1,0 +1,43 @@
+// The opportunity workflow's messages, defined beside it so the API imports exactly these.
+// Every command is an Update (its validator refuses with an error code and leaves no history);
+// getState is the one query.
+
+import type { UpdateDefinition } from '@temporalio/common';
+import { defineQuery, defineUpdate } from '@temporalio/workflow';
+import type { CommandInputs, CommandName, CommandResult } from './opportunity-types';
+import type { OpportunityView } from './opportunity-view';
+
+const command = <N extends CommandName>(name: N) => defineUpdate<CommandResult, [CommandInputs[N]], N>(name);
+
+export const completeMilestoneUpdate = command('completeMilestone');
+export const setChecklistItemUpdate = command('setChecklistItem');
+export const logActivityUpdate = command('logActivity');
+export const requestApprovalUpdate = command('requestApproval');
+export const decideApprovalUpdate = command('decideApproval');
+export const upsertStakeholderUpdate = command('upsertStakeholder');
+export const updateDealUpdate = command('updateDeal');
+export const markLostUpdate = command('markLost');
+export const holdUpdate = command('hold');
+export const resumeUpdate = command('resume');
+export const reopenUpdate = command('reopen');
+export const acknowledgeEscalationUpdate = command('acknowledgeEscalation');
+
+/** The same Updates keyed by command name, for callers that route by name. */
+export const opportunityUpdates: {
+  [N in CommandName]: UpdateDefinition<CommandResult, [CommandInputs[N]], N>;
+} = {
+  completeMilestone: completeMilestoneUpdate,
+  setChecklistItem: setChecklistItemUpdate,
+  logActivity: logActivityUpdate,
+  requestApproval: requestApprovalUpdate,
+  decideApproval: decideApprovalUpdate,
+  upsertStakeholder: upsertStakeholderUpdate,
+  updateDeal: updateDealUpdate,
+  markLost: markLostUpdate,
+  hold: holdUpdate,
+  resume: resumeUpdate,
+  reopen: reopenUpdate,
+  acknowledgeEscalation: acknowledgeEscalationUpdate,
+};
+
+export const getStateQuery = defineQuery<OpportunityView>('getState');

@@ -1,0 +1,248 @@
+// The opportunity workflow's public shapes: start input, commands, results and state.
+// Types only; everything here is plain JSON so it survives continue-as-new and the API.
+
+import type {
+  ApprovalFacts,
+  NotificationRequest,
+  ProjectionEvent,
+  ReportingLine,
+} from '../activities/contracts';
+import type {
+  ActivityKind,
+  ChecklistStepKey,
+  MilestoneKey,
+  StakeholderRole,
+  StakeholderStance,
+} from './psm-process';
+
+export type ActorRole = 'rep' | 'manager' | 'director' | 'admin';
+
+export interface Actor {
+  userId: string;
+  role: ActorRole;
+}
+
+export interface OpportunityStartInput {
+  id: string;
+  name: string;
+  account: string;
+  amount: number;
+  currency: string;
+  ownerId: string;
+  /** 'YYYY-MM-DD' or a full ISO time. */
+  expectedCloseDate?: string | null;
+  createdBy: Actor;
+  /** Set by continue-as-new: the previous run's full state. Callers never set it. */
+  carried?: OpportunityState;
+  /** Continue-as-new once history reaches this many events (at least 20); tests force it low. */
+  historyLengthLimit?: number;
+}
+
+// ---- commands (Updates) -------------------------------------------------------------------
+
+export interface CommandBase {
+  /** Idempotency key chosen by the caller: a repeat returns the first result. */
+  requestId: string;
+  actor: Actor;
+}
+
+export interface CompleteMilestoneCommand extends CommandBase {
+  milestone: MilestoneKey;
+  criteriaMet: string[];
+  evidence: string;
+  links?: string[];
+}
+
+export interface SetChecklistItemCommand extends CommandBase {
+  milestone: ChecklistStepKey;
+  item: string;
+  done: boolean;
+}
+
+export interface LogActivityCommand extends CommandBase {
+  kind: ActivityKind;
+  /** ISO time the visit / call / meeting / email happened. */
+  occurredAt: string;
+  note: string;
+}
+
+export type ApprovalKind = ApprovalFacts['kind'];
+
+export interface RequestApprovalCommand extends CommandBase {
+  kind: ApprovalKind;
+  /** The gated milestone, or the milestone to skip. */
+  milestone?: MilestoneKey;
+  /** The discount asked for (for kind 'discount'). */
+  amount?: number;
+  reason: string;
+}
+
+export interface DecideApprovalCommand extends CommandBase {
+  approvalId: string;
+  decision: 'approved' | 'rejected';
+  comment?: string;
+}
+
+export interface UpsertStakeholderCommand extends CommandBase {
+  /** Absent: add a new stakeholder. Present: update that one. */
+  id?: string;
+  name: string;
+  title?: string;
+  role: StakeholderRole;
+  stance: StakeholderStance;
+}
+
+export interface UpdateDealCommand extends CommandBase {
+  amount?: number;
+  expectedCloseDate?: string | null;
+  /** Reassigns the deal; also re-reads the owner's reporting line (send the same id to refresh it). */
+  ownerId?: string;
+  name?: string;
+  account?: string;
+}
+
+export interface MarkLostCommand extends CommandBase {
+  reason: string;
+}
+
+export interface HoldCommand extends CommandBase {
+  reason: string;
+}
+
+export type ResumeCommand = CommandBase;
+
+export interface ReopenCommand extends CommandBase {
+  reason: string;
+}
+
+/** From an escalation email's one-click link: the recipient has seen it. Journalled only. */
+export interface AcknowledgeEscalationCommand extends CommandBase {
+  /** The deal id (stall / contract-window escalations) or the approval id (approval escalations). */
+  subjectId: string;
+}
+
+export interface CommandInputs {
+  completeMilestone: CompleteMilestoneCommand;
+  setChecklistItem: SetChecklistItemCommand;
+  logActivity: LogActivityCommand;
+  requestApproval: RequestApprovalCommand;
+  decideApproval: DecideApprovalCommand;
+  upsertStakeholder: UpsertStakeholderCommand;
+  updateDeal: UpdateDealCommand;
+  markLost: MarkLostCommand;
+  hold: HoldCommand;
+  resume: ResumeCommand;
+  reopen: ReopenCommand;
+  acknowledgeEscalation: AcknowledgeEscalationCommand;
+}
+
+export type CommandName = keyof CommandInputs;
+
+/** What every command returns; a repeated requestId returns exactly this again. */
+export interface CommandResult {
+  requestId: string;
+  command: CommandName;
+  /** The deal's last event sequence number once the command was applied. */
+  seq: number;
+  /** False when the command asked for what was already true (e.g. ticking a ticked item). */
+  changed: boolean;
+  approvalId?: string;
+  stakeholderId?: string;
+}
+
+// ---- state ----------------------------------------------------------------------------------
+
+export type OpportunityStatus = 'open' | 'on_hold' | 'won' | 'lost';
+export type EscalationLevel = 0 | 1 | 2;
+
+export interface MilestoneRecord {
+  reachedAt: string;
+  skipped: boolean;
+  criteriaMet: string[];
+  evidence: string | null;
+  links: string[];
+  byId: string | null;
+}
+
+export interface ChecklistTick {
+  done: boolean;
+  at: string;
+  byId: string;
+}
+
+export interface Stakeholder {
+  id: string;
+  name: string;
+  title: string | null;
+  role: StakeholderRole;
+  stance: StakeholderStance;
+  updatedAt: string;
+}
+
+export interface ApprovalRecord extends ApprovalFacts {
+  decidedAt: string | null;
+  /** 0 = waiting, 1 = approver reminded, 2 = escalated to the approver's manager. */
+  chaseLevel: EscalationLevel;
+  /** When the current chase delay started counting (request, last chase, or resume). */
+  chaseAnchor: string;
+}
+
+export type EscalationKind =
+  'follow_up' | 'stall' | 'approval_reminder' | 'approval_escalation' | 'contract_window';
+
+/** A notification waiting to be sent, with what to journal once it is. */
+export interface OutboxItem {
+  request: NotificationRequest;
+  /** Escalations are journalled as escalation_sent; plain notices as notification_sent. */
+  escalationKind: EscalationKind | null;
+}
+
+export interface RememberedRequest {
+  requestId: string;
+  result: CommandResult;
+}
+
+export interface OpportunityState {
+  id: string;
+  name: string;
+  account: string;
+  amount: number;
+  currency: string;
+  ownerId: string;
+  expectedCloseDate: string | null;
+  createdAt: string;
+  createdById: string;
+  /** The owner's reporting line; null until the first look-up returns. */
+  reportingLine: ReportingLine | null;
+
+  status: OpportunityStatus;
+  lostReason: string | null;
+  holdReason: string | null;
+  closedAt: string | null;
+  /** Set once the contract-execution checklist is complete; the workflow then ends. */
+  executionCompletedAt: string | null;
+
+  /** Index of the last milestone reached; -1 until project_initiation is reached. */
+  reachedIndex: number;
+  stageEnteredAt: string;
+  /** Counts stage entries (progress and reopen) so escalation keys never repeat. */
+  stageVisit: number;
+  milestones: Partial<Record<MilestoneKey, MilestoneRecord>>;
+  checklist: Partial<Record<ChecklistStepKey, Record<string, ChecklistTick>>>;
+  stakeholders: Stakeholder[];
+  approvals: ApprovalRecord[];
+  lastActivityAt: string | null;
+
+  followUp: { anchor: string; sent: number };
+  stall: { anchor: string; level: EscalationLevel };
+  /** Armed when the contract window's milestone is reached. */
+  contractWindow: { anchor: string; escalated: boolean } | null;
+
+  outbox: OutboxItem[];
+  /** The most recent events (bounded); `seq` keeps counting across continue-as-new. */
+  events: ProjectionEvent[];
+  seq: number;
+  /** Highest seq the read model has acknowledged. */
+  projectedSeq: number;
+  recentRequests: RememberedRequest[];
+}

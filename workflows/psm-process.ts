@@ -1,0 +1,354 @@
+// The PSM sales process (销售进程与标准化管理) as data. This is the file a process owner edits:
+// every milestone, criterion, checklist item, delay and threshold the opportunity workflow obeys
+// lives here, and nowhere else. The workflow only interprets it.
+//
+// Changing a number (an SLA, a cadence, a delay, the amount threshold) is safe for deals already
+// running: a timer the server already holds fires when it was set to and does what it was armed
+// for; the new value applies from the next time that clock is armed. test/workflows/replay.test.ts
+// proves it by replaying the recorded histories with every threshold retuned. Adding, removing or
+// reordering milestones is not: running deals store milestone indexes, so that change goes behind
+// patched() with a new recorded history. Renaming a criterion or checklist key is replay-safe but
+// orphans what running deals recorded under the old key.
+//
+// Pure data and pure lookups only: this module is bundled into the workflow sandbox and is also
+// imported by the API, the email templates and the tests.
+
+export interface Bilingual {
+  readonly zh: string;
+  readonly en: string;
+}
+
+export interface KeyedLabel {
+  readonly key: string;
+  readonly label: Bilingual;
+}
+
+/** How many of a milestone's entry criteria must be met: all of them, or any one. */
+export type CriteriaRule = 'all' | 'any';
+
+export interface ApprovalGateDefinition {
+  /** Shown wherever the criteria are shown; met when the gate approval is approved. */
+  readonly key: string;
+  readonly label: Bilingual;
+}
+
+export interface SalesMilestoneDefinition {
+  readonly key: string;
+  readonly name: Bilingual;
+  /** Win probability (%) once this milestone is reached. */
+  readonly winPct: number;
+  /** The buyer's stage this milestone synchronises with (synchronised selling). */
+  readonly buyerStage: Bilingual;
+  readonly criteria: readonly KeyedLabel[];
+  readonly rule: CriteriaRule;
+  readonly checklist: readonly KeyedLabel[];
+  /** Set when the company must approve before the milestone can be completed. */
+  readonly approvalGate: ApprovalGateDefinition | null;
+  /** Days a deal may sit at this milestone before the stall ladder starts; null = no stall check. */
+  readonly stallSlaDays: number | null;
+  /** Days without a logged activity before the rep is reminded; null = no reminder. */
+  readonly followUpCadenceDays: number | null;
+}
+
+/** The step after signing: not a milestone to complete, a handover checklist to finish. */
+export interface ExecutionStepDefinition {
+  readonly key: string;
+  readonly name: Bilingual;
+  readonly buyerStage: Bilingual;
+  readonly checklist: readonly KeyedLabel[];
+}
+
+export interface ProcessDefinition {
+  readonly milestones: readonly SalesMilestoneDefinition[];
+  readonly execution: ExecutionStepDefinition;
+  readonly stallEscalation: {
+    /** After the stage's SLA the rep's manager is told (level 1); this many days later, the director (level 2). */
+    readonly directorAfterDays: number;
+  };
+  readonly approvals: {
+    /** At or above this deal amount, gates and discounts go to the director instead of the manager. */
+    readonly directorFromAmount: number;
+    /** A pending approval reminds its approver after this many days... */
+    readonly reminderAfterDays: number;
+    /** ...and is escalated to the approver's manager this many days after the reminder. */
+    readonly escalateAfterReminderDays: number;
+  };
+  readonly contractWindow: {
+    /** The milestone from which the contract is expected... */
+    readonly from: string;
+    /** ...within this many working days (seed: 确定在30个工作日之内能签合同). */
+    readonly workingDays: number;
+  };
+  readonly workCalendar: {
+    /** Working days are counted on the sales team's local calendar. */
+    readonly utcOffsetMinutes: number;
+    /** Public holidays ('YYYY-MM-DD', local) that are not working days even on Mon–Fri. */
+    readonly holidays: readonly string[];
+  };
+  readonly noSponsorWarning: {
+    /** "No sponsor, no sale": warn once this milestone is reached and nobody is sponsor or better. */
+    readonly fromMilestone: string;
+    readonly sponsorStances: readonly StakeholderStance[];
+  };
+}
+
+export const STAKEHOLDER_ROLES = ['approver', 'decision_maker', 'evaluator', 'influencer', 'user'] as const;
+export type StakeholderRole = (typeof STAKEHOLDER_ROLES)[number];
+
+/** Strongest support first. */
+export const STAKEHOLDER_STANCES = [
+  'power_sponsor',
+  'sponsor',
+  'supporter',
+  'neutral',
+  'non_supporter',
+  'hostile',
+] as const;
+export type StakeholderStance = (typeof STAKEHOLDER_STANCES)[number];
+
+export const ACTIVITY_KINDS = ['visit', 'call', 'meeting', 'email'] as const;
+export type ActivityKind = (typeof ACTIVITY_KINDS)[number];
+
+const item = (key: string, zh: string, en: string) => ({ key, label: { zh, en } }) as const;
+
+export const PSM_PROCESS = {
+  milestones: [
+    {
+      key: 'project_initiation',
+      name: { zh: '项目立项', en: 'Project initiation' },
+      winPct: 5,
+      buyerStage: { zh: '需求 / 可行性', en: 'Need / Feasibility' },
+      criteria: [
+        item('need_clear', '客户需求基本明确', 'Customer need is basically clear'),
+        item('value_fit', '价值定位与公司产品的定位基本相符', 'Value positioning fits our product'),
+      ],
+      rule: 'all',
+      approvalGate: item(
+        'initiation_approved',
+        '项目立项申请获得公司批准',
+        'Initiation approved by the company',
+      ),
+      checklist: [
+        item('understand_background', '了解客户需求和项目背景', 'Understand the need and project background'),
+        item('assess_fit', '评估价值定位与产品的匹配度', 'Assess how the value fits our product'),
+        item('submit_initiation', '提交项目立项申请', 'Submit the initiation application'),
+      ],
+      stallSlaDays: 14,
+      followUpCadenceDays: 7,
+    },
+    {
+      key: 'deep_engagement',
+      name: { zh: '深度接触', en: 'Deep engagement' },
+      winPct: 10,
+      buyerStage: { zh: '可行性 / 项目启动', en: 'Feasibility / Project start' },
+      criteria: [
+        item(
+          'decision_structure_mapped',
+          '决策结构清楚（批准者、决策者、评估者已明确）',
+          'Decision structure mapped (approver, decision maker, evaluators named)',
+        ),
+        item('insider_supporter', '客户内部有支持者', 'A supporter inside the customer'),
+        item('timeline_budget_known', '项目时间表和预算已明确', 'Timeline and budget known'),
+      ],
+      rule: 'all',
+      approvalGate: null,
+      checklist: [
+        item('map_organisation', '绘制客户组织结构和决策链', 'Map the organisation and decision chain'),
+        item('develop_coach', '发展内部支持者（教练）', 'Develop an inside supporter (coach)'),
+        item('confirm_budget_timeline', '确认预算来源和项目时间表', 'Confirm budget source and timeline'),
+      ],
+      stallSlaDays: 21,
+      followUpCadenceDays: 7,
+    },
+    {
+      key: 'technical_breakthrough_1',
+      name: { zh: '技术突破1', en: 'Technical breakthrough 1' },
+      winPct: 25,
+      buyerStage: { zh: '项目启动', en: 'Project start' },
+      criteria: [
+        item('proposal_delivered', '解决方案建议书已提交', 'Solution proposal delivered'),
+        item(
+          'evaluators_confirm_fit',
+          '技术评估者确认方案符合需求',
+          'Technical evaluators confirm it fits the need',
+        ),
+      ],
+      rule: 'all',
+      approvalGate: null,
+      checklist: [
+        item('technical_exchange', '组织技术交流', 'Hold a technical exchange'),
+        item('deliver_proposal', '提交解决方案建议书', 'Deliver the solution proposal'),
+        item('review_with_evaluators', '与技术评估者逐项确认方案', 'Review the proposal with the evaluators'),
+      ],
+      stallSlaDays: 30,
+      followUpCadenceDays: 7,
+    },
+    {
+      key: 'technical_breakthrough_2',
+      name: { zh: '技术突破2', en: 'Technical breakthrough 2' },
+      winPct: 50,
+      buyerStage: { zh: '评估', en: 'Evaluation' },
+      criteria: [
+        item('poc_passed', '演示 / 测试（PoC）通过', 'Demo / PoC passed'),
+        item('reference_visit_done', '样板点参观完成', 'Reference-site visit done'),
+        item(
+          'spec_favours_us',
+          '评估标准 / 招标技术规格有利于我方',
+          'Evaluation criteria / tender specification favour us',
+        ),
+      ],
+      rule: 'any',
+      approvalGate: null,
+      checklist: [
+        item('run_demo_poc', '组织演示或 PoC', 'Run the demo or PoC'),
+        item('arrange_reference_visit', '安排样板点参观', 'Arrange a reference-site visit'),
+        item(
+          'shape_evaluation_criteria',
+          '引导评估标准和技术规格',
+          'Shape the evaluation criteria and specification',
+        ),
+      ],
+      stallSlaDays: 30,
+      followUpCadenceDays: 7,
+    },
+    {
+      key: 'business_breakthrough',
+      name: { zh: '商务突破', en: 'Business breakthrough' },
+      winPct: 75,
+      buyerStage: { zh: '决策', en: 'Decision' },
+      criteria: [
+        item('invited_to_bid', '按我方要求邀请参加投标', 'Invited to bid at our request'),
+        item('tender_favours_us', '招标书有利于我方或有明显倾向性', 'Tender favours us'),
+        item(
+          'agent_introduced',
+          '甲方决策关键人主动为我们引荐合适的代理商',
+          'Key decision maker introduces a suitable agent',
+        ),
+        item(
+          'intelligence_shared',
+          '甲方决策关键人主动向我们提供重要情报',
+          'Key decision maker gives us important intelligence',
+        ),
+        item(
+          'bid_planned_together',
+          '甲方决策关键人与我们共同谋划投标方案',
+          'Key decision maker plans the bid with us',
+        ),
+      ],
+      rule: 'any',
+      approvalGate: null,
+      checklist: [
+        item('meet_decision_maker', '拜访关键决策人', 'Meet the key decision maker'),
+        item('plan_bid', '与客户共同制定投标方案', 'Plan the bid with the customer'),
+        item('prepare_quotation', '准备报价和商务条款', 'Prepare the quotation and commercial terms'),
+      ],
+      // The contract window (30 working days, about 6 weeks) is the real clock here; the stall
+      // ladder is a backstop that fires a little earlier so the manager hears first.
+      stallSlaDays: 30,
+      followUpCadenceDays: 5,
+    },
+    {
+      key: 'contract_signed',
+      name: { zh: '合同签订', en: 'Contract signed' },
+      winPct: 100,
+      buyerStage: { zh: '批准', en: 'Approval' },
+      criteria: [
+        item('contract_stamped', '合同双方盖章确认', 'Both parties have stamped and confirmed the contract'),
+      ],
+      rule: 'any',
+      approvalGate: null,
+      checklist: [
+        item('prepare_contract_documents', '准备相关的合同文件', 'Prepare the contract documents'),
+        item(
+          'pre_signing_procedure',
+          '协助销管办理合同签订之前的手续',
+          'Help sales admin with the pre-signing procedure',
+        ),
+        item(
+          'agent_signs_with_customer',
+          '协助代理商与甲方签订代理协议',
+          'Help the agent sign with the customer',
+        ),
+        item(
+          'watch_schedule',
+          '关注项目进度，确认是否提前订货',
+          'Watch the schedule and whether an early order is needed',
+        ),
+        item(
+          'remind_late_agent',
+          '代理商该签未签时，以延误货期为由提醒，并向甲方技术决策人了解动向',
+          'Remind a late agent (delivery-delay risk) and ask the customer’s technical decision maker',
+        ),
+        item(
+          'ask_decision_maker_to_press',
+          '订货拖延时委托甲方技术决策人催代理商订货',
+          'If ordering slips, ask that decision maker to press the agent',
+        ),
+      ],
+      // Reaching this milestone wins the deal and ends every sales timer.
+      stallSlaDays: null,
+      followUpCadenceDays: null,
+    },
+  ],
+  execution: {
+    key: 'contract_execution',
+    name: { zh: '合同执行', en: 'Contract execution' },
+    buyerStage: { zh: '实施', en: 'Implementation' },
+    checklist: [
+      item('delivery_handover', '向交付团队移交', 'Hand over to the delivery team'),
+      item('satisfaction_check', '客户满意度回访', 'Customer satisfaction check-in'),
+      item('next_opportunity', '发掘下一个机会', 'Look for the next opportunity'),
+    ],
+  },
+  stallEscalation: { directorAfterDays: 7 },
+  approvals: {
+    directorFromAmount: 1_000_000,
+    reminderAfterDays: 2,
+    escalateAfterReminderDays: 3,
+  },
+  contractWindow: { from: 'business_breakthrough', workingDays: 30 },
+  // China Standard Time has no daylight saving, so a fixed offset is exact.
+  workCalendar: { utcOffsetMinutes: 8 * 60, holidays: [] },
+  noSponsorWarning: {
+    fromMilestone: 'technical_breakthrough_2',
+    sponsorStances: ['power_sponsor', 'sponsor'],
+  },
+} as const satisfies ProcessDefinition;
+
+export type Process = typeof PSM_PROCESS;
+export type SalesMilestone = Process['milestones'][number];
+export type MilestoneKey = SalesMilestone['key'];
+export type ChecklistStepKey = MilestoneKey | Process['execution']['key'];
+
+export const MILESTONE_KEYS: readonly MilestoneKey[] = PSM_PROCESS.milestones.map((m) => m.key);
+export const LAST_MILESTONE_INDEX = PSM_PROCESS.milestones.length - 1;
+const DAY_MS = 24 * 60 * 60 * 1000;
+export const daysToMs = (days: number): number => days * DAY_MS;
+
+export function milestoneIndexOf(key: string): number {
+  return PSM_PROCESS.milestones.findIndex((m) => m.key === key);
+}
+
+export function milestoneAt(index: number): SalesMilestoneDefinition | undefined {
+  return PSM_PROCESS.milestones[index];
+}
+
+/** The checklist of a milestone or of the execution step, or undefined for an unknown key. */
+export function checklistOf(stepKey: string): readonly KeyedLabel[] | undefined {
+  if (stepKey === PSM_PROCESS.execution.key) return PSM_PROCESS.execution.checklist;
+  return PSM_PROCESS.milestones.find((m) => m.key === stepKey)?.checklist;
+}
+
+/** Criterion keys are unique across the whole process, so a key alone names a criterion (emails use this). */
+export function criterionLabel(criterionKey: string): Bilingual | undefined {
+  for (const milestone of PSM_PROCESS.milestones as readonly SalesMilestoneDefinition[]) {
+    const found = milestone.criteria.find((c) => c.key === criterionKey);
+    if (found) return found.label;
+    if (milestone.approvalGate?.key === criterionKey) return milestone.approvalGate.label;
+  }
+  return undefined;
+}
+
+export function isSponsorOrBetter(stance: StakeholderStance): boolean {
+  return (PSM_PROCESS.noSponsorWarning.sponsorStances as readonly StakeholderStance[]).includes(stance);
+}
