@@ -104,12 +104,30 @@ export interface OpportunitySnapshot {
  * - approval_decided { approvalId, decision: 'approved' | 'rejected' | 'cancelled', comment }
  * - escalation_sent { key, kind, level, milestone, recipientIds: string[] }
  * - sla_breached { milestone, milestoneIndex }
- * - won {}, lost { reason }, on_hold { reason }, resumed {}, reopened {}
+ * - won {}, lost { reason }, on_hold { reason }, resumed {}, reopened { reason }
  * - any other type is journalled only (checklist_ticked, stakeholder_upserted, fields_updated, ...).
  */
 export interface ProjectionInput {
   snapshot: OpportunitySnapshot;
   events: ProjectionEvent[];
+}
+
+/** The weekly report run: the week just ended (ISO instants, `to` exclusive) and who gets it. */
+export interface WeeklyReportPlan {
+  isoWeek: string;
+  from: string;
+  to: string;
+  /** Active managers and directors, in a stable order. */
+  recipientIds: string[];
+}
+
+export interface WeeklyReportMailRequest {
+  recipientId: string;
+  isoWeek: string;
+  from: string;
+  to: string;
+  /** "Now" for the report's point-in-time numbers (days in stage, stalled list, plan progress). */
+  asOf: string;
 }
 
 /**
@@ -120,4 +138,7 @@ export type Activities = {
   lookupReportingLine(userId: string): Promise<ReportingLine>;
   projectOpportunity(input: ProjectionInput): Promise<void>;
   sendNotification(input: NotificationRequest): Promise<void>;
+  planWeeklyReport(input: { asOf: string }): Promise<WeeklyReportPlan>;
+  /** Sends at most once per (week, recipient); `alreadySent` when an earlier attempt or run did. */
+  sendWeeklyReport(input: WeeklyReportMailRequest): Promise<{ key: string; alreadySent: boolean }>;
 };

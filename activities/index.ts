@@ -6,6 +6,7 @@ import type { Activities } from './contracts';
 import { createDirectoryActivities } from './directory';
 import { createEmailActivities } from './email';
 import { createProjectionActivities } from './projection';
+import { createReportActivities } from './reports';
 
 export interface ActivityDeps {
   prisma: PrismaClient;
@@ -20,5 +21,6 @@ export function createActivities(deps: ActivityDeps): Activities {
     ...createDirectoryActivities({ prisma: deps.prisma }),
     ...createProjectionActivities({ prisma: deps.prisma }),
     ...createEmailActivities(deps),
+    ...createReportActivities({ prisma: deps.prisma, sender: deps.sender, from: deps.from }),
   };
 }

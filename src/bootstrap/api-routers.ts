@@ -12,8 +12,12 @@ import { createOpportunitiesRouter } from '../api/routes/opportunities';
 import { createOutboxRouter } from '../api/routes/outbox';
 import { createReportsRouter } from '../api/routes/reports';
 import { createTargetsRouter } from '../api/routes/targets';
-import { createWeeklyReportScheduleControl, weeklyReportScheduleId } from '../reports/weekly/weekly-report-schedule';
+import {
+  createWeeklyReportScheduleControl,
+  weeklyReportScheduleId,
+} from '../reports/weekly/weekly-report-schedule';
 import { createOpportunityClient } from '../opportunities/workflow-client';
+import { authenticateApiToken } from '../auth/api-tokens';
 import { performEmailAction } from '../opportunities/email-action';
 import { createWebRouter } from '../web/router';
 
@@ -40,7 +44,10 @@ export function wireApiRouters(deps: {
       createReportsRouter({
         prisma: deps.prisma,
         registry,
-        weeklySchedule: createWeeklyReportScheduleControl(deps.client, weeklyReportScheduleId(deps.config.temporal.taskQueue)),
+        weeklySchedule: createWeeklyReportScheduleControl(
+          deps.client,
+          weeklyReportScheduleId(deps.config.temporal.taskQueue),
+        ),
       }),
       createTargetsRouter({ prisma: deps.prisma, registry }),
     ],
@@ -51,6 +58,14 @@ export function wireApiRouters(deps: {
           prisma: deps.prisma,
           links: deps.links,
           perform: (input) => performEmailAction({ prisma: deps.prisma, opportunities }, input),
+          // A link opened by a signed-in API client must be that client's own link.
+          actingUserId: async (req) => {
+            const match = /^Bearer\s+(\S+)$/i.exec(req.headers.authorization ?? '');
+            if (!match) return undefined;
+            const user = await authenticateApiToken(deps.prisma, match[1]!);
+            // An invalid token names nobody; an impossible id makes the router refuse the link.
+            return user?.id ?? 'unauthenticated';
+          },
           onError: (err) => deps.logger.error({ err }, 'email action failed'),
         }),
       },

@@ -45,9 +45,19 @@ export async function startApplication(opts: {
 
     const temporal = await startTemporal(config);
     stops.push(temporal.stop);
-    logger.info({ address: temporal.address, embedded: temporal.embedded, ui: temporal.embedded ? `http://127.0.0.1:${config.temporal.uiPort}` : undefined }, 'temporal ready');
+    logger.info(
+      {
+        address: temporal.address,
+        embedded: temporal.embedded,
+        ui: temporal.embedded ? `http://127.0.0.1:${config.temporal.uiPort}` : undefined,
+      },
+      'temporal ready',
+    );
 
-    const sender = createMailTransport({ smtpUrl: config.mail.smtpUrl, tlsRejectUnauthorized: config.mail.tlsRejectUnauthorized });
+    const sender = createMailTransport({
+      smtpUrl: config.mail.smtpUrl,
+      tlsRejectUnauthorized: config.mail.tlsRejectUnauthorized,
+    });
     stops.push(async () => sender.close());
     const links = createActionLinks({
       prisma: db.prisma,
@@ -64,7 +74,13 @@ export async function startApplication(opts: {
         connection,
         namespace: config.temporal.namespace,
         taskQueue: config.temporal.taskQueue,
-        activities: createActivities({ prisma: db.prisma, sender, from: config.mail.from, publicBaseUrl: config.http.publicBaseUrl, links }),
+        activities: createActivities({
+          prisma: db.prisma,
+          sender,
+          from: config.mail.from,
+          publicBaseUrl: config.http.publicBaseUrl,
+          links,
+        }),
       });
       const running = worker.run();
       stops.push(async () => {
@@ -79,7 +95,10 @@ export async function startApplication(opts: {
         cron: config.weeklyReport.cron,
         timeZone: config.weeklyReport.timezone,
       });
-      logger.info({ ...schedule, cron: config.weeklyReport.cron, timeZone: config.weeklyReport.timezone }, 'weekly report schedule ready');
+      logger.info(
+        { ...schedule, cron: config.weeklyReport.cron, timeZone: config.weeklyReport.timezone },
+        'weekly report schedule ready',
+      );
     }
 
     let url: string | undefined;
@@ -118,7 +137,13 @@ export async function startApplication(opts: {
       logger.info({ url }, 'api listening');
 
       if (config.demoSeed) {
-        await seedDemo({ prisma: db.prisma, client: temporal.client, taskQueue: config.temporal.taskQueue, logger, print: (line: string) => process.stdout.write(`${line}\n`) });
+        await seedDemo({
+          prisma: db.prisma,
+          client: temporal.client,
+          taskQueue: config.temporal.taskQueue,
+          logger,
+          print: (line: string) => process.stdout.write(`${line}\n`),
+        });
       }
     }
     return { url, stop: stopAll };

@@ -1,0 +1,151 @@
+// Are deals moving? What the workflows did in the period (created, advanced, stalled = the stage
+// SLA was breached, won, lost: distinct deals each), how long open deals have sat in their stage
+// now, how long each milestone took to leave (velocity), how often a milestone's SLA was
+// breached, and how long approvals waited.
+import type { ApprovalFacts } from '../../activities/contracts';
+import { PSM_PROCESS } from '../../workflows/psm-process';
+import {
+  MOVEMENT_EVENTS,
+  approvalsDecidedSql,
+  approvalsPendingSql,
+  milestoneStatsSql,
+  movementCountsSql,
+  openStagesSql,
+} from './movement-queries';
+import { cents, oneDecimal, ratio, reportQuery, type ReportOptions } from './report-scope';
+import type { TMovementReport } from './schemas';
+
+export type MovementReport = Omit<TMovementReport, 'scope'>;
+export interface MovementOptions extends ReportOptions {
+  /** "Now" for days in stage and pending approvals; default the current time. */
+  asOf?: Date;
+}
+
+type MovementField = keyof typeof MOVEMENT_EVENTS;
+type Money = { count: number; amount: number };
+
+const APPROVAL_KINDS = [
+  'milestone_gate',
+  'skip_milestone',
+  'discount',
+] as const satisfies readonly ApprovalFacts['kind'][];
+
+const milestoneRef = (index: number) => ({ key: PSM_PROCESS.milestones[index]!.key, index });
+
+async function countMovement(options: ReportOptions): Promise<Record<MovementField, Money>> {
+  const rows = await reportQuery<{ type: string; count: number; amount: number }>(
+    options.prisma,
+    movementCountsSql(options),
+  );
+  const byType = new Map(rows.map((r) => [r.type, r]));
+  const entries = (Object.keys(MOVEMENT_EVENTS) as MovementField[]).map((field) => {
+    const row = byType.get(MOVEMENT_EVENTS[field]);
+    return [field, { count: row?.count ?? 0, amount: cents(row?.amount ?? 0) }] as const;
+  });
+  return Object.fromEntries(entries) as Record<MovementField, Money>;
+}
+
+async function openDealsByStage(options: ReportOptions, asOf: Date) {
+  type Row = {
+    milestoneIndex: number;
+    open: number;
+    stalled: number;
+    stalledAmount: number;
+    avgDays: number;
+    maxDays: number;
+  };
+  const rows = await reportQuery<Row>(options.prisma, openStagesSql(options, asOf));
+  const byIndex = new Map(rows.map((r) => [r.milestoneIndex, r]));
+  const stages = PSM_PROCESS.milestones.map((_, index) => {
+    const r = byIndex.get(index);
+    return {
+      ...milestoneRef(index),
+      open: r?.open ?? 0,
+      stalled: r?.stalled ?? 0,
+      avgDays: r ? oneDecimal(Math.max(0, r.avgDays)) : null,
+      // Whole days, as the workflow counts them in its emails.
+      maxDays: r ? Math.max(0, Math.floor(r.maxDays)) : null,
+    };
+  });
+  const stalledNow = {
+    count: rows.reduce((s, r) => s + r.stalled, 0),
+    amount: cents(rows.reduce((s, r) => s + r.stalledAmount, 0)),
+  };
+  return { stages, stalledNow };
+}
+
+async function measureMilestones(options: ReportOptions) {
+  type Row = {
+    milestoneIndex: number;
+    entered: number;
+    breached: number;
+    transitions: number;
+    avgDays: number | null;
+  };
+  const rows = await reportQuery<Row>(options.prisma, milestoneStatsSql(options));
+  const byIndex = new Map(rows.map((r) => [r.milestoneIndex, r]));
+  const velocity = PSM_PROCESS.milestones.map((_, index) => {
+    const r = byIndex.get(index);
+    const transitions = r?.transitions ?? 0;
+    return {
+      ...milestoneRef(index),
+      transitions,
+      avgDays: transitions > 0 && typeof r?.avgDays === 'number' ? oneDecimal(r.avgDays) : null,
+    };
+  });
+  const slaBreaches = PSM_PROCESS.milestones.map((m, index) => {
+    const entered = byIndex.get(index)?.entered ?? 0;
+    const breached = byIndex.get(index)?.breached ?? 0;
+    // A milestone without an SLA (signing ends the sales clock) cannot breach one.
+    const rate = m.stallSlaDays === null ? null : ratio(breached, entered);
+    return { ...milestoneRef(index), slaDays: m.stallSlaDays, entered, breached, rate };
+  });
+  return { velocity, slaBreaches };
+}
+
+async function measureApprovalWait(options: ReportOptions, asOf: Date) {
+  const [decided, pending] = await Promise.all([
+    reportQuery<{ kind: string; decided: number; avgHours: number; maxHours: number }>(
+      options.prisma,
+      approvalsDecidedSql(options),
+    ),
+    reportQuery<{ kind: string; pending: number; oldestHours: number }>(
+      options.prisma,
+      approvalsPendingSql(options, asOf),
+    ),
+  ]);
+  const decidedBy = new Map(decided.map((r) => [r.kind, r]));
+  const pendingBy = new Map(pending.map((r) => [r.kind, r]));
+  return APPROVAL_KINDS.map((kind) => {
+    const d = decidedBy.get(kind);
+    const p = pendingBy.get(kind);
+    return {
+      kind,
+      decided: d?.decided ?? 0,
+      avgHours: d ? oneDecimal(d.avgHours) : null,
+      maxHours: d ? oneDecimal(d.maxHours) : null,
+      pending: p?.pending ?? 0,
+      oldestPendingHours: p ? oneDecimal(Math.max(0, p.oldestHours)) : null,
+    };
+  });
+}
+
+export async function measureMovement(options: MovementOptions): Promise<MovementReport> {
+  const asOf = options.asOf ?? new Date();
+  const [movement, open, { velocity, slaBreaches }, approvalWait] = await Promise.all([
+    countMovement(options),
+    openDealsByStage(options, asOf),
+    measureMilestones(options),
+    measureApprovalWait(options, asOf),
+  ]);
+  return {
+    period: { from: options.from.toISOString(), to: options.to.toISOString() },
+    asOf: asOf.toISOString(),
+    ...movement,
+    stalledNow: open.stalledNow,
+    daysInStage: open.stages,
+    velocity,
+    slaBreaches,
+    approvalWait,
+  };
+}

@@ -1,0 +1,58 @@
+// How many deals reached each milestone in a period, and how many of those went on to the next one
+// by the period's end. Shared by the funnel (per milestone) and the bottleneck report (per rep).
+//
+// Conversion is a cohort rate: of the deals that reached milestone m within [from, to), the share
+// that had reached m+1 before `to`. A skipped milestone (skip approved) counts as reached, since
+// the deal did pass it. Deals that reached m just before `to` have had little time to move on;
+// that is the usual price of a period-bounded cohort and is the same for every rep.
+import { Prisma } from '../db/prisma';
+import { ownerFilter, reportQuery, type QueryScope, type ReportOptions } from './report-scope';
+
+export interface ConversionRow {
+  /** Null unless grouped per owner. */
+  ownerId: string | null;
+  milestoneIndex: number;
+  reached: number;
+  skipped: number;
+  /** Sum of the reaching deals' current amounts. */
+  amount: number;
+  /** Of `reached`, how many reached the next milestone before `to`. */
+  advanced: number;
+}
+
+/**
+ * The conversions query (exported so the bench can EXPLAIN exactly what runs).
+ *
+ * "Reached m+1 before `to`" is read off milestone m's own row: the projection sets `leftAt` when
+ * the deal reaches a later milestone (a skip included), and milestones never go back, so a visit
+ * left before `to` by a deal now past m is one that moved on. The deal's current milestone guards
+ * against a visit ended by closing the deal. This avoids a self-join on the milestone table.
+ */
+export function conversionsSql(
+  { scopeUserIds, from, to }: QueryScope,
+  { perOwner }: { perOwner: boolean },
+): Prisma.Sql {
+  const owner = perOwner ? Prisma.sql`me."ownerId"::text` : Prisma.sql`NULL::text`;
+  const groupBy = perOwner
+    ? Prisma.sql`GROUP BY me."ownerId", me."milestoneIndex"`
+    : Prisma.sql`GROUP BY me."milestoneIndex"`;
+  return Prisma.sql`
+    SELECT ${owner} AS "ownerId",
+           me."milestoneIndex" AS "milestoneIndex",
+           count(*)::int AS "reached",
+           (count(*) FILTER (WHERE me."skipped"))::int AS "skipped",
+           coalesce(sum(o."amount"), 0)::float8 AS "amount",
+           (count(*) FILTER (WHERE me."leftAt" < ${to} AND o."milestoneIndex" > me."milestoneIndex"))::int AS "advanced"
+      FROM "MilestoneEvent" me
+      JOIN "Opportunity" o ON o."id" = me."opportunityId"
+     WHERE me."enteredAt" >= ${from} AND me."enteredAt" < ${to}
+       ${ownerFilter(Prisma.sql`me."ownerId"`, scopeUserIds)}
+     ${groupBy}`;
+}
+
+export async function queryConversions(
+  options: ReportOptions,
+  grouping: { perOwner: boolean },
+): Promise<ConversionRow[]> {
+  return reportQuery<ConversionRow>(options.prisma, conversionsSql(options, grouping));
+}

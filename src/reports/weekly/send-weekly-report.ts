@@ -1,0 +1,131 @@
+// Sends one recipient's weekly report at most once per ISO week, the way activities/email.ts sends
+// notifications: the rendered mail is stored once under a unique idempotency key, delivered while
+// holding that row's lock, and marked sent in the same transaction. A retry (or a second run in
+// the same week) finds it sent and does nothing; a resend after a crash between SMTP acceptance
+// and commit carries the same Message-ID.
+import type { PrismaClient } from '../../db/prisma';
+import { AppError } from '../../errors/app-error';
+import type { MailSender } from '../../mail/transport';
+import { messageIdFor } from '../../../activities/email';
+import type { WeeklyReportMailRequest } from '../../../activities/contracts';
+import { composeWeeklyReport } from './compose-weekly-report';
+import { renderWeeklyReport } from './render-weekly-report';
+import { weeklyReportContent } from './weekly-report-content';
+
+export const WEEKLY_REPORT_TEMPLATE = 'weekly_report';
+
+export const weeklyReportKey = (isoWeek: string, userId: string): string => `weekly:${isoWeek}:${userId}`;
+
+export interface SendWeeklyReportDeps {
+  prisma: PrismaClient;
+  sender: MailSender;
+  /** MAIL_FROM. */
+  from: string;
+  /** Upper bound on lock + SMTP + mark sent; above the SMTP timeouts. */
+  deliveryTimeoutMs?: number;
+}
+
+async function store(
+  deps: SendWeeklyReportDeps,
+  key: string,
+  request: WeeklyReportMailRequest,
+): Promise<void> {
+  const recipient = await deps.prisma.user.findUnique({ where: { id: request.recipientId } });
+  if (!recipient || !recipient.active)
+    throw new AppError(
+      'NOT_FOUND',
+      `weekly report recipient ${request.recipientId} does not exist or is inactive`,
+    );
+  const data = await composeWeeklyReport({
+    prisma: deps.prisma,
+    recipientId: recipient.id,
+    isoWeek: request.isoWeek,
+    week: { from: new Date(request.from), to: new Date(request.to) },
+    asOf: new Date(request.asOf),
+  });
+  const mail = renderWeeklyReport(weeklyReportContent(data));
+  await deps.prisma.emailMessage.createMany({
+    data: [
+      {
+        idempotencyKey: key,
+        template: WEEKLY_REPORT_TEMPLATE,
+        toAddress: recipient.email,
+        toUserId: recipient.id,
+        subject: mail.subject,
+        html: mail.html,
+        text: mail.text,
+        status: 'pending',
+        transport: deps.sender.kind,
+        messageId: messageIdFor(key, deps.from),
+      },
+    ],
+    skipDuplicates: true,
+  });
+}
+
+type Delivery = { outcome: 'sent' | 'already_sent' } | { outcome: 'failed'; error: unknown };
+
+async function deliver(deps: SendWeeklyReportDeps, key: string): Promise<Delivery> {
+  return deps.prisma.$transaction(
+    async (tx) => {
+      const locked = await tx.$queryRaw<
+        { id: string }[]
+      >`SELECT "id" FROM "EmailMessage" WHERE "idempotencyKey" = ${key} FOR UPDATE`;
+      const id = locked[0]?.id;
+      if (!id) throw new Error(`EmailMessage ${key} vanished before delivery`);
+      const message = await tx.emailMessage.findUniqueOrThrow({ where: { id } });
+      if (message.status === 'sent') return { outcome: 'already_sent' } as const;
+      try {
+        await deps.sender.send({
+          from: deps.from,
+          to: message.toAddress,
+          subject: message.subject,
+          html: message.html,
+          text: message.text,
+          messageId: message.messageId,
+          headers: { 'Auto-Submitted': 'auto-generated', 'X-PSM-Notification-Key': key },
+        });
+      } catch (error) {
+        // Recorded, not thrown, so the attempt count and error commit with the transaction.
+        const lastError = (error instanceof Error ? `${error.name}: ${error.message}` : String(error)).slice(
+          0,
+          2000,
+        );
+        await tx.emailMessage.update({
+          where: { id },
+          data: { attempts: { increment: 1 }, lastError, status: 'failed' },
+        });
+        return { outcome: 'failed', error } as const;
+      }
+      await tx.emailMessage.update({
+        where: { id },
+        data: {
+          attempts: { increment: 1 },
+          lastError: null,
+          status: 'sent',
+          sentAt: new Date(),
+          transport: deps.sender.kind,
+        },
+      });
+      return { outcome: 'sent' } as const;
+    },
+    { maxWait: 10_000, timeout: deps.deliveryTimeoutMs ?? 120_000 },
+  );
+}
+
+export async function sendWeeklyReport(
+  deps: SendWeeklyReportDeps,
+  request: WeeklyReportMailRequest,
+): Promise<{ key: string; alreadySent: boolean }> {
+  const key = weeklyReportKey(request.isoWeek, request.recipientId);
+  const existing = await deps.prisma.emailMessage.findUnique({
+    where: { idempotencyKey: key },
+    select: { status: true },
+  });
+  if (existing?.status === 'sent') return { key, alreadySent: true };
+  // Rendered once: a retry sends exactly the stored mail.
+  if (!existing) await store(deps, key, request);
+  const delivery = await deliver(deps, key);
+  if (delivery.outcome === 'failed') throw delivery.error ?? new Error('send failed');
+  return { key, alreadySent: delivery.outcome === 'already_sent' };
+}

@@ -1,0 +1,32 @@
+// The worker's workflowsPath. Every function exported here becomes a workflow type, so export
+// workflow functions only; messages and types are re-exported for callers' convenience.
+
+export { opportunity } from './opportunity';
+export { weeklyReport } from './weekly-report';
+export {
+  acknowledgeEscalationUpdate,
+  completeMilestoneUpdate,
+  decideApprovalUpdate,
+  getStateQuery,
+  holdUpdate,
+  logActivityUpdate,
+  markLostUpdate,
+  opportunityUpdates,
+  reopenUpdate,
+  requestApprovalUpdate,
+  resumeUpdate,
+  setChecklistItemUpdate,
+  updateDealUpdate,
+  upsertStakeholderUpdate,
+} from './opportunity-messages';
+export type {
+  Actor,
+  ActorRole,
+  CommandInputs,
+  CommandName,
+  CommandResult,
+  OpportunityStartInput,
+  OpportunityState,
+} from './opportunity-types';
+export type { OpportunityView } from './opportunity-view';
+export type { WeeklyReportInput, WeeklyReportResult } from './weekly-report';
