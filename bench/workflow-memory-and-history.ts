@@ -26,7 +26,9 @@ async function settled(client: Client, id: string): Promise<number> {
   // acknowledged everything and the history stops growing.
   let last = -1;
   for (;;) {
-    const state = await client.workflow.getHandle(id).query<{ seq: number; projectedSeq: number }>('getState');
+    const state = await client.workflow
+      .getHandle(id)
+      .query<{ seq: number; projectedSeq: number }>('getState');
     const len = await historyLength(client, id);
     if (state.projectedSeq >= state.seq && len === last) return len;
     last = len;
@@ -38,15 +40,34 @@ async function main(): Promise<void> {
   Runtime.install({ logger: new DefaultLogger('WARN') });
   const stack = await startBenchStack({ withApp: false });
   try {
-    const director = await stack.prisma.user.create({ data: { name: 'D', email: 'd@bench.psm', role: 'director' } });
-    const manager = await stack.prisma.user.create({ data: { name: 'M', email: 'm@bench.psm', role: 'manager', managerId: director.id } });
-    const rep = await stack.prisma.user.create({ data: { name: 'R', email: 'r@bench.psm', role: 'rep', managerId: manager.id } });
+    const director = await stack.prisma.user.create({
+      data: { name: 'D', email: 'd@bench.psm', role: 'director' },
+    });
+    const manager = await stack.prisma.user.create({
+      data: { name: 'M', email: 'm@bench.psm', role: 'manager', managerId: director.id },
+    });
+    const rep = await stack.prisma.user.create({
+      data: { name: 'R', email: 'r@bench.psm', role: 'rep', managerId: manager.id },
+    });
 
     // ---- memory ----
     const dbUrl = stack.config.database.url!;
     const measure = (kind: string) =>
       JSON.parse(
-        execFileSync(process.execPath, ['--import', 'tsx', path.join(__dirname, 'workflow-memory-child.ts'), kind, String(WORKFLOWS), stack.temporalAddress, dbUrl, rep.id], { encoding: 'utf8', maxBuffer: 1 << 24 })
+        execFileSync(
+          process.execPath,
+          [
+            '--import',
+            'tsx',
+            path.join(__dirname, 'workflow-memory-child.ts'),
+            kind,
+            String(WORKFLOWS),
+            stack.temporalAddress,
+            dbUrl,
+            rep.id,
+          ],
+          { encoding: 'utf8', maxBuffer: 1 << 24 },
+        )
           .trim()
           .split('\n')
           .pop()!,
@@ -67,47 +88,97 @@ async function main(): Promise<void> {
       sender: createOutboxSender(),
       from: 'bench@localhost',
       publicBaseUrl: 'http://127.0.0.1',
-      links: createActionLinks({ prisma: stack.prisma, secret: randomBytes(32).toString('hex'), publicBaseUrl: 'http://127.0.0.1', ttlHours: 1 }),
+      links: createActionLinks({
+        prisma: stack.prisma,
+        secret: randomBytes(32).toString('hex'),
+        publicBaseUrl: 'http://127.0.0.1',
+        ttlHours: 1,
+      }),
     });
-    const oppWorker = await Worker.create({ connection, taskQueue, activities, workflowsPath: WORKFLOWS_PATH });
-    const bareWorker = await Worker.create({ connection, taskQueue: `${taskQueue}-bare`, workflowsPath: path.join(__dirname, 'workflows') });
+    const oppWorker = await Worker.create({
+      connection,
+      taskQueue,
+      activities,
+      workflowsPath: WORKFLOWS_PATH,
+    });
+    const bareWorker = await Worker.create({
+      connection,
+      taskQueue: `${taskQueue}-bare`,
+      workflowsPath: path.join(__dirname, 'workflows'),
+    });
     await Promise.all([
-      oppWorker.runUntil(bareWorker.runUntil(async () => {
-        const c = stack.client;
-        const bare = await c.workflow.start('bareUpdate', { taskQueue: `${taskQueue}-bare`, workflowId: `${taskQueue}-bare` });
-        await bare.query('ready');
-        const b0 = await historyLength(c, bare.workflowId);
-        const touches = 10;
-        for (let i = 0; i < touches; i++) await bare.executeUpdate('touch', { args: [1] });
-        const perBare = ((await historyLength(c, bare.workflowId)) - b0) / touches;
+      oppWorker.runUntil(
+        bareWorker.runUntil(async () => {
+          const c = stack.client;
+          const bare = await c.workflow.start('bareUpdate', {
+            taskQueue: `${taskQueue}-bare`,
+            workflowId: `${taskQueue}-bare`,
+          });
+          await bare.query('ready');
+          const b0 = await historyLength(c, bare.workflowId);
+          const touches = 10;
+          for (let i = 0; i < touches; i++) await bare.executeUpdate('touch', { args: [1] });
+          const perBare = ((await historyLength(c, bare.workflowId)) - b0) / touches;
 
-        const id = `${taskQueue}-deal`;
-        const actor = { userId: rep.id, role: 'rep' as const };
-        const h = await c.workflow.start('opportunity', {
-          taskQueue, workflowId: id,
-          args: [{ id, name: 'Bench', account: 'Bench', amount: 1000, currency: 'CNY', ownerId: rep.id, createdBy: actor }],
-        });
-        await settled(c, id);
-        const cmd = (name: string, fields: Record<string, unknown>, who: { userId: string; role: string } = actor) =>
-          h.executeUpdate<{ approvalId?: string }, [Record<string, unknown>]>(name, { args: [{ ...fields, actor: who, requestId: `${name}-${randomBytes(6).toString('hex')}` }] });
-        const req = await cmd('requestApproval', { kind: 'milestone_gate', milestone: 'project_initiation', reason: 'bench' });
-        await cmd('decideApproval', { approvalId: req.approvalId, decision: 'approved' }, { userId: manager.id, role: 'manager' as const });
-        let total = 0;
-        const perMilestone: number[] = [];
-        for (const m of PSM_PROCESS.milestones) {
-          const before = await settled(c, id);
-          await cmd('completeMilestone', { milestone: m.key, criteriaMet: m.rule === 'all' ? m.criteria.map((x) => x.key) : [m.criteria[0]!.key], evidence: 'bench' });
-          const added = (await settled(c, id)) - before;
-          perMilestone.push(added);
-          total += added;
-        }
-        const perOpp = total / PSM_PROCESS.milestones.length;
-        console.log('history events:');
-        console.log(`  bare Update:            ${perBare.toFixed(1)} events`);
-        console.log(`  per milestone completed: ${perOpp.toFixed(1)} events (each: ${perMilestone.join(', ')}; includes its read-model projection)`);
-        const ratio = perOpp / perBare;
-        console.log(`  ratio ${ratio.toFixed(2)}x (target <= 1.2x: ${ratio <= 1.2 ? 'met' : 'MISSED'})`);
-      })),
+          const id = `${taskQueue}-deal`;
+          const actor = { userId: rep.id, role: 'rep' as const };
+          const h = await c.workflow.start('opportunity', {
+            taskQueue,
+            workflowId: id,
+            args: [
+              {
+                id,
+                name: 'Bench',
+                account: 'Bench',
+                amount: 1000,
+                currency: 'CNY',
+                ownerId: rep.id,
+                createdBy: actor,
+              },
+            ],
+          });
+          await settled(c, id);
+          const cmd = (
+            name: string,
+            fields: Record<string, unknown>,
+            who: { userId: string; role: string } = actor,
+          ) =>
+            h.executeUpdate<{ approvalId?: string }, [Record<string, unknown>]>(name, {
+              args: [{ ...fields, actor: who, requestId: `${name}-${randomBytes(6).toString('hex')}` }],
+            });
+          const req = await cmd('requestApproval', {
+            kind: 'milestone_gate',
+            milestone: 'project_initiation',
+            reason: 'bench',
+          });
+          await cmd(
+            'decideApproval',
+            { approvalId: req.approvalId, decision: 'approved' },
+            { userId: manager.id, role: 'manager' as const },
+          );
+          let total = 0;
+          const perMilestone: number[] = [];
+          for (const m of PSM_PROCESS.milestones) {
+            const before = await settled(c, id);
+            await cmd('completeMilestone', {
+              milestone: m.key,
+              criteriaMet: m.rule === 'all' ? m.criteria.map((x) => x.key) : [m.criteria[0]!.key],
+              evidence: 'bench',
+            });
+            const added = (await settled(c, id)) - before;
+            perMilestone.push(added);
+            total += added;
+          }
+          const perOpp = total / PSM_PROCESS.milestones.length;
+          console.log('history events:');
+          console.log(`  bare Update:            ${perBare.toFixed(1)} events`);
+          console.log(
+            `  per milestone completed: ${perOpp.toFixed(1)} events (each: ${perMilestone.join(', ')}; includes its read-model projection)`,
+          );
+          const ratio = perOpp / perBare;
+          console.log(`  ratio ${ratio.toFixed(2)}x (target <= 1.2x: ${ratio <= 1.2 ? 'met' : 'MISSED'})`);
+        }),
+      ),
     ]);
     await connection.close();
   } finally {

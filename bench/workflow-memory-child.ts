@@ -13,7 +13,13 @@ import { WORKFLOWS_PATH } from '../src/temporal/worker';
 type Kind = 'idleWithTimer' | 'opportunity';
 
 async function main(): Promise<void> {
-  const [kind, countArg, address, databaseUrl, ownerId] = process.argv.slice(2) as [Kind, string, string, string, string];
+  const [kind, countArg, address, databaseUrl, ownerId] = process.argv.slice(2) as [
+    Kind,
+    string,
+    string,
+    string,
+    string,
+  ];
   const count = Number(countArg);
   Runtime.install({ logger: new DefaultLogger('WARN') });
   const prisma = createPrismaClient(databaseUrl);
@@ -24,7 +30,12 @@ async function main(): Promise<void> {
     sender: createOutboxSender(),
     from: 'bench@localhost',
     publicBaseUrl: 'http://127.0.0.1',
-    links: createActionLinks({ prisma, secret: randomBytes(32).toString('hex'), publicBaseUrl: 'http://127.0.0.1', ttlHours: 1 }),
+    links: createActionLinks({
+      prisma,
+      secret: randomBytes(32).toString('hex'),
+      publicBaseUrl: 'http://127.0.0.1',
+      ttlHours: 1,
+    }),
   });
   const worker = await Worker.create({
     connection,
@@ -41,7 +52,17 @@ async function main(): Promise<void> {
       workflowId: `${taskQueue}-${i}`,
       args:
         kind === 'opportunity'
-          ? [{ id: `${taskQueue}-${i}`, name: `Deal ${i}`, account: 'Bench', amount: 1000, currency: 'CNY', ownerId, createdBy: { userId: ownerId, role: 'rep' } }]
+          ? [
+              {
+                id: `${taskQueue}-${i}`,
+                name: `Deal ${i}`,
+                account: 'Bench',
+                amount: 1000,
+                currency: 'CNY',
+                ownerId,
+                createdBy: { userId: ownerId, role: 'rep' },
+              },
+            ]
           : [],
     });
 
@@ -51,12 +72,16 @@ async function main(): Promise<void> {
     await new Promise((r) => setTimeout(r, 2000));
     const before = process.memoryUsage().rss;
     for (let i = 0; i < count; i += 50) {
-      const handles = await Promise.all(Array.from({ length: Math.min(50, count - i) }, (_, j) => start(i + j)));
+      const handles = await Promise.all(
+        Array.from({ length: Math.min(50, count - i) }, (_, j) => start(i + j)),
+      );
       await Promise.all(handles.map((h) => h.query(query)));
     }
     await new Promise((r) => setTimeout(r, 3000));
     const after = process.memoryUsage().rss;
-    process.stdout.write(`${JSON.stringify({ kind, count, rssBefore: before, rssAfter: after, bytesPerWorkflow: (after - before) / count })}\n`);
+    process.stdout.write(
+      `${JSON.stringify({ kind, count, rssBefore: before, rssAfter: after, bytesPerWorkflow: (after - before) / count })}\n`,
+    );
   });
   await prisma.$disconnect();
 }

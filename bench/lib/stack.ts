@@ -92,7 +92,10 @@ async function startAppProcess(env: Record<string, string>): Promise<{ stop(): P
   });
   const exited = new Promise<void>((resolve) => child.once('exit', () => resolve()));
   for (let i = 0; ; i++) {
-    const ok = await fetch(`http://127.0.0.1:${env.PORT}/health`).then((r) => r.ok, () => false);
+    const ok = await fetch(`http://127.0.0.1:${env.PORT}/health`).then(
+      (r) => r.ok,
+      () => false,
+    );
     if (ok) break;
     if (child.exitCode !== null || i > 600) throw new Error('the app did not become healthy');
     await new Promise((r) => setTimeout(r, 200));
