@@ -14,6 +14,7 @@ import { deriveLinkId, type ActionLinks } from '../src/links';
 import { localeFromDb } from '../src/mail/locale';
 import { actionsFor, renderNotification, type MailContext } from '../src/mail/templates';
 import type { MailSender } from '../src/mail/transport';
+import { deliverStoredEmail } from '../src/mail/deliver-stored-email';
 import type { NotificationRequest } from './contracts';
 import { ZNotificationRequestSchema } from './email-request';
 
@@ -41,10 +42,6 @@ const isUuid = (s: string): boolean => z.uuid().safeParse(s).success;
 export function messageIdFor(key: string, from: string): string {
   const domain = /@([A-Za-z0-9.-]+)>?\s*$/.exec(from)?.[1] ?? 'localhost';
   return `<psm.${createHash('sha256').update(key).digest('hex').slice(0, 40)}@${domain}>`;
-}
-
-function errorText(err: unknown): string {
-  return (err instanceof Error ? `${err.name}: ${err.message}` : String(err)).slice(0, 2000);
 }
 
 export function createEmailActivities(options: EmailActivitiesOptions): EmailActivities {
@@ -131,50 +128,6 @@ export function createEmailActivities(options: EmailActivitiesOptions): EmailAct
     });
   }
 
-  /** Returns the send error (after recording it) instead of throwing, so the record commits. */
-  async function deliver(key: string): Promise<unknown> {
-    return prisma.$transaction(
-      async (tx) => {
-        const locked = await tx.$queryRaw<Array<{ id: string }>>`
-          SELECT "id" FROM "EmailMessage" WHERE "idempotencyKey" = ${key} FOR UPDATE`;
-        const id = locked[0]?.id;
-        if (!id) throw new Error(`EmailMessage ${key} vanished before delivery`);
-        const message = await tx.emailMessage.findUniqueOrThrow({ where: { id } });
-        if (message.status === 'sent') return undefined;
-        try {
-          await sender.send({
-            from: options.from,
-            to: message.toAddress,
-            subject: message.subject,
-            html: message.html,
-            text: message.text,
-            messageId: message.messageId,
-            // RFC 3834: stops out-of-office replies to a mailbox nobody reads.
-            headers: { 'Auto-Submitted': 'auto-generated', 'X-PSM-Notification-Key': key },
-          });
-        } catch (err) {
-          await tx.emailMessage.update({
-            where: { id },
-            data: { attempts: { increment: 1 }, lastError: errorText(err), status: 'failed' },
-          });
-          return err ?? new Error('send failed');
-        }
-        await tx.emailMessage.update({
-          where: { id },
-          data: {
-            attempts: { increment: 1 },
-            lastError: null,
-            status: 'sent',
-            sentAt: new Date(),
-            transport: sender.kind,
-          },
-        });
-        return undefined;
-      },
-      { maxWait: 10_000, timeout: deliveryTimeoutMs },
-    );
-  }
-
   async function sendNotification(raw: NotificationRequest): Promise<void> {
     const req = parse(raw);
     const existing = await prisma.emailMessage.findUnique({
@@ -184,9 +137,15 @@ export function createEmailActivities(options: EmailActivitiesOptions): EmailAct
     if (existing?.status === 'sent') return;
     // Rendered once: a retry sends exactly the stored mail, with the links issued the first time.
     if (!existing) await prepare(req);
-    const sendError = await deliver(req.key);
+    const delivery = await deliverStoredEmail({
+      prisma,
+      sender,
+      from: options.from,
+      key: req.key,
+      timeoutMs: deliveryTimeoutMs,
+    });
     // A plain error is retryable: Temporal retries with backoff until SMTP answers again.
-    if (sendError !== undefined) throw sendError;
+    if (delivery.outcome === 'failed') throw delivery.error;
   }
 
   return { sendNotification };

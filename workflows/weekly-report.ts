@@ -4,14 +4,9 @@
 // Each mail is keyed by (ISO week, recipient), so a retried activity, a re-run or a manual
 // trigger in the same week never mails anyone twice.
 
-import {
-  ActivityFailure,
-  ApplicationFailure,
-  log,
-  proxyActivities,
-  type ActivityOptions,
-} from '@temporalio/workflow';
+import { ActivityFailure, ApplicationFailure, log, proxyActivities } from '@temporalio/workflow';
 import type { Activities } from '../activities/contracts';
+import { WEEKLY_PLAN_ACTIVITY, WEEKLY_SEND_ACTIVITY } from './activity-options';
 import type { ErrorCode } from '../src/errors/codes';
 
 export interface WeeklyReportInput {
@@ -26,26 +21,11 @@ export interface WeeklyReportResult {
   sent: number;
 }
 
-/** Planning reads users: quick, retried briefly. */
-const PLAN_ACTIVITY: ActivityOptions = {
-  startToCloseTimeout: '1 minute',
-  retry: { initialInterval: '2 seconds', backoffCoefficient: 2, maximumInterval: '1 minute' },
-  scheduleToCloseTimeout: '1 hour',
-};
-
-/** One recipient's report: a handful of queries and one SMTP send; SMTP may be down for a while. */
-const SEND_ACTIVITY: ActivityOptions = {
-  startToCloseTimeout: '2 minutes',
-  retry: { initialInterval: '5 seconds', backoffCoefficient: 2, maximumInterval: '10 minutes' },
-  // A weekly report that cannot go out within the day is better reported as failed than sent late.
-  scheduleToCloseTimeout: '12 hours',
-};
-
 /** Bounded so a large organisation does not hit the database with every report at once. */
 const PARALLEL_SENDS = 4;
 
-const { planWeeklyReport } = proxyActivities<Activities>(PLAN_ACTIVITY);
-const { sendWeeklyReport } = proxyActivities<Activities>(SEND_ACTIVITY);
+const { planWeeklyReport } = proxyActivities<Activities>(WEEKLY_PLAN_ACTIVITY);
+const { sendWeeklyReport } = proxyActivities<Activities>(WEEKLY_SEND_ACTIVITY);
 
 export async function weeklyReport(input: WeeklyReportInput = {}): Promise<WeeklyReportResult> {
   const asOf = input.asOf ?? new Date().toISOString();

@@ -6,6 +6,7 @@
 import type { PrismaClient } from '../../db/prisma';
 import { AppError } from '../../errors/app-error';
 import type { MailSender } from '../../mail/transport';
+import { deliverStoredEmail } from '../../mail/deliver-stored-email';
 import { messageIdFor } from '../../../activities/email';
 import type { WeeklyReportMailRequest } from '../../../activities/contracts';
 import { composeWeeklyReport } from './compose-weekly-report';
@@ -63,56 +64,6 @@ async function store(
   });
 }
 
-type Delivery = { outcome: 'sent' | 'already_sent' } | { outcome: 'failed'; error: unknown };
-
-async function deliver(deps: SendWeeklyReportDeps, key: string): Promise<Delivery> {
-  return deps.prisma.$transaction(
-    async (tx) => {
-      const locked = await tx.$queryRaw<
-        { id: string }[]
-      >`SELECT "id" FROM "EmailMessage" WHERE "idempotencyKey" = ${key} FOR UPDATE`;
-      const id = locked[0]?.id;
-      if (!id) throw new Error(`EmailMessage ${key} vanished before delivery`);
-      const message = await tx.emailMessage.findUniqueOrThrow({ where: { id } });
-      if (message.status === 'sent') return { outcome: 'already_sent' } as const;
-      try {
-        await deps.sender.send({
-          from: deps.from,
-          to: message.toAddress,
-          subject: message.subject,
-          html: message.html,
-          text: message.text,
-          messageId: message.messageId,
-          headers: { 'Auto-Submitted': 'auto-generated', 'X-PSM-Notification-Key': key },
-        });
-      } catch (error) {
-        // Recorded, not thrown, so the attempt count and error commit with the transaction.
-        const lastError = (error instanceof Error ? `${error.name}: ${error.message}` : String(error)).slice(
-          0,
-          2000,
-        );
-        await tx.emailMessage.update({
-          where: { id },
-          data: { attempts: { increment: 1 }, lastError, status: 'failed' },
-        });
-        return { outcome: 'failed', error } as const;
-      }
-      await tx.emailMessage.update({
-        where: { id },
-        data: {
-          attempts: { increment: 1 },
-          lastError: null,
-          status: 'sent',
-          sentAt: new Date(),
-          transport: deps.sender.kind,
-        },
-      });
-      return { outcome: 'sent' } as const;
-    },
-    { maxWait: 10_000, timeout: deps.deliveryTimeoutMs ?? 120_000 },
-  );
-}
-
 export async function sendWeeklyReport(
   deps: SendWeeklyReportDeps,
   request: WeeklyReportMailRequest,
@@ -125,7 +76,13 @@ export async function sendWeeklyReport(
   if (existing?.status === 'sent') return { key, alreadySent: true };
   // Rendered once: a retry sends exactly the stored mail.
   if (!existing) await store(deps, key, request);
-  const delivery = await deliver(deps, key);
+  const delivery = await deliverStoredEmail({
+    prisma: deps.prisma,
+    sender: deps.sender,
+    from: deps.from,
+    key,
+    timeoutMs: deps.deliveryTimeoutMs,
+  });
   if (delivery.outcome === 'failed') throw delivery.error ?? new Error('send failed');
   return { key, alreadySent: delivery.outcome === 'already_sent' };
 }
