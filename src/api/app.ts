@@ -11,6 +11,7 @@ import { hashToken } from '../auth/api-tokens';
 import { AppError } from '../errors/app-error';
 import { healthHandler, type HealthCheck } from './health';
 import { authenticate } from './middleware/authenticate';
+import { createCachedAuthenticator } from '../auth/cached-authenticator';
 import { errorHandler, notFoundHandler } from './middleware/errors';
 import { createRegistry, generateDocument } from './openapi';
 import { createUsersRouter } from './routes/users';
@@ -72,7 +73,8 @@ export function createApp(deps: AppDeps): Express {
   const registry = createRegistry();
   const api = express.Router();
   api.use(express.json({ limit: deps.bodyLimit, strict: true }));
-  api.use(authenticate(deps.prisma));
+  const authenticator = createCachedAuthenticator(deps.prisma);
+  api.use(authenticate(authenticator));
   api.use(
     rateLimit({
       windowMs: 60_000,
@@ -88,7 +90,7 @@ export function createApp(deps: AppDeps): Express {
   api.get('/openapi.json', (_req, res) => {
     res.json(generateDocument(registry, deps.publicBaseUrl));
   });
-  api.use(createUsersRouter({ prisma: deps.prisma, registry }));
+  api.use(createUsersRouter({ prisma: deps.prisma, registry, authenticator }));
   for (const router of deps.apiRouters?.(registry) ?? []) api.use(router);
 
   app.use('/api', api);

@@ -36,6 +36,8 @@ export interface AuthenticatedUser {
   locale: 'zh_CN' | 'en';
   managerId: string | null;
   tokenId: string;
+  /** When the token stops working, if it expires. */
+  tokenExpiresAt: Date | null;
 }
 
 export async function authenticateApiToken(
@@ -64,5 +66,6 @@ export async function authenticateApiToken(
     locale: user.locale,
     managerId: user.managerId,
     tokenId: row.id,
+    tokenExpiresAt: row.expiresAt,
   };
 }

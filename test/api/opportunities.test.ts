@@ -71,6 +71,29 @@ describe('authentication', () => {
     expect((await app.api(laptop, 'GET', '/api/me')).status).toBe(401);
   });
 
+  it('a deactivated user is refused at once, though tokens are briefly remembered', async () => {
+    const created = await app.api(app.org.admin, 'POST', '/api/users', {
+      name: 'Temp Rep',
+      email: 'temp.rep@test.psm',
+      role: 'rep',
+      managerId: app.org.managerA.id,
+    });
+    const issued = await app.api(app.org.admin, 'POST', `/api/users/${created.body.id}/tokens`, {
+      label: 't',
+    });
+    const temp = {
+      id: created.body.id as string,
+      email: 'temp.rep@test.psm',
+      token: issued.body.token as string,
+      role: 'rep' as const,
+    };
+    expect((await app.api(temp, 'GET', '/api/me')).status).toBe(200);
+    expect((await app.api(app.org.admin, 'PATCH', `/api/users/${temp.id}`, { active: false })).status).toBe(
+      200,
+    );
+    expect((await app.api(temp, 'GET', '/api/me')).status).toBe(401);
+  });
+
   it('never stores the token itself', async () => {
     const rows = await app.db.prisma.apiToken.findMany();
     for (const r of rows) expect(r.tokenHash).not.toMatch(/^psm_/);

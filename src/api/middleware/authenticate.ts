@@ -1,6 +1,6 @@
 import type { RequestHandler } from 'express';
-import type { PrismaClient } from '../../db/prisma';
-import { authenticateApiToken, type AuthenticatedUser } from '../../auth/api-tokens';
+import type { AuthenticatedUser } from '../../auth/api-tokens';
+import type { CachedAuthenticator } from '../../auth/cached-authenticator';
 import { AppError } from '../../errors/app-error';
 
 declare module 'express-serve-static-core' {
@@ -9,12 +9,12 @@ declare module 'express-serve-static-core' {
   }
 }
 
-export function authenticate(prisma: PrismaClient): RequestHandler {
+export function authenticate(authenticator: CachedAuthenticator): RequestHandler {
   return async (req, _res, next) => {
     const header = req.headers.authorization ?? '';
     const match = /^Bearer\s+(\S+)$/i.exec(header);
     if (!match) return next(new AppError('UNAUTHENTICATED', 'missing Authorization: Bearer <token>'));
-    const user = await authenticateApiToken(prisma, match[1]!);
+    const user = await authenticator.authenticate(match[1]!);
     if (!user) return next(new AppError('UNAUTHENTICATED', 'invalid, expired or revoked token'));
     req.user = user;
     next();

@@ -3,7 +3,7 @@ import { Router } from 'express';
 import type { PrismaClient } from '../../db/prisma';
 import { canActForOwner, subtreeUserIds } from '../../auth/reporting-line';
 import { AppError } from '../../errors/app-error';
-import { assertCanAct } from '../../opportunities/access';
+import { createDealAccess } from '../../opportunities/access';
 import type { OpportunityClient } from '../../opportunities/workflow-client';
 import { newOpportunityId } from '../../opportunities/workflow-client';
 import {
@@ -45,6 +45,7 @@ export function createOpportunitiesRouter({
   const mount = '/api';
   const tags = ['Opportunities'];
   const actorOf = (user: AuthenticatedUser) => ({ userId: user.id, role: user.role });
+  const access = createDealAccess(prisma, opportunities);
 
   defineRoute(router, registry, mount, {
     method: 'post',
@@ -164,7 +165,7 @@ export function createOpportunitiesRouter({
     response: { status: 200, description: 'State', schema: ZOpportunityStateSchema },
     errors: [403, 404, 503],
     handler: async ({ user, params }) => {
-      await assertCanAct(prisma, opportunities, user, params.id);
+      await access.assertCanAct(user, params.id);
       return { body: await opportunities.state(params.id) };
     },
   });
@@ -195,13 +196,20 @@ export function createOpportunitiesRouter({
       errors: COMMAND_ERRORS,
       handler: async ({ user, params, body, idempotencyKey }) => {
         const p = params as { id: string };
-        await assertCanAct(prisma, opportunities, user, p.id);
+        await access.assertCanAct(user, p.id);
         const fields = spec.toFields(body as never, params as never) as Parameters<
           OpportunityClient['command']
         >[2];
-        return {
-          body: await opportunities.command(p.id, spec.name, fields as never, actorOf(user), idempotencyKey),
-        };
+        const result = await opportunities.command(
+          p.id,
+          spec.name,
+          fields as never,
+          actorOf(user),
+          idempotencyKey,
+        );
+        // The owner may have changed: read it afresh next time.
+        if (spec.name === 'updateDeal') access.forget(p.id);
+        return { body: result };
       },
     });
 

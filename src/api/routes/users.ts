@@ -2,6 +2,7 @@ import type { OpenAPIRegistry } from '@asteasolutions/zod-to-openapi';
 import { Router } from 'express';
 import type { PrismaClient } from '../../db/prisma';
 import { issueApiToken } from '../../auth/api-tokens';
+import type { CachedAuthenticator } from '../../auth/cached-authenticator';
 import { subtreeUserIds } from '../../auth/reporting-line';
 import { AppError } from '../../errors/app-error';
 import { z } from '../openapi';
@@ -22,9 +23,11 @@ const iso = (d: Date | null) => (d ? d.toISOString() : null);
 export function createUsersRouter({
   prisma,
   registry,
+  authenticator,
 }: {
   prisma: PrismaClient;
   registry: OpenAPIRegistry;
+  authenticator: CachedAuthenticator;
 }): Router {
   const router = Router();
   const mount = '/api';
@@ -87,7 +90,10 @@ export function createUsersRouter({
     errors: [403, 404, 409],
     handler: async ({ user, params, body }) => {
       requireAdmin(user.role);
-      return { body: toUserDto(await updateUser(prisma, params.id, body)) };
+      const updated = await updateUser(prisma, params.id, body);
+      // A deactivated user, or a new role or manager, must not be served from the token cache.
+      authenticator.forgetUser(params.id);
+      return { body: toUserDto(updated) };
     },
   });
 
@@ -159,6 +165,7 @@ export function createUsersRouter({
         where: { id: params.id, revokedAt: null },
         data: { revokedAt: new Date() },
       });
+      authenticator.forgetToken(params.id);
       return { status: 204 };
     },
   });
