@@ -443,6 +443,20 @@ describe('permissions', () => {
     expect((await app.api(app.org.managerA, 'POST', path, { decision: 'approved' })).status).toBe(200);
   });
 
+  it('a user sees their own line and the managers above them, not their peers', async () => {
+    const seen = (await app.api(app.org.repA1, 'GET', '/api/users')).body.users.map(
+      (u: { id: string }) => u.id,
+    );
+    expect(seen.sort()).toEqual([app.org.repA1.id, app.org.managerA.id, app.org.director.id].sort());
+    const managerSees = (await app.api(app.org.managerA, 'GET', '/api/users')).body.users.map(
+      (u: { id: string }) => u.id,
+    );
+    expect(managerSees).toEqual(
+      expect.arrayContaining([app.org.repA1.id, app.org.repA2.id, app.org.director.id]),
+    );
+    expect(managerSees).not.toContain(app.org.managerB.id);
+  });
+
   it('only an admin administers users; a user manages their own tokens', async () => {
     const body = { name: 'New Rep', email: 'new.rep@test.psm', role: 'rep', managerId: app.org.managerA.id };
     expect((await app.api(app.org.managerA, 'POST', '/api/users', body)).status).toBe(403);

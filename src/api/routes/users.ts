@@ -4,6 +4,7 @@ import type { PrismaClient } from '../../db/prisma';
 import { issueApiToken } from '../../auth/api-tokens';
 import type { CachedAuthenticator } from '../../auth/cached-authenticator';
 import { subtreeUserIds } from '../../auth/reporting-line';
+import { reportingChain } from '../../../activities/directory';
 import { AppError } from '../../errors/app-error';
 import { z } from '../openapi';
 import { defineRoute } from '../route';
@@ -55,11 +56,20 @@ export function createUsersRouter({
   defineRoute(router, registry, mount, {
     method: 'get',
     path: '/users',
-    summary: 'Users visible to the caller (admin: all; others: their reporting line)',
+    summary:
+      'Users visible to the caller (admin: all; others: their reporting line and the managers above them)',
     tags,
     response: { status: 200, description: 'Users', schema: z.object({ users: z.array(ZUserSchema) }) },
     handler: async ({ user }) => {
-      const where = user.role === 'admin' ? {} : { id: { in: await subtreeUserIds(prisma, user.id) } };
+      // Everyone sees their own line and the managers above them (by name, e.g. "my manager").
+      const where =
+        user.role === 'admin'
+          ? {}
+          : {
+              id: {
+                in: [...(await subtreeUserIds(prisma, user.id)), ...(await reportingChain(prisma, user.id))],
+              },
+            };
       const users = await prisma.user.findMany({ where, orderBy: [{ role: 'asc' }, { name: 'asc' }] });
       return { body: { users: users.map(toUserDto) } };
     },
