@@ -39,7 +39,8 @@ export async function startBenchStack(opts: {
   });
   const dataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'psm-bench-'));
   const port = await freePort();
-  const config = loadConfig({
+  // The same settings whether the app runs in this process or as a child process.
+  const env: Record<string, string> = {
     PORT: String(port),
     DATABASE_URL: cluster.url,
     TEMPORAL_ADDRESS: server.address,
@@ -49,22 +50,14 @@ export async function startBenchStack(opts: {
     LINK_SECRET: randomBytes(32).toString('hex'),
     API_RATE_LIMIT_PER_MINUTE: '1000000',
     ...opts.env,
-  });
+  };
+  const config = loadConfig(env);
   if (opts.withApp !== true) await migrate(cluster.url);
   const app =
     opts.withApp === true
       ? await startApplication({ config, role: 'all', logger: createLogger('warn') })
       : opts.withApp === 'process'
-        ? await startAppProcess({
-            PORT: String(port),
-            DATABASE_URL: cluster.url,
-            TEMPORAL_ADDRESS: server.address,
-            DATA_DIR: dataDir,
-            DEMO_SEED: 'false',
-            LOG_LEVEL: 'warn',
-            API_RATE_LIMIT_PER_MINUTE: '1000000',
-            ...opts.env,
-          })
+        ? await startAppProcess(env)
         : undefined;
   const prisma = createPrismaClient(cluster.url);
   const connection = await Connection.connect({ address: server.address });
