@@ -112,6 +112,32 @@ export interface ProjectionInput {
   events: ProjectionEvent[];
 }
 
+/** What a deal's clocks depend on (a subset of the opportunity workflow's state). */
+export interface ClockFacts {
+  status: 'open' | 'on_hold' | 'won' | 'lost';
+  reachedIndex: number;
+  stageVisit: number;
+  followUp: { anchor: string; sent: number };
+  stall: { anchor: string; level: 0 | 1 | 2 };
+  approvals: { id: string; status: ApprovalFacts['status']; chaseLevel: 0 | 1 | 2; chaseAnchor: string }[];
+  contractWindow: { anchor: string; escalated: boolean } | null;
+}
+
+/** The opportunity workflow's wake-up: which clocks are due, and how far the read model got. */
+export interface ClockCheckInput {
+  opportunityId: string;
+  /** The workflow's time when it woke (ISO). */
+  now: string;
+  facts: ClockFacts;
+}
+
+export interface ClockCheckResult {
+  /** Identities of the clocks due at `now`, in plan order. */
+  due: string[];
+  /** The read model's last contiguous event seq for the deal; null if it could not be read. */
+  readModelSeq: number | null;
+}
+
 /** The weekly report run: the week just ended (ISO instants, `to` exclusive) and who gets it. */
 export interface WeeklyReportPlan {
   isoWeek: string;
@@ -137,6 +163,11 @@ export interface WeeklyReportMailRequest {
 export type Activities = {
   lookupReportingLine(userId: string): Promise<ReportingLine>;
   projectOpportunity(input: ProjectionInput): Promise<void>;
+  /**
+   * Run as a local activity so its answer is recorded in history: the due decision is made with
+   * the thresholds in force when the deal woke, and a replay applies the recorded answer.
+   */
+  checkClocks(input: ClockCheckInput): Promise<ClockCheckResult>;
   sendNotification(input: NotificationRequest): Promise<void>;
   planWeeklyReport(input: { asOf: string }): Promise<WeeklyReportPlan>;
   /** Sends at most once per (week, recipient); `alreadySent` when an earlier attempt or run did. */

@@ -3,6 +3,7 @@ import type { PrismaClient } from '../src/db/prisma';
 import type { ActionLinks } from '../src/links';
 import type { MailSender } from '../src/mail/transport';
 import type { Activities } from './contracts';
+import { createClockActivities } from './clocks';
 import { createDirectoryActivities } from './directory';
 import { createEmailActivities } from './email';
 import { createProjectionActivities } from './projection';
@@ -20,6 +21,7 @@ export function createActivities(deps: ActivityDeps): Activities {
   return {
     ...createDirectoryActivities({ prisma: deps.prisma }),
     ...createProjectionActivities({ prisma: deps.prisma }),
+    ...createClockActivities({ prisma: deps.prisma }),
     ...createEmailActivities(deps),
     ...createReportActivities({ prisma: deps.prisma, sender: deps.sender, from: deps.from }),
   };

@@ -149,13 +149,34 @@ async function applyEvent(tx: Tx, s: OpportunitySnapshot, e: ProjectionEvent): P
   }
 }
 
-export async function projectOpportunity(prisma: PrismaClient, input: ProjectionInput): Promise<void> {
+export interface ProjectOptions {
+  /**
+   * Refuse (write nothing, report the gap) when the events do not follow on from what the read
+   * model already holds. Callers projecting one command's result use it, and fill the gap from the
+   * workflow; the workflow's own projections always carry everything since its last acknowledged one.
+   */
+  requireContiguous?: boolean;
+}
+
+/** `gapAfter` is the read model's last seq when a contiguous projection was refused, else null. */
+export interface ProjectOutcome {
+  gapAfter: number | null;
+}
+
+export async function projectOpportunity(
+  prisma: PrismaClient,
+  input: ProjectionInput,
+  options: ProjectOptions = {},
+): Promise<ProjectOutcome> {
   const { snapshot: s } = input;
   const events = [...input.events].sort((a, b) => a.seq - b.seq);
-  await prisma.$transaction(async (tx) => {
+  return prisma.$transaction(async (tx) => {
     // Serialise projections of one deal: a retry racing a later call must not interleave.
     await tx.$executeRaw`SELECT pg_advisory_xact_lock(hashtext(${s.id}))`;
     const existing = await tx.opportunity.findUnique({ where: { id: s.id }, select: { lastEventSeq: true } });
+    const first = events[0]?.seq ?? s.seq + 1;
+    const holds = existing?.lastEventSeq ?? 0;
+    if (options.requireContiguous && first > holds + 1 && s.seq > holds) return { gapAfter: holds };
     if (!existing) {
       await tx.opportunity.create({
         data: { id: s.id, createdAt: new Date(s.createdAt), ...opportunityData(s) },
@@ -187,6 +208,7 @@ export async function projectOpportunity(prisma: PrismaClient, input: Projection
     if (existing && s.seq > existing.lastEventSeq) {
       await tx.opportunity.update({ where: { id: s.id }, data: opportunityData(s) });
     }
+    return { gapAfter: null };
   });
 }
 

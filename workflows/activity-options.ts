@@ -1,6 +1,6 @@
 // Every activity timeout and retry policy the workflows use, in one place.
 
-import type { ActivityOptions } from '@temporalio/workflow';
+import type { ActivityOptions, LocalActivityOptions } from '@temporalio/workflow';
 
 /** Emails: SMTP can be slow or down for a while; the activity dedups by key, so retry patiently. */
 export const NOTIFICATION_ACTIVITY: ActivityOptions = {
@@ -26,6 +26,16 @@ export const DIRECTORY_ACTIVITY: ActivityOptions = {
 export const PROJECTION_ACTIVITY: ActivityOptions = {
   startToCloseTimeout: '30 seconds',
   retry: { initialInterval: '1 second', backoffCoefficient: 2, maximumInterval: '5 minutes' },
+};
+
+/**
+ * The wake-up clock check (checkClocks): a local activity, so its answer is recorded in history.
+ * It only computes and reads, so running it before the task commits is harmless; its read of the
+ * read model is bounded at 3 s and never fails it.
+ */
+export const CLOCK_CHECK_LOCAL_ACTIVITY: LocalActivityOptions = {
+  startToCloseTimeout: '10 seconds',
+  retry: { initialInterval: '1 second', backoffCoefficient: 2, maximumInterval: '1 minute' },
 };
 
 /** Pause before retrying a projection that failed non-retryably (a bug, not an outage). */

@@ -4,6 +4,7 @@
 
 import type { UpdateDefinition } from '@temporalio/common';
 import { defineQuery, defineUpdate } from '@temporalio/workflow';
+import type { ProjectionInput } from '../activities/contracts';
 import type { CommandInputs, CommandName, CommandResult } from './opportunity-types';
 import type { OpportunityView } from './opportunity-view';
 
@@ -41,3 +42,10 @@ export const opportunityUpdates: {
 };
 
 export const getStateQuery = defineQuery<OpportunityView>('getState');
+
+/**
+ * The snapshot and the events after a seq, for a caller whose projection found a gap in the read
+ * model (another caller's projection went missing). Events the workflow no longer holds are not
+ * returned; the workflow only drops events the read model has acknowledged.
+ */
+export const projectionSinceQuery = defineQuery<ProjectionInput, [number]>('projectionSince');

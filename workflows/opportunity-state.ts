@@ -127,11 +127,11 @@ export function rememberResult(state: OpportunityState, result: CommandResult): 
 // ---- derived facts ------------------------------------------------------------------------
 
 /** The milestone the deal is at: the last one reached, or project_initiation while applying for it. */
-export function stageIndex(state: OpportunityState): number {
+export function stageIndex(state: Pick<OpportunityState, 'reachedIndex'>): number {
   return Math.max(state.reachedIndex, 0);
 }
 
-export function stageMilestone(state: OpportunityState): SalesMilestoneDefinition {
+export function stageMilestone(state: Pick<OpportunityState, 'reachedIndex'>): SalesMilestoneDefinition {
   const milestone = milestoneAt(stageIndex(state));
   if (!milestone) return refuse('INTERNAL', `no milestone at index ${stageIndex(state)}`);
   return milestone;

@@ -1,14 +1,17 @@
 // The deal's clocks: which reminders and escalations are armed, when each is due, and what
-// happens when one fires. The workflow runs one durable timer per armed clock.
+// happens when one fires.
 //
-// Replay safety: a clock's identity and the order clocks are armed in come from state alone
-// (anchors, levels, ids), never from a threshold; thresholds only set each timer's duration. When
-// a timer fires, the workflow applies the clock it was started for if that identity is still
-// planned, without comparing due times again. Replaying a history after a process owner changed
-// an SLA or a delay therefore starts and fires the same timers in the same order (the server, not
-// the code, says when each fired), and running deals keep replaying.
+// Replay safety: a clock's identity comes from state alone (anchors, levels, ids), never from a
+// threshold; thresholds only set due times. Replaying a history after a process owner changed an
+// SLA or a delay must make the same decisions the original run made, so no decision may compare a
+// due time computed here against the clock on replay. Two ways of running the clocks keep that:
+// - the current one (see runClockChecks in opportunity.ts): one wake-up timer; when it fires, the
+//   checkClocks local activity says which clocks are due, and its answer is recorded in history, so
+//   a replay applies the recorded answer whatever the thresholds now say;
+// - the first one (runClocks, kept for runs started before the lean-history patch): one durable
+//   timer per armed clock, restarted whenever its identity changes, and applied when it fires.
 
-import type { NotificationTemplate } from '../activities/contracts';
+import type { ClockFacts, NotificationTemplate } from '../activities/contracts';
 import type { EscalationKind, EscalationLevel, OpportunityState } from './opportunity-types';
 import { PSM_PROCESS, daysToMs } from './psm-process';
 import { addWorkingDays } from './working-days';
@@ -28,8 +31,24 @@ export interface PlannedTimer {
 
 const at = (anchor: string, days: number): number => Date.parse(anchor) + daysToMs(days);
 
+/** The part of the deal's state its clocks depend on: what the clock check is given. */
+export function clockFacts(state: OpportunityState): ClockFacts {
+  return {
+    status: state.status,
+    reachedIndex: state.reachedIndex,
+    stageVisit: state.stageVisit,
+    followUp: { ...state.followUp },
+    stall: { ...state.stall },
+    // Only pending approvals have clocks; decided ones would only bloat the recorded input.
+    approvals: state.approvals
+      .filter((a) => a.status === 'pending')
+      .map(({ id, status, chaseLevel, chaseAnchor }) => ({ id, status, chaseLevel, chaseAnchor })),
+    contractWindow: state.contractWindow ? { ...state.contractWindow } : null,
+  };
+}
+
 /** Every armed clock, in a fixed order (never sorted by due time); empty unless the deal is open. */
-export function planTimers(state: OpportunityState): PlannedTimer[] {
+export function planTimers(state: ClockFacts): PlannedTimer[] {
   if (state.status !== 'open') return [];
   const stage = stageMilestone(state);
   const plan: PlannedTimer[] = [];
@@ -105,6 +124,46 @@ export function timerPlanSignature(state: OpportunityState): string {
 
 export function isStillPlanned(state: OpportunityState, timer: PlannedTimer): boolean {
   return planTimers(state).some((planned) => planned.identity === timer.identity);
+}
+
+/** Identities of the clocks due at `now`, in plan order. The checkClocks local activity's answer. */
+export function dueClocks(facts: ClockFacts, now: number): string[] {
+  return planTimers(facts)
+    .filter((timer) => timer.dueAt <= now)
+    .map((timer) => timer.identity);
+}
+
+/**
+ * The longest the wake-up timer may sleep: the shortest delay any command can start a clock with
+ * (a stage's follow-up cadence or stall SLA, the contract window). Commands never restart the
+ * wake-up timer for those clocks; because it never sleeps longer than this, it wakes no later than
+ * any clock a command has just started. New approvals re-arm it (see clockArmingSignature).
+ */
+export function clockCheckHorizonMs(): number {
+  const days: number[] = [PSM_PROCESS.contractWindow.workingDays];
+  for (const milestone of PSM_PROCESS.milestones) {
+    if (milestone.followUpCadenceDays !== null) days.push(milestone.followUpCadenceDays);
+    if (milestone.stallSlaDays !== null) days.push(milestone.stallSlaDays);
+  }
+  return daysToMs(Math.max(Math.min(...days), 1 / 24));
+}
+
+/** When the wake-up timer should next fire: the earliest due clock, but within the horizon. */
+export function nextClockCheckAt(state: ClockFacts, now: number): number | null {
+  if (state.status !== 'open') return null;
+  const dues = planTimers(state).map((timer) => timer.dueAt);
+  return Math.min(now + clockCheckHorizonMs(), ...dues);
+}
+
+/**
+ * Changes (without any threshold) when the wake-up timer must be re-armed rather than left to
+ * run: the deal opened or closed, or an approval (whose reminder can be due sooner than the
+ * horizon) was requested. Stage progress and logged activity only ever start clocks due after
+ * the horizon, so they leave the armed timer alone — that is what keeps a milestone's history to
+ * the Update itself.
+ */
+export function clockArmingSignature(state: OpportunityState): string {
+  return `${state.status}:${state.approvals.length}`;
 }
 
 interface Escalation {

@@ -5,6 +5,7 @@ import type {
   ApprovalFacts,
   NotificationRequest,
   ProjectionEvent,
+  ProjectionInput,
   ReportingLine,
 } from '../activities/contracts';
 import type {
@@ -148,6 +149,12 @@ export interface CommandResult {
   changed: boolean;
   approvalId?: string;
   stakeholderId?: string;
+  /**
+   * The deal's snapshot and the events this command appended, for the caller to project into the
+   * read model once the Update has committed. Absent when a repeated request id returns the first
+   * result (that call projected it).
+   */
+  projection?: ProjectionInput;
 }
 
 // ---- state ----------------------------------------------------------------------------------
@@ -244,5 +251,7 @@ export interface OpportunityState {
   seq: number;
   /** Highest seq the read model has acknowledged. */
   projectedSeq: number;
+  /** When the wake-up timer is due (runs with the history diet); absent or null otherwise. */
+  clockCheckAt?: string | null;
   recentRequests: RememberedRequest[];
 }

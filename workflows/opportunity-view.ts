@@ -104,6 +104,8 @@ export interface OpportunityView {
   pendingApprovals: ApprovalView[];
   /** Armed reminders and escalations, earliest first; empty unless the deal is open. */
   timers: ReturnType<typeof timersView>;
+  /** When the deal next wakes to check its clocks (never later than the earliest timer). */
+  nextClockCheckAt: string | null;
   reportingLine: ReportingLine | null;
   seq: number;
   projectedSeq: number;
@@ -208,6 +210,7 @@ export function toView(state: OpportunityState, now: number): OpportunityView {
     approvals,
     pendingApprovals: approvals.filter((a) => a.status === 'pending'),
     timers: timersView(state).sort((a, b) => a.dueAt.localeCompare(b.dueAt)),
+    nextClockCheckAt: state.clockCheckAt ?? null,
     reportingLine: state.reportingLine,
     seq: state.seq,
     projectedSeq: state.projectedSeq,

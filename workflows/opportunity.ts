@@ -1,7 +1,14 @@
 // One long-lived workflow per deal (workflow id = opportunity id). It interprets the PSM process
-// in psm-process.ts: commands arrive as Updates, each of the deal's clocks runs as a durable
-// timer, and emails and read-model projections are drained from state by two small loops so no
-// Update ever waits on SMTP or the database.
+// in psm-process.ts: commands arrive as Updates, the deal's clocks are kept by a wake-up timer,
+// and emails and read-model projections are drained from state by two small loops so no Update
+// ever waits on SMTP or the database.
+//
+// History diet (runs started since the lean-history patch): a command's history is the Update
+// and nothing else. Its result carries the events it appended, and the caller (the API) projects
+// them into the read model once the Update has committed; the workflow projects only what it
+// did itself (escalations, sent emails) and repairs any gap a caller left, which its wake-up
+// check notices. Commands leave the wake-up timer alone (see clockCheckHorizonMs). Runs started
+// before the patch keep the first design: one timer per clock and a projection per change.
 
 import {
   allHandlersFinished,
@@ -10,7 +17,9 @@ import {
   continueAsNew,
   isCancellation,
   log,
+  patched,
   proxyActivities,
+  proxyLocalActivities,
   setHandler,
   sleep,
   uuid4,
@@ -18,19 +27,21 @@ import {
 } from '@temporalio/workflow';
 import type { Activities, ReportingLine } from '../activities/contracts';
 import {
+  CLOCK_CHECK_LOCAL_ACTIVITY,
   DIRECTORY_ACTIVITY,
   NOTIFICATION_ACTIVITY,
   PROJECTION_FAILURE_PAUSE,
   PROJECTION_ACTIVITY,
 } from './activity-options';
 import { COMMANDS, type CommandSpec } from './commands';
-import { getStateQuery, opportunityUpdates } from './opportunity-messages';
+import { getStateQuery, opportunityUpdates, projectionSinceQuery } from './opportunity-messages';
 import { refuse } from './opportunity-errors';
 import { requireText, TEXT_LIMITS } from './opportunity-input';
 import { requireActor, requireMayAct } from './opportunity-permissions';
 import {
   appendEvent,
   createInitialState,
+  iso,
   markProjected,
   rememberResult,
   rememberedResult,
@@ -38,8 +49,11 @@ import {
   unprojectedEvents,
 } from './opportunity-state';
 import {
+  clockArmingSignature,
+  clockFacts,
   fireTimer,
   isStillPlanned,
+  nextClockCheckAt,
   planTimers,
   timerPlanSignature,
   type PlannedTimer,
@@ -57,6 +71,14 @@ import { toView, type OpportunityView } from './opportunity-view';
 const { lookupReportingLine } = proxyActivities<Activities>(DIRECTORY_ACTIVITY);
 const { sendNotification } = proxyActivities<Activities>(NOTIFICATION_ACTIVITY);
 const { projectOpportunity } = proxyActivities<Activities>(PROJECTION_ACTIVITY);
+const { checkClocks } = proxyLocalActivities<Activities>(CLOCK_CHECK_LOCAL_ACTIVITY);
+
+/**
+ * Marks runs that keep the history diet. patched() records it once per run; runs without it
+ * (started before it) replay and continue on the first design. Remove the old path with
+ * deprecatePatch() once no deal started before it is still running.
+ */
+export const LEAN_HISTORY_PATCH = 'psm-lean-history';
 
 /** What the I/O loops are doing right now, and whether they may start more. */
 interface IoActivity {
@@ -64,17 +86,32 @@ interface IoActivity {
   projecting: boolean;
   /** Set before continue-as-new: start nothing new; the next run sends what is left. */
   draining: boolean;
+  /** The history diet is on: callers project commands, the workflow only what it wants to. */
+  lean: boolean;
+  /** With the diet: project (everything unacknowledged) while projectedSeq is below this. */
+  wantedSeq: number;
+}
+
+/** The workflow appended events of its own (or found the read model behind): project them. */
+function wantProjection(state: OpportunityState, io: IoActivity): void {
+  io.wantedSeq = Math.max(io.wantedSeq, state.seq);
 }
 
 export async function opportunity(input: OpportunityStartInput): Promise<OpportunityView> {
+  const lean = patched(LEAN_HISTORY_PATCH);
   const state = input.carried ?? createInitialState(input, Date.now());
-  const io: IoActivity = { sending: false, projecting: false, draining: false };
+  // A new run projects whatever is unacknowledged: the created event, or a carried remainder.
+  const io: IoActivity = { sending: false, projecting: false, draining: false, lean, wantedSeq: state.seq };
 
   setHandler(getStateQuery, () => toView(state, Date.now()));
+  setHandler(projectionSinceQuery, (afterSeq) => ({
+    snapshot: snapshot(state),
+    events: state.events.filter((event) => event.seq > afterSeq),
+  }));
   registerCommandHandlers(state);
 
   const ioLoops = Promise.all([drainOutbox(state, io), projectChanges(state, io)]);
-  const outcome = await Promise.race([runDeal(state, input), ioLoops.then(() => 'finished' as const)]);
+  const outcome = await Promise.race([runDeal(state, input, io), ioLoops.then(() => 'finished' as const)]);
   const ioIdle = () => allHandlersFinished() && !io.sending && !io.projecting;
 
   if (outcome === 'continue_as_new') {
@@ -96,6 +133,7 @@ export async function opportunity(input: OpportunityStartInput): Promise<Opportu
     });
   }
   // The deal is done: nothing may be left unsent or unprojected.
+  wantProjection(state, io);
   await condition(() => ioIdle() && state.outbox.length === 0 && state.projectedSeq === state.seq);
   return toView(state, Date.now());
 }
@@ -103,9 +141,13 @@ export async function opportunity(input: OpportunityStartInput): Promise<Opportu
 async function runDeal(
   state: OpportunityState,
   input: OpportunityStartInput,
+  io: IoActivity,
 ): Promise<'finished' | 'continue_as_new'> {
-  if (state.reportingLine === null) await loadReportingLine(state);
-  return runClocks(state, input);
+  if (state.reportingLine === null) {
+    await loadReportingLine(state);
+    wantProjection(state, io);
+  }
+  return io.lean ? runClockChecks(state, input, io) : runClocks(state, input);
 }
 
 async function loadReportingLine(state: OpportunityState): Promise<void> {
@@ -145,8 +187,85 @@ function continueAsNewDue(input: OpportunityStartInput): boolean {
 }
 
 /**
- * Each armed clock is its own durable timer, started in plan order and cancelled when its clock
- * changes. Which clock fires is then decided by the history (the timer's sequence number), never
+ * The deal's clocks with the history diet: one wake-up timer, armed for the earliest due clock but
+ * never further ahead than the horizon, so commands can leave it alone. On waking, the checkClocks
+ * local activity says (in history) which clocks are due; they fire, and the timer is re-armed.
+ * Only opening or closing the deal and new approvals re-arm it early (clockArmingSignature).
+ */
+async function runClockChecks(
+  state: OpportunityState,
+  input: OpportunityStartInput,
+  io: IoActivity,
+): Promise<'finished' | 'continue_as_new'> {
+  let wakeUp: CancellationScope | undefined;
+  let armedFor: string | undefined;
+  let woke = false;
+  for (;;) {
+    if (woke) {
+      woke = false;
+      wakeUp = undefined;
+      armedFor = undefined;
+      await checkAndFireClocks(state, io);
+    }
+    if (state.executionCompletedAt !== null) return 'finished';
+    if (continueAsNewDue(input)) return 'continue_as_new';
+
+    const signature = clockArmingSignature(state);
+    if (armedFor !== signature) {
+      wakeUp?.cancel();
+      wakeUp = undefined;
+      const at = nextClockCheckAt(state, Date.now());
+      state.clockCheckAt = at === null ? null : iso(at);
+      if (at !== null) {
+        wakeUp = new CancellationScope();
+        void wakeUp
+          .run(() => sleep(Math.max(1, at - Date.now())))
+          .then(
+            () => {
+              woke = true;
+            },
+            (err: unknown) => {
+              if (!isCancellation(err)) throw err;
+            },
+          );
+      }
+      armedFor = signature;
+    }
+    await condition(
+      () =>
+        woke ||
+        clockArmingSignature(state) !== signature ||
+        state.executionCompletedAt !== null ||
+        continueAsNewDue(input),
+    );
+  }
+}
+
+async function checkAndFireClocks(state: OpportunityState, io: IoActivity): Promise<void> {
+  const checkedSeq = state.seq;
+  const { due, readModelSeq } = await checkClocks({
+    opportunityId: state.id,
+    now: iso(Date.now()),
+    facts: clockFacts(state),
+  });
+  // Commands may have moved a clock while the check ran: only a clock whose identity is still
+  // planned fires. Firing one clock never changes another's identity.
+  const plan = planTimers(state);
+  const seqBefore = state.seq;
+  for (const identity of due) {
+    const timer = plan.find((planned) => planned.identity === identity);
+    if (timer) fireTimer(state, timer, Date.now());
+  }
+  if (state.seq > seqBefore) wantProjection(state, io);
+  if (readModelSeq === null) return;
+  markProjected(state, Math.min(readModelSeq, checkedSeq));
+  // A caller did not project its command (it crashed, or the database was down): repair.
+  if (readModelSeq < checkedSeq) wantProjection(state, io);
+}
+
+/**
+ * The first design, for runs started before the lean-history patch. Each armed clock is its own
+ * durable timer, started in plan order and cancelled when its clock changes. Which clock fires is then decided by the history (the timer's sequence number), never
  * by re-comparing due times against thresholds, so changing a threshold leaves the recorded
  * histories of running deals replayable (see opportunity-timers.ts).
  */
@@ -229,6 +348,7 @@ function registerCommandHandlers(state: OpportunityState): void {
         line = await lookUpNewOwner(ownerToLookUp);
         spec.validate(state, command, Date.now()); // the deal may have moved on while we waited
       }
+      const seqBefore = state.seq;
       const outcome = spec.apply(state, command, { now: Date.now(), newId: uuid4 }, line);
       const result: CommandResult = {
         requestId: command.requestId,
@@ -237,7 +357,14 @@ function registerCommandHandlers(state: OpportunityState): void {
         ...outcome,
       };
       rememberResult(state, result);
-      return result;
+      // For the caller to project once the Update has committed; a repeat gets the bare result.
+      return {
+        ...result,
+        projection: {
+          snapshot: snapshot(state),
+          events: state.events.filter((event) => event.seq > seqBefore),
+        },
+      };
     };
 
     const handler = async (command: CommandInputs[N]): Promise<CommandResult> => {
@@ -269,6 +396,7 @@ async function drainOutbox(state: OpportunityState, io: IoActivity): Promise<voi
     try {
       await sendNotification(item.request);
       journalSent(state, item);
+      wantProjection(state, io);
     } catch (err) {
       if (isCancellation(err)) throw err;
       // Retries are exhausted only for non-retryable failures (e.g. a recipient with no address).
@@ -278,6 +406,7 @@ async function drainOutbox(state: OpportunityState, io: IoActivity): Promise<voi
         recipientId: item.request.recipientUserId,
         error: String(err),
       });
+      wantProjection(state, io);
     } finally {
       state.outbox.shift();
       io.sending = false;
@@ -307,7 +436,8 @@ function journalSent(state: OpportunityState, item: OutboxItem): void {
 /** Sends the snapshot plus every unacknowledged event to the read model, batching what piled up. */
 async function projectChanges(state: OpportunityState, io: IoActivity): Promise<void> {
   for (;;) {
-    await condition(() => !io.draining && state.seq > state.projectedSeq);
+    // The first design projects every change; the diet only what the workflow asked for.
+    await condition(() => !io.draining && state.projectedSeq < (io.lean ? io.wantedSeq : state.seq));
     const upToSeq = state.seq;
     io.projecting = true;
     try {

@@ -16,6 +16,7 @@ import {
   createWeeklyReportScheduleControl,
   weeklyReportScheduleId,
 } from '../reports/weekly/weekly-report-schedule';
+import { createCommandProjector } from '../opportunities/command-projection';
 import { createOpportunityClient } from '../opportunities/workflow-client';
 import { authenticateApiToken } from '../auth/api-tokens';
 import { performEmailAction } from '../opportunities/email-action';
@@ -35,6 +36,16 @@ export function wireApiRouters(deps: {
     client: deps.client,
     taskQueue: deps.config.temporal.taskQueue,
     timeoutMs: deps.config.temporal.updateTimeoutMs,
+    project: createCommandProjector({
+      prisma: deps.prisma,
+      client: deps.client,
+      timeoutMs: deps.config.temporal.updateTimeoutMs,
+      onError: (err, opportunityId) =>
+        deps.logger.warn(
+          { err, opportunityId },
+          "a command's read-model projection failed; the deal's next clock check repairs it",
+        ),
+    }),
   });
   return {
     api: (registry) => [

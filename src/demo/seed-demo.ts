@@ -6,6 +6,7 @@ import type { PrismaClient } from '../db/prisma';
 import type { Logger } from '../logger';
 import { issueApiToken } from '../auth/api-tokens';
 import { toDbLocale } from '../users/users';
+import { createCommandProjector } from '../opportunities/command-projection';
 import { createOpportunityClient, type OpportunityClient } from '../opportunities/workflow-client';
 import { PSM_PROCESS, type MilestoneKey } from '../../workflows/psm-process';
 import { DEMO_USERS, type DemoUserKey } from './org';
@@ -123,6 +124,7 @@ export async function seedDemo(opts: {
     client: opts.client,
     taskQueue: opts.taskQueue,
     timeoutMs: 30_000,
+    project: createCommandProjector({ prisma, client: opts.client, timeoutMs: 30_000 }),
   });
   for (const [n, deal] of DEMO_DEALS.entries()) {
     const owner = DEMO_USERS.find((u) => u.key === deal.owner)!;

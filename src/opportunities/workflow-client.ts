@@ -6,6 +6,7 @@ import { createHash, randomUUID } from 'node:crypto';
 import { WorkflowExecutionAlreadyStartedError, type Client } from '@temporalio/client';
 import { AppError } from '../errors/app-error';
 import { toAppError } from '../temporal/errors';
+import type { CommandProjector } from './command-projection';
 import type {
   Actor,
   CommandInputs,
@@ -22,6 +23,8 @@ export interface OpportunityClientOptions {
   client: Client;
   taskQueue: string;
   timeoutMs: number;
+  /** Projects each command's result into the read model before the command returns. */
+  project: CommandProjector;
 }
 
 type CommandFields<N extends CommandName> = Omit<CommandInputs[N], 'requestId' | 'actor'>;
@@ -32,7 +35,7 @@ export function newOpportunityId(ownerId: string, idempotencyKey: string | undef
   return `opp-${createHash('sha256').update(`${ownerId}\0${idempotencyKey}`).digest('hex').slice(0, 32)}`;
 }
 
-export function createOpportunityClient({ client, taskQueue, timeoutMs }: OpportunityClientOptions) {
+export function createOpportunityClient({ client, taskQueue, timeoutMs, project }: OpportunityClientOptions) {
   const withDeadline = async <T>(fn: () => Promise<T>): Promise<T> => {
     try {
       return await client.connection.withDeadline(Date.now() + timeoutMs, fn);
@@ -88,12 +91,14 @@ export function createOpportunityClient({ client, taskQueue, timeoutMs }: Opport
       // recorded) until it has read the owner's reporting line. Retry that briefly, same request id.
       for (let attempt = 0; ; attempt++) {
         try {
-          return await withDeadline(() =>
+          const { projection, ...result } = await withDeadline(() =>
             client.workflow.getHandle(id).executeUpdate<CommandResult, [CommandInputs[N]]>(name, {
               args: [input],
               updateId: requestId,
             }),
           );
+          if (projection) await project(id, projection);
+          return result;
         } catch (err) {
           // A won deal's workflow completes once its handover checklist is done: an Update to
           // it is "not found" to the server, but to the caller the deal is closed, not missing.

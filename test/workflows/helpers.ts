@@ -17,6 +17,7 @@ import {
 } from '@temporalio/worker';
 import type {
   Activities,
+  ClockCheckInput,
   NotificationRequest,
   ProjectionEvent,
   ProjectionInput,
@@ -24,6 +25,7 @@ import type {
 } from '../../activities/contracts';
 import type { opportunity } from '../../workflows';
 import { getStateQuery, opportunityUpdates } from '../../workflows/opportunity-messages';
+import { dueClocks } from '../../workflows/opportunity-timers';
 import type {
   Actor,
   CommandInputs,
@@ -112,7 +114,7 @@ export const DIRECTORY: Record<string, ReportingLine> = {
 /** The activities the opportunity workflow calls. */
 export type OpportunityActivities = Pick<
   Activities,
-  'lookupReportingLine' | 'projectOpportunity' | 'sendNotification'
+  'lookupReportingLine' | 'projectOpportunity' | 'sendNotification' | 'checkClocks'
 >;
 
 /** Records every call; behaves like the real activities in what the workflow can observe. */
@@ -120,6 +122,7 @@ export class FakeActivities {
   readonly notifications: NotificationRequest[] = [];
   readonly projections: ProjectionInput[] = [];
   readonly lookups: string[] = [];
+  readonly clockChecks: ClockCheckInput[] = [];
 
   constructor(private readonly directory: Record<string, ReportingLine> = DIRECTORY) {}
 
@@ -142,7 +145,23 @@ export class FakeActivities {
       sendNotification: async (request) => {
         this.notifications.push(structuredClone(request));
       },
+      // The real due decision (pure); the read model is this fake's.
+      checkClocks: async (input) => {
+        this.clockChecks.push(structuredClone(input));
+        return {
+          due: dueClocks(input.facts, Date.parse(input.now)),
+          readModelSeq: this.readModelSeqOf(input.opportunityId),
+        };
+      },
     };
+  }
+
+  /** The highest seq up to which every event of the deal has been projected. */
+  readModelSeqOf(opportunityId: string): number {
+    const seqs = new Set(this.projectedEventsFor(opportunityId).map((e) => e.seq));
+    let seq = 0;
+    while (seqs.has(seq + 1)) seq += 1;
+    return seq;
   }
 
   notificationsFor(opportunityId: string): NotificationRequest[] {
@@ -153,13 +172,34 @@ export class FakeActivities {
     return this.projections.filter((p) => p.snapshot.id === opportunityId);
   }
 
-  /** Every event the read model received for a deal, in order. */
+  /** Every event the read model holds for a deal, once each (projection is idempotent by seq), by seq. */
   projectedEventsFor(opportunityId: string): ProjectionEvent[] {
-    return this.projectionsFor(opportunityId).flatMap((p) => p.events);
+    const bySeq = new Map<number, ProjectionEvent>();
+    for (const event of this.projectionsFor(opportunityId).flatMap((p) => p.events)) {
+      if (!bySeq.has(event.seq)) bySeq.set(event.seq, event);
+    }
+    return [...bySeq.values()].sort((a, b) => a.seq - b.seq);
   }
 
+  /** Seqs projected more than once with different contents (there must be none). */
+  conflictingProjections(opportunityId: string): number[] {
+    const seen = new Map<number, string>();
+    const conflicts = new Set<number>();
+    for (const event of this.projectionsFor(opportunityId).flatMap((p) => p.events)) {
+      const text = JSON.stringify(event);
+      if (seen.has(event.seq) && seen.get(event.seq) !== text) conflicts.add(event.seq);
+      seen.set(event.seq, text);
+    }
+    return [...conflicts];
+  }
+
+  /** The newest snapshot the read model holds (a projection's row only ever moves forward). */
   lastSnapshotOf(opportunityId: string) {
-    return this.projectionsFor(opportunityId).at(-1)?.snapshot;
+    let latest: ProjectionInput['snapshot'] | undefined;
+    for (const { snapshot } of this.projectionsFor(opportunityId)) {
+      if (!latest || snapshot.seq >= latest.seq) latest = snapshot;
+    }
+    return latest;
   }
 }
 
@@ -197,7 +237,11 @@ export async function createHarness(): Promise<Harness> {
     const dues = await Promise.all(
       deals
         .filter((deal) => !retired.has(deal))
-        .map(async (deal) => (await deal.state()).timers.map((t) => Date.parse(t.dueAt))),
+        .map(async (deal) => {
+          const state = await deal.state();
+          const wakeUp = state.nextClockCheckAt === null ? [] : [Date.parse(state.nextClockCheckAt)];
+          return [...state.timers.map((t) => Date.parse(t.dueAt)), ...wakeUp];
+        }),
     );
     const all = dues.flat();
     return all.length === 0 ? undefined : Math.min(...all);
@@ -225,7 +269,7 @@ export async function createHarness(): Promise<Harness> {
         taskQueue,
         args: [input],
       });
-      const deal = new DealDriver(handle, id);
+      const deal = new DealDriver(handle, id, fakes);
       deals.push(deal);
       // Commands from the deal's managers need the reporting line; wait for the look-up.
       await waitUntil(async () => (await deal.state()).reportingLine !== null);
@@ -267,14 +311,30 @@ const TIMER_GUARD_MS = 60_000;
 
 type CommandFields<N extends CommandName> = Omit<CommandInputs[N], 'requestId' | 'actor'>;
 
-/** Drives one deal the way the API does: Updates with a request id, and the getState query. */
+/**
+ * Drives one deal the way the API does: Updates with a request id, each result projected into
+ * the (fake) read model, and the getState query.
+ */
 export class DealDriver {
   constructor(
     readonly handle: WorkflowHandleWithFirstExecutionRunId<typeof opportunity>,
     readonly id: string,
+    private readonly fakes: FakeActivities,
   ) {}
 
-  command<N extends CommandName>(
+  async command<N extends CommandName>(
+    name: N,
+    actor: Actor,
+    fields: CommandFields<N>,
+    requestId: string = `${name}-${randomUUID()}`,
+  ): Promise<CommandResult> {
+    const { projection, ...result } = await this.commandWithoutProjecting(name, actor, fields, requestId);
+    if (projection) this.fakes.projections.push(structuredClone(projection));
+    return result;
+  }
+
+  /** A caller that dies after the Update committed and before it projected the result. */
+  commandWithoutProjecting<N extends CommandName>(
     name: N,
     actor: Actor,
     fields: CommandFields<N>,
@@ -287,6 +347,11 @@ export class DealDriver {
 
   state(): Promise<OpportunityView> {
     return this.handle.query(getStateQuery);
+  }
+
+  /** How far the (fake) read model holds every event of this deal. */
+  readModelSeq(): number {
+    return this.fakes.readModelSeqOf(this.id);
   }
 }
 

@@ -229,8 +229,10 @@ describe('continue-as-new', () => {
     });
     expect(state.approvals).toHaveLength(1);
     expect(state.events.at(-1)?.type).toBe('activity_logged');
-    // seq keeps counting across runs, and the read model saw every event exactly once.
+    // seq keeps counting across runs, the read model holds every event, and no two projections
+    // of one seq disagree (the API and the workflow may both project an event).
     const projected = h.fakes.projectedEventsFor(deal.id);
+    expect(h.fakes.conflictingProjections(deal.id)).toEqual([]);
     expect(projected.map((e) => e.seq)).toEqual(projected.map((_, i) => i + 1));
     expect(state.seq).toBe(projected.length);
 

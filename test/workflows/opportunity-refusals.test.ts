@@ -40,7 +40,7 @@ async function settle(deal: DealDriver): Promise<void> {
   await waitUntil(async () => {
     const state = await deal.state();
     const length = await historyLength(deal);
-    const stable = state.projectedSeq === state.seq && length === previous;
+    const stable = deal.readModelSeq() === state.seq && length === previous;
     previous = length;
     return stable;
   });

@@ -1,12 +1,17 @@
 // Records the histories the replay test guards: runs each representative deal on the
 // time-skipping server and saves its history under test/histories/.
 //
-//   npx tsx test/workflows/record-histories.ts            # all scenarios
-//   npx tsx test/workflows/record-histories.ts won-deal   # just one
+//   npx tsx test/workflows/record-histories.ts                 # every scenario not recorded yet
+//   npx tsx test/workflows/record-histories.ts lean-won-deal   # just one
+//   npx tsx test/workflows/record-histories.ts --force NAME    # overwrite one (think twice)
 //
 // Re-record only on purpose (a new kind of deal worth guarding). Re-recording after a workflow
 // change would hide exactly the incompatibility the replay test exists to catch: old histories
-// stay, new ones are added beside them.
+// stay, new ones are added beside them, which is why existing files are never overwritten
+// without --force.
+//
+// The first three were recorded before the lean-history patch (one timer per clock, a projection
+// per change); the lean-* ones after it. Both kinds of run exist in production, so both replay.
 
 import fs from 'node:fs';
 import path from 'node:path';
@@ -28,6 +33,9 @@ const RECORDINGS: Recording[] = [
   { name: 'won-deal', run: wonDealScenario, which: 'latest' },
   { name: 'troubled-deal', run: troubledDealScenario, which: 'latest' },
   { name: 'continued-deal-first-run', run: (h) => continuedDealScenario(h), which: 'first' },
+  { name: 'lean-won-deal', run: wonDealScenario, which: 'latest' },
+  { name: 'lean-troubled-deal', run: troubledDealScenario, which: 'latest' },
+  { name: 'lean-continued-deal-first-run', run: (h) => continuedDealScenario(h), which: 'first' },
 ];
 
 async function record(recording: Recording): Promise<void> {
@@ -48,10 +56,17 @@ async function record(recording: Recording): Promise<void> {
 }
 
 async function main(): Promise<void> {
-  const only = process.argv.slice(2);
+  const args = process.argv.slice(2);
+  const force = args.includes('--force');
+  const only = args.filter((a) => a !== '--force');
   fs.mkdirSync(HISTORIES_DIR, { recursive: true });
   for (const recording of RECORDINGS) {
-    if (only.length === 0 || only.includes(recording.name)) await record(recording);
+    if (only.length > 0 && !only.includes(recording.name)) continue;
+    if (fs.existsSync(path.join(HISTORIES_DIR, `${recording.name}.json`)) && !force) {
+      console.log(`${recording.name}: already recorded, kept (use --force NAME to overwrite)`);
+      continue;
+    }
+    await record(recording);
   }
 }
 
