@@ -1,37 +1,54 @@
 // The opportunity workflow's wake-up check, run as a local activity so its answer lands in
 // history: which clocks are due (decided with the thresholds in force now, so a later threshold
-// change cannot alter what a recorded run did) and how far the read model has got (so the
-// workflow knows whether callers projected its commands, or it must repair the gap itself).
+// change cannot alter what a recorded run did), how far the read model has got (so the workflow
+// knows whether callers projected its commands, or it must repair the gap itself), and the
+// owner's reporting line as it is now (so escalations follow a reorganisation).
 // It writes nothing: a local activity runs before its workflow task commits.
 import type { PrismaClient } from '../src/db/prisma';
 import { dueClocks } from '../workflows/opportunity-timers';
-import type { ClockCheckInput, ClockCheckResult } from './contracts';
+import type { ClockCheckInput, ClockCheckResult, ReportingLine } from './contracts';
+import { reportingChain } from './directory';
 
 /** Bounded well inside the local activity's timeout: a slow database must not stall the clocks. */
-const READ_MODEL_TIMEOUT_MS = 3_000;
+const READ_TIMEOUT_MS = 3_000;
 
-async function readModelSeq(prisma: PrismaClient, opportunityId: string): Promise<number | null> {
+/** The read's answer, or null if it failed or took too long (the database is down or slow). */
+async function boundedRead<T>(read: () => Promise<T>): Promise<T | null> {
   let timer: NodeJS.Timeout | undefined;
   const timeout = new Promise<null>((resolve) => {
-    timer = setTimeout(() => resolve(null), READ_MODEL_TIMEOUT_MS);
+    timer = setTimeout(() => resolve(null), READ_TIMEOUT_MS);
   });
-  const read = prisma.opportunity
-    .findUnique({ where: { id: opportunityId }, select: { lastEventSeq: true } })
-    .then((row) => row?.lastEventSeq ?? 0)
-    // The database is down: the clocks still fire; the read model is looked at next time.
-    .catch(() => null);
   try {
-    return await Promise.race([read, timeout]);
+    return await Promise.race([read().catch(() => null), timeout]);
   } finally {
     clearTimeout(timer);
   }
+}
+
+async function currentReportingLine(prisma: PrismaClient, userId: string): Promise<ReportingLine | null> {
+  const user = await prisma.user.findUnique({ where: { id: userId }, select: { id: true } });
+  // An owner missing from the directory keeps the line the deal has.
+  if (!user) return null;
+  const chain = await reportingChain(prisma, userId);
+  return { userId, managerId: chain[0] ?? null, directorId: chain[1] ?? null, chain };
 }
 
 export function createClockActivities({ prisma }: { prisma: PrismaClient }) {
   return {
     async checkClocks(input: ClockCheckInput): Promise<ClockCheckResult> {
       const due = dueClocks(input.facts, Date.parse(input.now));
-      return { due, readModelSeq: await readModelSeq(prisma, input.opportunityId) };
+      // The clocks still fire when the database is down; the reads are retried next wake-up.
+      const [readModelSeq, reportingLine] = await Promise.all([
+        boundedRead(async () => {
+          const row = await prisma.opportunity.findUnique({
+            where: { id: input.opportunityId },
+            select: { lastEventSeq: true },
+          });
+          return row?.lastEventSeq ?? 0;
+        }),
+        boundedRead(() => currentReportingLine(prisma, input.ownerId)),
+      ]);
+      return { due, readModelSeq, reportingLine };
     },
   };
 }

@@ -126,6 +126,8 @@ export interface ClockFacts {
 /** The opportunity workflow's wake-up: which clocks are due, and how far the read model got. */
 export interface ClockCheckInput {
   opportunityId: string;
+  /** The deal's owner, whose reporting line is read afresh. */
+  ownerId: string;
   /** The workflow's time when it woke (ISO). */
   now: string;
   facts: ClockFacts;
@@ -136,6 +138,11 @@ export interface ClockCheckResult {
   due: string[];
   /** The read model's last contiguous event seq for the deal; null if it could not be read. */
   readModelSeq: number | null;
+  /**
+   * The owner's reporting line as the directory has it now (managers move), or null if it could
+   * not be read. Absent in answers recorded before it was added.
+   */
+  reportingLine?: ReportingLine | null;
 }
 
 /** The weekly report run: the week just ended (ISO instants, `to` exclusive) and who gets it. */

@@ -171,41 +171,42 @@ export async function projectOpportunity(
   const { snapshot: s } = input;
   const events = [...input.events].sort((a, b) => a.seq - b.seq);
   return prisma.$transaction(async (tx) => {
-    // Serialise projections of one deal: a retry racing a later call must not interleave.
-    await tx.$executeRaw`SELECT pg_advisory_xact_lock(hashtext(${s.id}))`;
-    const existing = await tx.opportunity.findUnique({ where: { id: s.id }, select: { lastEventSeq: true } });
+    // Serialise projections of one deal (a retry racing a later call must not interleave), and
+    // read how far the read model got, in one round trip. Raw SQL on the hot path: it runs after
+    // every command, and each compiled Prisma query costs about a millisecond and a half of CPU.
+    const [head] = await tx.$queryRaw<{ lastEventSeq: number | null }[]>`
+      SELECT o."lastEventSeq" FROM (SELECT pg_advisory_xact_lock(hashtext(${s.id}))) AS l
+      LEFT JOIN "Opportunity" AS o ON o.id = ${s.id}`;
+    const holds = head?.lastEventSeq ?? null;
     const first = events[0]?.seq ?? s.seq + 1;
-    const holds = existing?.lastEventSeq ?? 0;
-    if (options.requireContiguous && first > holds + 1 && s.seq > holds) return { gapAfter: holds };
-    if (!existing) {
+    if (options.requireContiguous && first > (holds ?? 0) + 1 && s.seq > (holds ?? 0)) {
+      return { gapAfter: holds ?? 0 };
+    }
+    if (holds === null) {
       await tx.opportunity.create({
         data: { id: s.id, createdAt: new Date(s.createdAt), ...opportunityData(s) },
       });
     }
-    const known = new Set(
-      (
-        await tx.opportunityEvent.findMany({
-          where: { opportunityId: s.id, seq: { in: events.map((e) => e.seq) } },
-          select: { seq: true },
-        })
-      ).map((r) => r.seq),
-    );
-    const fresh = events.filter((e) => !known.has(e.seq));
-    if (fresh.length > 0) {
-      await tx.opportunityEvent.createMany({
-        data: fresh.map((e) => ({
-          opportunityId: s.id,
-          seq: e.seq,
-          type: e.type,
-          actorId: e.actorId,
-          occurredAt: new Date(e.occurredAt),
-          payload: e.payload as Prisma.InputJsonValue,
-        })),
-        skipDuplicates: true,
-      });
-      for (const e of fresh) await applyEvent(tx, s, e);
+    if (events.length > 0) {
+      const rows = events.map((e) => ({
+        seq: e.seq,
+        type: e.type,
+        actorId: e.actorId,
+        occurredAt: e.occurredAt,
+        payload: e.payload,
+      }));
+      // Only the events inserted now are applied: a repeat changes nothing.
+      const inserted = await tx.$queryRaw<{ seq: number }[]>`
+        INSERT INTO "OpportunityEvent" ("opportunityId", "seq", "type", "actorId", "occurredAt", "payload")
+        SELECT ${s.id}, e.seq, e.type, e."actorId"::uuid, e."occurredAt"::timestamptz AT TIME ZONE 'UTC', e.payload
+        FROM jsonb_to_recordset(${JSON.stringify(rows)}::jsonb)
+          AS e(seq int, type text, "actorId" text, "occurredAt" text, payload jsonb)
+        ON CONFLICT DO NOTHING
+        RETURNING seq`;
+      const fresh = new Set(inserted.map((r) => r.seq));
+      for (const e of events) if (fresh.has(e.seq)) await applyEvent(tx, s, e);
     }
-    if (existing && s.seq > existing.lastEventSeq) {
+    if (holds !== null && s.seq > holds) {
       await tx.opportunity.update({ where: { id: s.id }, data: opportunityData(s) });
     }
     return { gapAfter: null };

@@ -243,15 +243,30 @@ async function runClockChecks(
 
 async function checkAndFireClocks(state: OpportunityState, io: IoActivity): Promise<void> {
   const checkedSeq = state.seq;
-  const { due, readModelSeq } = await checkClocks({
+  const { due, readModelSeq, reportingLine } = await checkClocks({
     opportunityId: state.id,
+    ownerId: state.ownerId,
     now: iso(Date.now()),
     facts: clockFacts(state),
   });
+  const seqBefore = state.seq;
+  // Managers move: escalations and permissions follow the directory as it is now. (An owner
+  // change while the check ran brought its own look-up; this answer is then for someone else.)
+  if (
+    reportingLine &&
+    reportingLine.userId === state.ownerId &&
+    !sameLine(reportingLine, state.reportingLine)
+  ) {
+    appendEvent(state, Date.now(), 'reporting_line_changed', null, {
+      ownerId: state.ownerId,
+      from: state.reportingLine?.chain ?? [],
+      to: reportingLine.chain,
+    });
+    state.reportingLine = reportingLine;
+  }
   // Commands may have moved a clock while the check ran: only a clock whose identity is still
   // planned fires. Firing one clock never changes another's identity.
   const plan = planTimers(state);
-  const seqBefore = state.seq;
   for (const identity of due) {
     const timer = plan.find((planned) => planned.identity === identity);
     if (timer) fireTimer(state, timer, Date.now());
@@ -261,6 +276,10 @@ async function checkAndFireClocks(state: OpportunityState, io: IoActivity): Prom
   markProjected(state, Math.min(readModelSeq, checkedSeq));
   // A caller did not project its command (it crashed, or the database was down): repair.
   if (readModelSeq < checkedSeq) wantProjection(state, io);
+}
+
+function sameLine(a: ReportingLine, b: ReportingLine | null): boolean {
+  return b !== null && a.userId === b.userId && a.chain.join('/') === b.chain.join('/');
 }
 
 /**

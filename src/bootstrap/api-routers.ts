@@ -31,23 +31,27 @@ export function wireApiRouters(deps: {
 }): {
   api: (registry: ReturnType<typeof createRegistry>) => Router[];
   extra: { path: string; router: Router }[];
+  /** Finishes the read-model projections of commands already answered (after the server closed). */
+  drain: () => Promise<void>;
 } {
+  const projector = createCommandProjector({
+    prisma: deps.prisma,
+    client: deps.client,
+    timeoutMs: deps.config.temporal.updateTimeoutMs,
+    onError: (err, opportunityId) =>
+      deps.logger.warn(
+        { err, opportunityId },
+        "a command's read-model projection failed; the deal's next clock check repairs it",
+      ),
+  });
   const opportunities = createOpportunityClient({
     client: deps.client,
     taskQueue: deps.config.temporal.taskQueue,
     timeoutMs: deps.config.temporal.updateTimeoutMs,
-    project: createCommandProjector({
-      prisma: deps.prisma,
-      client: deps.client,
-      timeoutMs: deps.config.temporal.updateTimeoutMs,
-      onError: (err, opportunityId) =>
-        deps.logger.warn(
-          { err, opportunityId },
-          "a command's read-model projection failed; the deal's next clock check repairs it",
-        ),
-    }),
+    projector,
   });
   return {
+    drain: () => projector.drain(),
     api: (registry) => [
       createOpportunitiesRouter({ prisma: deps.prisma, registry, opportunities }),
       createApprovalsRouter({ prisma: deps.prisma, registry }),

@@ -104,6 +104,8 @@ export async function startApplication(opts: {
     let url: string | undefined;
     if (runsApi) {
       const routers = wireApiRouters({ config, prisma: db.prisma, client: temporal.client, links, logger });
+      // Stops run in reverse: the server closes first, then answered commands finish projecting.
+      stops.push(routers.drain);
       const app = createApp({
         prisma: db.prisma,
         temporal: temporal.client,

@@ -124,7 +124,8 @@ export async function seedDemo(opts: {
     client: opts.client,
     taskQueue: opts.taskQueue,
     timeoutMs: 30_000,
-    project: createCommandProjector({ prisma, client: opts.client, timeoutMs: 30_000 }),
+    projector: createCommandProjector({ prisma, client: opts.client, timeoutMs: 30_000 }),
+    awaitProjection: true,
   });
   for (const [n, deal] of DEMO_DEALS.entries()) {
     const owner = DEMO_USERS.find((u) => u.key === deal.owner)!;

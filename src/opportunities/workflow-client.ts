@@ -23,8 +23,10 @@ export interface OpportunityClientOptions {
   client: Client;
   taskQueue: string;
   timeoutMs: number;
-  /** Projects each command's result into the read model before the command returns. */
-  project: CommandProjector;
+  /** Projects each command's result into the read model once the Update has committed. */
+  projector: CommandProjector;
+  /** Wait for the read model before answering (scripts); the API answers first. */
+  awaitProjection?: boolean;
 }
 
 type CommandFields<N extends CommandName> = Omit<CommandInputs[N], 'requestId' | 'actor'>;
@@ -35,7 +37,13 @@ export function newOpportunityId(ownerId: string, idempotencyKey: string | undef
   return `opp-${createHash('sha256').update(`${ownerId}\0${idempotencyKey}`).digest('hex').slice(0, 32)}`;
 }
 
-export function createOpportunityClient({ client, taskQueue, timeoutMs, project }: OpportunityClientOptions) {
+export function createOpportunityClient({
+  client,
+  taskQueue,
+  timeoutMs,
+  projector,
+  awaitProjection = false,
+}: OpportunityClientOptions) {
   const withDeadline = async <T>(fn: () => Promise<T>): Promise<T> => {
     try {
       return await client.connection.withDeadline(Date.now() + timeoutMs, fn);
@@ -97,7 +105,8 @@ export function createOpportunityClient({ client, taskQueue, timeoutMs, project 
               updateId: requestId,
             }),
           );
-          if (projection) await project(id, projection);
+          if (projection && awaitProjection) await projector.project(id, projection);
+          else if (projection) projector.schedule(id, projection);
           return result;
         } catch (err) {
           // A won deal's workflow completes once its handover checklist is done: an Update to

@@ -124,7 +124,16 @@ export class FakeActivities {
   readonly lookups: string[] = [];
   readonly clockChecks: ClockCheckInput[] = [];
 
-  constructor(private readonly directory: Record<string, ReportingLine> = DIRECTORY) {}
+  private readonly directory: Record<string, ReportingLine>;
+
+  constructor(directory: Record<string, ReportingLine> = DIRECTORY) {
+    this.directory = { ...directory };
+  }
+
+  /** A reorganisation: the user now reports along `chain` (nearest manager first). */
+  moveInDirectory(userId: string, chain: string[]): void {
+    this.directory[userId] = line(userId, chain);
+  }
 
   asActivities(): OpportunityActivities {
     return {
@@ -151,6 +160,7 @@ export class FakeActivities {
         return {
           due: dueClocks(input.facts, Date.parse(input.now)),
           readModelSeq: this.readModelSeqOf(input.opportunityId),
+          reportingLine: this.directory[input.ownerId] ?? null,
         };
       },
     };

@@ -9,8 +9,10 @@ import { clockCheckHorizonMs } from '../../workflows/opportunity-timers';
 import {
   ACTORS,
   DAY_MS,
+  USERS,
   createHarness,
   eventually,
+  refusalOf,
   waitUntil,
   type DealDriver,
   type Harness,
@@ -143,4 +145,43 @@ test('a shorter cadence entered by a command is kept on time, though the command
   const sent = h.fakes.projectedEventsFor(deal.id).find((e) => e.type === 'escalation_sent');
   expect(Date.parse(sent?.occurredAt ?? '') - due).toBeLessThan(DAY_MS / 2 + 60_000);
   expect(Date.parse(sent?.occurredAt ?? '')).toBeGreaterThanOrEqual(due);
+});
+
+test('a reorganisation reaches running deals at their next clock check, and escalations follow it', async () => {
+  const deal = await h.startDeal();
+  const sla = PSM_PROCESS.milestones[0]?.stallSlaDays;
+  if (!sla) throw new Error('the first milestone has a stall SLA');
+  h.fakes.moveInDirectory(USERS.rep, [USERS.otherManager, USERS.director, USERS.vp]);
+  try {
+    await h.advance(`${sla}d`);
+    const escalation = await eventually(() => {
+      const mail = h.fakes.notificationsFor(deal.id).find((m) => m.template === 'stall_escalation');
+      expect(mail).toBeDefined();
+      return mail;
+    });
+    expect(escalation?.recipientUserId).toBe(USERS.otherManager);
+    const state = await deal.state();
+    expect(state.reportingLine).toMatchObject({ managerId: USERS.otherManager });
+    expect(state.events.find((e) => e.type === 'reporting_line_changed')?.payload).toEqual({
+      ownerId: USERS.rep,
+      from: [USERS.manager, USERS.director, USERS.vp],
+      to: [USERS.otherManager, USERS.director, USERS.vp],
+    });
+    // The new manager may act on the deal now; the old one may not.
+    await deal.command('logActivity', ACTORS.otherManager, {
+      kind: 'meeting',
+      occurredAt: new Date(await h.env.currentTimeMs()).toISOString(),
+      note: 'Handover meeting with the new manager.',
+    });
+    const refused = await refusalOf(
+      deal.command('logActivity', ACTORS.manager, {
+        kind: 'call',
+        occurredAt: new Date(await h.env.currentTimeMs()).toISOString(),
+        note: 'The former manager calls.',
+      }),
+    );
+    expect(refused.code).toBe('FORBIDDEN');
+  } finally {
+    h.fakes.moveInDirectory(USERS.rep, [USERS.manager, USERS.director, USERS.vp]);
+  }
 });

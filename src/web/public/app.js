@@ -96,6 +96,7 @@ const EVENT = {
   fields_updated: ['修改商机信息', 'Deal fields updated'],
   execution_completed: ['合同执行完成', 'Contract execution completed'],
   reporting_line_missing: ['汇报线查询失败', 'Reporting line not found'],
+  reporting_line_changed: ['汇报线变更', 'Reporting line changed'],
 };
 const NOTIFICATION = {
   follow_up_reminder: ['跟进提醒', 'Follow-up reminder'],
@@ -1759,6 +1760,11 @@ function describeEvent(e) {
       return `${label(NOTIFICATION, p.template)} → ${p.recipientId ? userName(String(p.recipientId)) : '—'}`;
     case 'sla_breached':
       return milestoneName(p.milestone);
+    case 'reporting_line_changed': {
+      const chain = (ids) =>
+        Array.isArray(ids) && ids.length > 0 ? ids.map((id) => userName(String(id))).join(' → ') : '—';
+      return `${chain(p.from)} ⇒ ${chain(p.to)}`;
+    }
     case 'lost':
     case 'on_hold':
     case 'reopened':
