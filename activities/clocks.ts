@@ -6,8 +6,8 @@
 // It writes nothing: a local activity runs before its workflow task commits.
 import type { PrismaClient } from '../src/db/prisma';
 import { dueClocks } from '../workflows/opportunity-timers';
-import type { ClockCheckInput, ClockCheckResult, ReportingLine } from './contracts';
-import { reportingChain } from './directory';
+import type { ClockCheckInput, ClockCheckResult } from './contracts';
+import { readReportingLine } from './directory';
 
 /** Bounded well inside the local activity's timeout: a slow database must not stall the clocks. */
 const READ_TIMEOUT_MS = 3_000;
@@ -25,14 +25,6 @@ async function boundedRead<T>(read: () => Promise<T>): Promise<T | null> {
   }
 }
 
-async function currentReportingLine(prisma: PrismaClient, userId: string): Promise<ReportingLine | null> {
-  const user = await prisma.user.findUnique({ where: { id: userId }, select: { id: true } });
-  // An owner missing from the directory keeps the line the deal has.
-  if (!user) return null;
-  const chain = await reportingChain(prisma, userId);
-  return { userId, managerId: chain[0] ?? null, directorId: chain[1] ?? null, chain };
-}
-
 export function createClockActivities({ prisma }: { prisma: PrismaClient }) {
   return {
     async checkClocks(input: ClockCheckInput): Promise<ClockCheckResult> {
@@ -46,7 +38,8 @@ export function createClockActivities({ prisma }: { prisma: PrismaClient }) {
           });
           return row?.lastEventSeq ?? 0;
         }),
-        boundedRead(() => currentReportingLine(prisma, input.ownerId)),
+        // An owner missing from the directory (null) keeps the line the deal has.
+        boundedRead(() => readReportingLine(prisma, input.ownerId)),
       ]);
       return { due, readModelSeq, reportingLine };
     },

@@ -16,19 +16,26 @@ export async function reportingChain(prisma: PrismaClient, userId: string): Prom
   return chain;
 }
 
+/** The user's reporting line as the directory has it now; null for an unknown user. */
+export async function readReportingLine(prisma: PrismaClient, userId: string): Promise<ReportingLine | null> {
+  const user = await prisma.user.findUnique({ where: { id: userId }, select: { id: true } });
+  if (!user) return null;
+  const chain = await reportingChain(prisma, userId);
+  return { userId, managerId: chain[0] ?? null, directorId: chain[1] ?? null, chain };
+}
+
 export function createDirectoryActivities({ prisma }: { prisma: PrismaClient }) {
   return {
     async lookupReportingLine(userId: string): Promise<ReportingLine> {
-      const user = await prisma.user.findUnique({ where: { id: userId }, select: { id: true } });
-      if (!user) {
+      const line = await readReportingLine(prisma, userId);
+      if (!line) {
         throw ApplicationFailure.create({
           type: 'NOT_FOUND',
           message: `user ${userId} not found`,
           nonRetryable: true,
         });
       }
-      const chain = await reportingChain(prisma, userId);
-      return { userId, managerId: chain[0] ?? null, directorId: chain[1] ?? null, chain };
+      return line;
     },
   };
 }

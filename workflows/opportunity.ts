@@ -216,19 +216,10 @@ async function runClockChecks(
       wakeUp = undefined;
       const at = nextClockCheckAt(state, Date.now());
       state.clockCheckAt = at === null ? null : iso(at);
-      if (at !== null) {
-        wakeUp = new CancellationScope();
-        void wakeUp
-          .run(() => sleep(Math.max(1, at - Date.now())))
-          .then(
-            () => {
-              woke = true;
-            },
-            (err: unknown) => {
-              if (!isCancellation(err)) throw err;
-            },
-          );
-      }
+      if (at !== null)
+        wakeUp = sleepUntil(at, () => {
+          woke = true;
+        });
       armedFor = signature;
     }
     await condition(
@@ -325,15 +316,17 @@ async function runClocks(
 
 /** One durable timer for one clock; when it fires, the clock is queued for the loop to apply. */
 function startTimer(timer: PlannedTimer, fired: PlannedTimer[]): CancellationScope {
+  return sleepUntil(timer.dueAt, () => fired.push(timer));
+}
+
+/** A durable timer until `at`, cancellable through the returned scope; `onFire` runs when it fires. */
+function sleepUntil(at: number, onFire: () => void): CancellationScope {
   const scope = new CancellationScope();
   void scope
-    .run(() => sleep(Math.max(1, timer.dueAt - Date.now())))
-    .then(
-      () => fired.push(timer),
-      (err: unknown) => {
-        if (!isCancellation(err)) throw err;
-      },
-    );
+    .run(() => sleep(Math.max(1, at - Date.now())))
+    .then(onFire, (err: unknown) => {
+      if (!isCancellation(err)) throw err;
+    });
   return scope;
 }
 
