@@ -44,8 +44,11 @@ export function readSignedToken(token: string, secret: string): TLinkPayload {
   if (parts.length !== 2) throw invalid();
   const [payloadPart, signaturePart] = parts as [string, string];
   if (!BASE64URL.test(payloadPart) || !BASE64URL.test(signaturePart)) throw invalid();
-  const expected = sign(payloadPart, secret);
-  const given = Buffer.from(signaturePart, 'base64url');
+  // Compare the canonical spelling, not decoded bytes: base64url's last character carries spare
+  // bits, so decoding accepts several spellings of one signature (a malleable token). Only the
+  // exact encoding we issue is accepted.
+  const expected = Buffer.from(sign(payloadPart, secret).toString('base64url'), 'ascii');
+  const given = Buffer.from(signaturePart, 'ascii');
   // Length check first: timingSafeEqual throws on unequal lengths, and the length is not secret.
   if (given.length !== expected.length || !timingSafeEqual(given, expected)) throw invalid();
   let json: unknown;

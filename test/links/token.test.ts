@@ -41,6 +41,22 @@ describe('signed link tokens', () => {
     expect(() => readSignedToken(make(), secret)).toThrow(expect.objectContaining({ code: 'TOKEN_INVALID' }));
   });
 
+  it('refuses every other spelling of the same signature (no malleable tokens)', () => {
+    const token = signToken(payload, secret);
+    const [body, sig] = token.split('.') as [string, string];
+    const alphabet = 'ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_';
+    const last = alphabet.indexOf(sig.at(-1)!);
+    // 32 signature bytes fill 43 characters with 2 spare bits: 3 other spellings decode the same.
+    const variants = [1, 2, 3].map((bits) => `${body}.${sig.slice(0, -1)}${alphabet[last ^ bits]}`);
+    for (const variant of variants) {
+      expect(Buffer.from(variant.split('.')[1]!, 'base64url')).toEqual(Buffer.from(sig, 'base64url'));
+      expect(() => readSignedToken(variant, secret)).toThrow(
+        expect.objectContaining({ code: 'TOKEN_INVALID' }),
+      );
+    }
+    expect(readSignedToken(token, secret)).toEqual(payload);
+  });
+
   it('refuses a correctly signed payload that is not a link payload', () => {
     // Signed with the right key but an unknown action: the schema, not the signature, refuses it.
     const body = Buffer.from(JSON.stringify({ ...payload, action: 'delete' })).toString('base64url');
