@@ -42,6 +42,12 @@ const EnvSchema = z.object({
 
   API_RATE_LIMIT_PER_MINUTE: z.coerce.number().int().positive().default(600),
   API_BODY_LIMIT: z.string().default('100kb'),
+  /** Failed token checks per client address and minute before it gets 429 (token guessing). */
+  API_AUTH_FAILURES_PER_MINUTE: z.coerce.number().int().positive().default(20),
+  /** GET /health per client address and minute. */
+  HEALTH_RATE_LIMIT_PER_MINUTE: z.coerce.number().int().positive().default(60),
+  /** Longest API token lifetime; longer or never-expiring tokens are refused. */
+  API_TOKEN_MAX_TTL_DAYS: z.coerce.number().int().positive().max(3650).default(90),
   UPDATE_TIMEOUT_MS: z.coerce.number().int().positive().default(10_000),
 
   WEEKLY_REPORT_CRON: z.string().default('0 9 * * MON'),
@@ -54,7 +60,16 @@ export type Env = z.infer<typeof EnvSchema>;
 
 export interface Config {
   env: Env['NODE_ENV'];
-  http: { host: string; port: number; publicBaseUrl: string; bodyLimit: string; rateLimitPerMinute: number };
+  http: {
+    host: string;
+    port: number;
+    publicBaseUrl: string;
+    bodyLimit: string;
+    rateLimitPerMinute: number;
+    authFailuresPerMinute: number;
+    healthRateLimitPerMinute: number;
+    tokenMaxTtlDays: number;
+  };
   dataDir: string;
   logLevel: Env['LOG_LEVEL'];
   temporal: {
@@ -105,6 +120,9 @@ export function loadConfig(source: NodeJS.ProcessEnv = process.env): Config {
       ).replace(/\/$/, ''),
       bodyLimit: e.API_BODY_LIMIT,
       rateLimitPerMinute: e.API_RATE_LIMIT_PER_MINUTE,
+      authFailuresPerMinute: e.API_AUTH_FAILURES_PER_MINUTE,
+      healthRateLimitPerMinute: e.HEALTH_RATE_LIMIT_PER_MINUTE,
+      tokenMaxTtlDays: e.API_TOKEN_MAX_TTL_DAYS,
     },
     dataDir,
     logLevel: e.LOG_LEVEL,

@@ -9,6 +9,10 @@ export const ERROR_HTTP_STATUS = {
   CONFLICT: 409,
   ALREADY_DECIDED: 409,
   PAYLOAD_TOO_LARGE: 413,
+  // An API token sent in the query string (it would reach logs, history and proxies): refused.
+  TOKEN_IN_QUERY: 400,
+  // Demoting or deactivating the last active admin would leave nobody to administer the system.
+  LAST_ADMIN: 409,
   // Rule refusals from the workflow's Update validators.
   MILESTONE_OUT_OF_ORDER: 422,
   CRITERIA_NOT_MET: 422,
@@ -30,6 +34,9 @@ export const ERROR_HTTP_STATUS = {
   TOKEN_USED: 409,
   RATE_LIMITED: 429,
   SERVICE_UNAVAILABLE: 503,
+  // A dependency is down: retry later (Retry-After says when); the code names which part.
+  DATABASE_UNAVAILABLE: 503,
+  TEMPORAL_UNAVAILABLE: 503,
   INTERNAL: 500,
 } as const;
 
