@@ -10,7 +10,7 @@ import { createHash } from 'node:crypto';
 import { ApplicationFailure } from '@temporalio/common';
 import { z } from 'zod';
 import type { PrismaClient } from '../src/db/prisma';
-import { deriveLinkId, type ActionLinks } from '../src/links';
+import type { ActionLinks } from '../src/links';
 import { localeFromDb } from '../src/mail/locale';
 import { actionsFor, renderNotification, type MailContext } from '../src/mail/templates';
 import type { MailSender } from '../src/mail/transport';
@@ -86,9 +86,9 @@ export function createEmailActivities(options: EmailActivitiesOptions): EmailAct
       deal: `${options.publicBaseUrl}/#/opportunities/${encodeURIComponent(req.deal.opportunityId)}`,
     };
     for (const action of actions) {
-      // Derived from the key: a retry re-issues the very same token instead of minting a second one.
+      // A fresh random link id each rendering: the mail is rendered and stored once (a retry
+      // sends the stored mail), so a link that was never stored is never mailed.
       const issued = await options.links.issue({
-        jti: deriveLinkId(req.key, action),
         action,
         subjectId: subject === 'approval' && a ? a.id : req.deal.opportunityId,
         opportunityId: req.deal.opportunityId,

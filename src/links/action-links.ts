@@ -1,7 +1,7 @@
 // One-click email actions: issue a signed, single-use link; check it; honour it at most once.
 // The ActionToken row is the server-side truth (issued, expiry, used); the signature proves the
 // URL was not forged or edited.
-import { createHash, randomUUID } from 'node:crypto';
+import { randomBytes } from 'node:crypto';
 import type { PrismaClient } from '../db/prisma';
 import { AppError } from '../errors/app-error';
 import { localeFromDb, type TMailLocale } from '../mail/locale';
@@ -19,8 +19,6 @@ export interface ActionLinksOptions {
 }
 
 export interface IssueLinkInput {
-  /** Pass deriveLinkId(key, action) to make issuing idempotent; random otherwise. */
-  jti?: string;
   action: TLinkAction;
   subjectId: string;
   opportunityId: string;
@@ -67,12 +65,13 @@ export interface ActionLinks {
   redeem<T>(token: string, options: VerifyOptions, perform: (link: VerifiedLink) => Promise<T>): Promise<T>;
 }
 
-/** Stable per (notification key, action): a retried email activity re-issues the same token. */
-export function deriveLinkId(notificationKey: string, action: TLinkAction): string {
-  return createHash('sha256')
-    .update(`psm-link\0${notificationKey}\0${action}`)
-    .digest('base64url')
-    .slice(0, 32);
+/**
+ * 192 random bits, stored in ActionToken. Never derived from anything an outsider can know (a
+ * notification key, a deal id): with a leaked secret, a forger would still have to guess an id
+ * that was issued, and verify() refuses any id without its row.
+ */
+function randomLinkId(): string {
+  return randomBytes(24).toString('base64url');
 }
 
 const toSeconds = (d: Date): number => Math.floor(d.getTime() / 1000);
@@ -83,29 +82,25 @@ export function createActionLinks(options: ActionLinksOptions): ActionLinks {
   if (secret.length < 32) throw new Error('link secret must be at least 32 characters');
 
   async function issue(input: IssueLinkInput): Promise<IssuedLink> {
-    const jti = input.jti ?? randomUUID();
+    // Every call mints a new link. Idempotency lives one level up: a notification's mail is
+    // rendered and stored once, so a retried send re-sends the stored links and mints none.
+    const jti = randomLinkId();
     const requested = input.expiresAt ?? new Date(now().getTime() + options.ttlHours * 3_600_000);
     // Whole seconds, so the row and the signed `exp` are exactly equal.
     const expiresAt = new Date(toSeconds(requested) * 1000);
-    await prisma.actionToken.createMany({
-      data: [{ id: jti, action: input.action, subjectId: input.subjectId, userId: input.userId, expiresAt }],
-      skipDuplicates: true,
+    await prisma.actionToken.create({
+      data: { id: jti, action: input.action, subjectId: input.subjectId, userId: input.userId, expiresAt },
     });
-    // Re-read: when the row already existed (a retry), its expiry wins and the token is identical.
-    const row = await prisma.actionToken.findUniqueOrThrow({ where: { id: jti } });
-    if (row.action !== input.action || row.subjectId !== input.subjectId || row.userId !== input.userId) {
-      throw new Error(`action link ${jti} already exists for a different action, subject or user`);
-    }
     const payload: TLinkPayload = {
       jti,
       action: input.action,
       subjectId: input.subjectId,
       opportunityId: input.opportunityId,
       userId: input.userId,
-      exp: toSeconds(row.expiresAt),
+      exp: toSeconds(expiresAt),
     };
     const token = signToken(payload, secret);
-    return { jti, token, url: `${options.publicBaseUrl}/email-actions/${token}`, expiresAt: row.expiresAt };
+    return { jti, token, url: `${options.publicBaseUrl}/email-actions/${token}`, expiresAt };
   }
 
   async function verify(token: string, verifyOptions: VerifyOptions = {}): Promise<VerifiedLink> {

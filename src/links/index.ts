@@ -1,4 +1,4 @@
-export { createActionLinks, deriveLinkId } from './action-links';
+export { createActionLinks } from './action-links';
 export type {
   ActionLinks,
   ActionLinksOptions,
