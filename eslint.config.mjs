@@ -75,8 +75,8 @@ export default tseslint.config(
           })),
           patterns: [
             {
-              group: ['../src/*', '!../src/errors'],
-              message: 'Workflows may import only pure modules (src/errors/codes).',
+              group: ['../src/*', '!../src/errors', '!../src/contracts', '../src/contracts/zod'],
+              message: 'Workflows may import only pure modules (src/contracts, src/errors/codes).',
             },
             {
               group: [
@@ -111,7 +111,7 @@ export default tseslint.config(
     rules: { '@typescript-eslint/no-explicit-any': 'off' },
   },
   {
-    files: ['activities/contracts.ts', 'src/errors/codes.ts'],
+    files: ['src/contracts/activities.ts', 'src/errors/codes.ts'],
     rules: {
       'no-restricted-imports': [
         'error',

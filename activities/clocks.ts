@@ -6,8 +6,8 @@
 // It writes nothing: a local activity runs before its workflow task commits.
 import type { PrismaClient } from '../src/db/prisma';
 import { dueClocks } from '../workflows/opportunity-timers';
-import type { ClockCheckInput, ClockCheckResult } from './contracts';
-import { readReportingLine } from './directory';
+import type { ClockCheckInput, ClockCheckResult } from '../src/contracts/activities';
+import { readReportingLine } from '../src/users/reporting-chain';
 
 /** Bounded well inside the local activity's timeout: a slow database must not stall the clocks. */
 const READ_TIMEOUT_MS = 3_000;

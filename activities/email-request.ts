@@ -1,7 +1,12 @@
 // Parses what a workflow hands the email activity. A request that fails here can never succeed,
 // so the activity turns it into a non-retryable failure instead of retrying forever.
 import { z } from 'zod';
-import type { ApprovalFacts, DealFacts, NotificationRequest, NotificationTemplate } from './contracts';
+import type {
+  ApprovalFacts,
+  DealFacts,
+  NotificationRequest,
+  NotificationTemplate,
+} from '../src/contracts/activities';
 
 const isoDate = z.string().refine((s) => !Number.isNaN(Date.parse(s)), 'must be an ISO date');
 // The key ends up in a mail header and a unique index: printable, bounded.

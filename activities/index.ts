@@ -2,7 +2,7 @@
 import type { PrismaClient } from '../src/db/prisma';
 import type { ActionLinks } from '../src/links';
 import type { MailSender } from '../src/mail/transport';
-import type { Activities } from './contracts';
+import type { Activities } from '../src/contracts/activities';
 import { createClockActivities } from './clocks';
 import { createDirectoryActivities } from './directory';
 import { createEmailActivities } from './email';

@@ -6,7 +6,7 @@ import { AppError } from '../src/errors/app-error';
 import type { MailSender } from '../src/mail/transport';
 import { planWeeklyReport } from '../src/reports/weekly/plan-weekly-report';
 import { sendWeeklyReport } from '../src/reports/weekly/send-weekly-report';
-import type { Activities } from './contracts';
+import type { Activities } from '../src/contracts/activities';
 
 export interface ReportActivitiesOptions {
   prisma: PrismaClient;

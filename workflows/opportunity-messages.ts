@@ -4,7 +4,7 @@
 
 import type { UpdateDefinition } from '@temporalio/common';
 import { defineQuery, defineUpdate } from '@temporalio/workflow';
-import type { ProjectionInput } from '../activities/contracts';
+import type { ProjectionInput } from '../src/contracts/activities';
 import type { CommandInputs, CommandName, CommandResult } from './opportunity-types';
 import type { OpportunityView } from './opportunity-view';
 

@@ -1,7 +1,7 @@
 // Queues emails. Nothing is sent here: the workflow's sender drains the outbox through the
 // sendNotification activity and journals each email once it went out.
 
-import type { ApprovalFacts, NotificationTemplate } from '../activities/contracts';
+import type { ApprovalFacts, NotificationTemplate } from '../src/contracts/activities';
 import type { ApprovalRecord, EscalationKind, OpportunityState } from './opportunity-types';
 import { dealFacts } from './opportunity-state';
 

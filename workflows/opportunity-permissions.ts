@@ -1,7 +1,7 @@
 // Who may act on a deal and who decides its approvals. The reporting line is the owner's chain
 // of managers as the directory reported it when the deal started or changed owner.
 
-import type { ReportingLine } from '../activities/contracts';
+import type { ReportingLine } from '../src/contracts/activities';
 import type { Actor, ApprovalKind, ApprovalRecord, OpportunityState } from './opportunity-types';
 import { PSM_PROCESS } from './psm-process';
 import { refuse } from './opportunity-errors';

@@ -1,7 +1,7 @@
 // The opportunity's state and the facts derived from it. Deterministic: the current time is
 // always passed in, ids come from the caller, nothing here touches the outside world.
 
-import type { DealFacts, OpportunitySnapshot, ProjectionEvent } from '../activities/contracts';
+import type { DealFacts, OpportunitySnapshot, ProjectionEvent } from '../src/contracts/activities';
 import type { CommandResult, OpportunityStartInput, OpportunityState } from './opportunity-types';
 import {
   PSM_PROCESS,

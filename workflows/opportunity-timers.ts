@@ -11,7 +11,7 @@
 // - the first one (runClocks, kept for runs started before the lean-history patch): one durable
 //   timer per armed clock, restarted whenever its identity changes, and applied when it fires.
 
-import type { ClockFacts, NotificationTemplate } from '../activities/contracts';
+import type { ClockFacts, NotificationTemplate } from '../src/contracts/activities';
 import type { EscalationKind, EscalationLevel, OpportunityState } from './opportunity-types';
 import { PSM_PROCESS, daysToMs } from './psm-process';
 import { addWorkingDays } from './working-days';

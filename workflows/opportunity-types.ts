@@ -7,7 +7,7 @@ import type {
   ProjectionEvent,
   ProjectionInput,
   ReportingLine,
-} from '../activities/contracts';
+} from '../src/contracts/activities';
 import type {
   ActivityKind,
   ChecklistStepKey,

@@ -1,7 +1,7 @@
 // What the getState query returns: the state joined with the process definition, so the API and
 // the web page can show it as is (labels in 中文 and English included).
 
-import type { ApprovalFacts, ProjectionEvent, ReportingLine } from '../activities/contracts';
+import type { ApprovalFacts, ProjectionEvent, ReportingLine } from '../src/contracts/activities';
 import type {
   ApprovalRecord,
   MilestoneRecord,

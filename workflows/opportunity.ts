@@ -25,7 +25,7 @@ import {
   uuid4,
   workflowInfo,
 } from '@temporalio/workflow';
-import type { Activities, ReportingLine } from '../activities/contracts';
+import type { Activities, ReportingLine } from '../src/contracts/activities';
 import {
   CLOCK_CHECK_LOCAL_ACTIVITY,
   DIRECTORY_ACTIVITY,

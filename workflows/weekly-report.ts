@@ -5,7 +5,7 @@
 // trigger in the same week never mails anyone twice.
 
 import { ActivityFailure, ApplicationFailure, log, proxyActivities } from '@temporalio/workflow';
-import type { Activities } from '../activities/contracts';
+import type { Activities } from '../src/contracts/activities';
 import { WEEKLY_PLAN_ACTIVITY, WEEKLY_SEND_ACTIVITY } from './activity-options';
 import type { ErrorCode } from '../src/errors/codes';
 

@@ -1,10 +1,8 @@
 // One registry: every route registers its schemas here as it is mounted, so the OpenAPI document
 // is generated from the same zod schemas that parse the requests.
-import { extendZodWithOpenApi, OpenAPIRegistry, OpenApiGeneratorV3 } from '@asteasolutions/zod-to-openapi';
-import { z } from 'zod';
+import { OpenAPIRegistry, OpenApiGeneratorV3 } from '@asteasolutions/zod-to-openapi';
+import { z } from '../contracts/zod';
 import { ERROR_HTTP_STATUS } from '../errors/codes';
-
-extendZodWithOpenApi(z);
 
 export { z };
 

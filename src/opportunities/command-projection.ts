@@ -8,8 +8,8 @@
 // workflow's projectionSince query. If this step itself fails, the command still stands: the
 // deal's next clock check sees the read model behind and re-projects (see opportunity.ts).
 import type { Client } from '@temporalio/client';
-import type { ProjectionInput } from '../../activities/contracts';
-import { projectOpportunity } from '../../activities/projection';
+import type { ProjectionInput } from '../contracts/activities';
+import { projectOpportunity } from './project-opportunity';
 import type { PrismaClient } from '../db/prisma';
 
 export const PROJECTION_SINCE_QUERY = 'projectionSince';

@@ -2,8 +2,19 @@
 // idempotency key, so a retried click is applied once.
 import type { PrismaClient } from '../db/prisma';
 import { AppError } from '../errors/app-error';
-import type { EmailActionInput } from '../api/routes/email-actions';
+import type { TLinkAction } from '../links';
 import type { OpportunityClient } from './workflow-client';
+
+export interface EmailActionInput {
+  action: TLinkAction;
+  /** Approval id for approve/reject; for acknowledge, the opportunity id (deal escalations) or the approval id (approval escalations). */
+  subjectId: string;
+  opportunityId: string;
+  /** The user the link was mailed to, who is the one acting. */
+  userId: string;
+  /** The link's unique id: use it as the Update id so a retried action is applied once. */
+  linkId: string;
+}
 
 export async function performEmailAction(
   deps: { prisma: PrismaClient; opportunities: OpportunityClient },

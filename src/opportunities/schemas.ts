@@ -1,6 +1,6 @@
 // The API's request contracts for opportunities. Field rules here are about shape (400);
 // process rules (order, criteria, approvals, permissions) are the workflow's (422 / 403).
-import { z } from '../api/openapi';
+import { z } from '../contracts/zod';
 import {
   ACTIVITY_KINDS,
   MILESTONE_KEYS,

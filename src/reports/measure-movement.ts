@@ -2,7 +2,7 @@
 // SLA was breached, won, lost: distinct deals each), how long open deals have sat in their stage
 // now, how long each milestone took to leave (velocity), how often a milestone's SLA was
 // breached, and how long approvals waited.
-import type { ApprovalFacts } from '../../activities/contracts';
+import type { ApprovalFacts } from '../contracts/activities';
 import { PSM_PROCESS } from '../../workflows/psm-process';
 import {
   MOVEMENT_EVENTS,

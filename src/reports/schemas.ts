@@ -1,5 +1,5 @@
 // The reports' contracts: query parsing and the response shapes the OpenAPI document shows.
-import { z } from '../api/openapi';
+import { z } from '../contracts/zod';
 import { isRealDay } from './report-period';
 
 const bound = z

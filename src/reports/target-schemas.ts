@@ -1,5 +1,5 @@
 // Sales targets' contracts: one amount per user and period (inclusive days on the team calendar).
-import { z } from '../api/openapi';
+import { z } from '../contracts/zod';
 import { isRealDay } from './report-period';
 
 const day = z

@@ -1,7 +1,7 @@
 // The one place a worker is built: the activities come in already wired to their clients.
 import path from 'node:path';
 import { Worker, type NativeConnection, type WorkflowBundleOption } from '@temporalio/worker';
-import type { Activities } from '../../activities/contracts';
+import type { Activities } from '../contracts/activities';
 
 export const WORKFLOWS_PATH = path.resolve(__dirname, '../../workflows');
 

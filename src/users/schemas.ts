@@ -1,4 +1,4 @@
-import { z } from '../api/openapi';
+import { z } from '../contracts/zod';
 
 export const ZRoleSchema = z.enum(['rep', 'manager', 'director', 'admin']);
 export const ZLocaleSchema = z.enum(['zh-CN', 'en']);

@@ -3,7 +3,7 @@
 import type { PrismaClient } from '../db/prisma';
 import { Prisma } from '../db/prisma';
 import { AppError } from '../errors/app-error';
-import { reportingChain } from '../../activities/directory';
+import { reportingChain } from './reporting-chain';
 import type { TCreateUser, TUpdateUser } from './schemas';
 
 type UserRow = Awaited<ReturnType<PrismaClient['user']['findUniqueOrThrow']>>;

@@ -1,7 +1,8 @@
 // sendNotification against a real SMTP receiver and a real PostgreSQL.
 import { ApplicationFailure } from '@temporalio/common';
-import type { NotificationRequest, NotificationTemplate } from '../../activities/contracts';
-import { createEmailActivities, messageIdFor, type EmailActivities } from '../../activities/email';
+import type { NotificationRequest, NotificationTemplate } from '../../src/contracts/activities';
+import { createEmailActivities, type EmailActivities } from '../../activities/email';
+import { messageIdFor } from '../../src/mail/message-id';
 import { createActionLinks, type ActionLinks } from '../../src/links';
 import { createMailTransport, type MailSender } from '../../src/mail/transport';
 import { approvalFacts, createUser, dealFacts } from '../mail/fixtures';

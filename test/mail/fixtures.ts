@@ -1,6 +1,6 @@
 // Test data shared by the mail, link and email-activity tests.
 import { randomUUID } from 'node:crypto';
-import type { ApprovalFacts, DealFacts } from '../../activities/contracts';
+import type { ApprovalFacts, DealFacts } from '../../src/contracts/activities';
 import type { PrismaClient } from '../../src/db/prisma';
 
 export async function createUser(

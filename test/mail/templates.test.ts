@@ -1,4 +1,4 @@
-import type { NotificationTemplate } from '../../activities/contracts';
+import type { NotificationTemplate } from '../../src/contracts/activities';
 import { actionsFor, renderNotification, type MailContext } from '../../src/mail/templates';
 import { approvalFacts, dealFacts } from './fixtures';
 

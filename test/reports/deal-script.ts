@@ -3,8 +3,8 @@
 // numbers against the script, which says in plain dates what happened.
 import { randomUUID } from 'node:crypto';
 import type { PrismaClient } from '../../src/db/prisma';
-import { projectOpportunity } from '../../activities/projection';
-import type { OpportunitySnapshot, ProjectionEvent } from '../../activities/contracts';
+import { projectOpportunity } from '../../src/opportunities/project-opportunity';
+import type { OpportunitySnapshot, ProjectionEvent } from '../../src/contracts/activities';
 import { PSM_PROCESS } from '../../workflows/psm-process';
 
 const DAY = 24 * 60 * 60 * 1000;

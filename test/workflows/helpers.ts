@@ -22,7 +22,7 @@ import type {
   ProjectionEvent,
   ProjectionInput,
   ReportingLine,
-} from '../../activities/contracts';
+} from '../../src/contracts/activities';
 import type { opportunity } from '../../workflows';
 import { getStateQuery, opportunityUpdates } from '../../workflows/opportunity-messages';
 import { dueClocks } from '../../workflows/opportunity-timers';

@@ -2,7 +2,7 @@
 // step that changes state. The workflow runs validate in the Update validator (a refusal leaves
 // no trace in history) and apply in the Update handler.
 
-import type { ReportingLine } from '../../activities/contracts';
+import type { ReportingLine } from '../../src/contracts/activities';
 import type { CommandBase, CommandResult, OpportunityState, OpportunityStatus } from '../opportunity-types';
 import type { TransitionContext } from '../opportunity-state';
 import { refuse } from '../opportunity-errors';

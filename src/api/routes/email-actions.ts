@@ -8,22 +8,14 @@ import { Router, type Request, type Response } from 'express';
 import { z } from 'zod';
 import type { PrismaClient } from '../../db/prisma';
 import { AppError } from '../../errors/app-error';
-import type { ActionLinks, TLinkAction, VerifiedLink } from '../../links';
+import type { ActionLinks, VerifiedLink } from '../../links';
 import { loadLinkSummary } from '../../links/summary';
 import { confirmPage, errorPage, resultPage } from '../../links/pages';
 import { localeFromDb, type TMailLocale } from '../../mail/locale';
 import { toAppError } from '../../temporal/errors';
+import type { EmailActionInput } from '../../opportunities/email-action';
 
-export interface EmailActionInput {
-  action: TLinkAction;
-  /** Approval id for approve/reject; for acknowledge, the opportunity id (deal escalations) or the approval id (approval escalations). */
-  subjectId: string;
-  opportunityId: string;
-  /** The user the link was mailed to, who is the one acting. */
-  userId: string;
-  /** The link's unique id: use it as the Update id so a retried action is applied once. */
-  linkId: string;
-}
+export type { EmailActionInput };
 
 export interface EmailActionsRouterOptions {
   prisma: PrismaClient;

@@ -4,7 +4,7 @@ import type { PrismaClient } from '../../db/prisma';
 import { issueApiToken } from '../../auth/api-tokens';
 import type { CachedAuthenticator } from '../../auth/cached-authenticator';
 import { subtreeUserIds } from '../../auth/reporting-line';
-import { reportingChain } from '../../../activities/directory';
+import { reportingChain } from '../../users/reporting-chain';
 import { AppError } from '../../errors/app-error';
 import { z } from '../openapi';
 import { defineRoute } from '../route';

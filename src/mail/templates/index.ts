@@ -1,5 +1,5 @@
 // The one entry point: which template renders a notification, and which one-click actions it carries.
-import type { NotificationTemplate } from '../../../activities/contracts';
+import type { NotificationTemplate } from '../../contracts/activities';
 import { approvalEscalation } from './approval-escalation';
 import { approvalReminder } from './approval-reminder';
 import { approvalRequest } from './approval-request';

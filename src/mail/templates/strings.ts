@@ -1,5 +1,5 @@
 // Labels shared by every template, per locale. Template-specific sentences live in the template.
-import type { ApprovalFacts } from '../../../activities/contracts';
+import type { ApprovalFacts } from '../../contracts/activities';
 import type { TMailLocale } from '../locale';
 
 export interface CommonStrings {

@@ -1,4 +1,4 @@
-import type { ApprovalFacts, DealFacts, NotificationTemplate } from '../../../activities/contracts';
+import type { ApprovalFacts, DealFacts, NotificationTemplate } from '../../contracts/activities';
 import type { TMailLocale } from '../locale';
 
 export type TMailAction = 'approve' | 'reject' | 'acknowledge';

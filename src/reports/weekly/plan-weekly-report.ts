@@ -1,6 +1,6 @@
 // Which week a weekly-report run covers and who receives it.
 import type { PrismaClient } from '../../db/prisma';
-import type { WeeklyReportPlan } from '../../../activities/contracts';
+import type { WeeklyReportPlan } from '../../contracts/activities';
 import { lastCompleteWeek } from '../report-period';
 
 export async function planWeeklyReport({

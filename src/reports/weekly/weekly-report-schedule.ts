@@ -8,7 +8,7 @@ import {
   type Client,
   type ScheduleOptionsStartWorkflowAction,
 } from '@temporalio/client';
-import { z } from '../../api/openapi';
+import { z } from '../../contracts/zod';
 import { AppError } from '../../errors/app-error';
 import { toAppError } from '../../temporal/errors';
 import type { weeklyReport } from '../../../workflows/weekly-report';

@@ -1,7 +1,7 @@
 // A minimal workflow for the email activity's Temporal test: it only calls sendNotification,
 // with a fast retry policy so the test sees Temporal's own retries within seconds.
 import { proxyActivities } from '@temporalio/workflow';
-import type { Activities, NotificationRequest } from '../../../activities/contracts';
+import type { Activities, NotificationRequest } from '../../../src/contracts/activities';
 
 const { sendNotification } = proxyActivities<Pick<Activities, 'sendNotification'>>({
   startToCloseTimeout: '2 minutes',

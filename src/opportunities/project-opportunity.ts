@@ -1,0 +1,214 @@
+// Projects what a workflow did into the read model. Idempotent: events are keyed by
+// (deal, seq) and the opportunity row only moves forward in seq, so a retried or repeated call
+// changes nothing, and a later call carrying missed events repairs the gap.
+import type { Prisma, PrismaClient } from '../db/prisma';
+import type { OpportunitySnapshot, ProjectionEvent, ProjectionInput } from '../contracts/activities';
+
+type Tx = Prisma.TransactionClient;
+
+const str = (v: unknown): string | null => (typeof v === 'string' ? v : null);
+const num = (v: unknown): number | null => (typeof v === 'number' && Number.isFinite(v) ? v : null);
+
+function opportunityData(s: OpportunitySnapshot) {
+  return {
+    name: s.name,
+    account: s.account,
+    amount: s.amount,
+    currency: s.currency,
+    ownerId: s.ownerId,
+    milestone: s.milestone,
+    milestoneIndex: s.milestoneIndex,
+    probability: s.probability,
+    status: s.status,
+    expectedCloseDate: s.expectedCloseDate ? new Date(s.expectedCloseDate) : null,
+    stageEnteredAt: new Date(s.stageEnteredAt),
+    lastActivityAt: s.lastActivityAt ? new Date(s.lastActivityAt) : null,
+    escalationLevel: s.escalationLevel,
+    stalled: s.stalled,
+    noSponsorWarning: s.noSponsorWarning,
+    lostReason: s.lostReason,
+    closedAt: s.closedAt ? new Date(s.closedAt) : null,
+    lastEventSeq: s.seq,
+  };
+}
+
+async function applyEvent(tx: Tx, s: OpportunitySnapshot, e: ProjectionEvent): Promise<void> {
+  const at = new Date(e.occurredAt);
+  const p = e.payload;
+  switch (e.type) {
+    case 'milestone_reached': {
+      const index = num(p.milestoneIndex);
+      const milestone = str(p.milestone);
+      if (index === null || milestone === null) return;
+      await tx.milestoneEvent.updateMany({
+        where: { opportunityId: s.id, milestoneIndex: { lt: index }, leftAt: null },
+        data: { leftAt: at },
+      });
+      await tx.milestoneEvent.upsert({
+        where: { opportunityId_milestoneIndex: { opportunityId: s.id, milestoneIndex: index } },
+        create: {
+          opportunityId: s.id,
+          milestoneIndex: index,
+          milestone,
+          ownerId: s.ownerId,
+          enteredAt: at,
+          skipped: p.skipped === true,
+          seq: e.seq,
+        },
+        // Reopened and reached again: the latest visit counts.
+        update: { enteredAt: at, leftAt: null, skipped: p.skipped === true, seq: e.seq },
+      });
+      return;
+    }
+    case 'sla_breached': {
+      const index = num(p.milestoneIndex);
+      if (index === null) return;
+      await tx.milestoneEvent.updateMany({
+        where: { opportunityId: s.id, milestoneIndex: index },
+        data: { slaBreached: true },
+      });
+      return;
+    }
+    case 'won':
+    case 'lost':
+      await tx.milestoneEvent.updateMany({
+        where: { opportunityId: s.id, leftAt: null, milestoneIndex: { lt: s.milestoneIndex } },
+        data: { leftAt: at },
+      });
+      return;
+    case 'activity_logged':
+      await tx.salesActivity.createMany({
+        data: [
+          {
+            opportunityId: s.id,
+            seq: e.seq,
+            kind: str(p.kind) ?? 'other',
+            occurredAt: str(p.occurredAt) ? new Date(str(p.occurredAt)!) : at,
+            note: str(p.note) ?? '',
+            actorId: e.actorId ?? s.ownerId,
+          },
+        ],
+        skipDuplicates: true,
+      });
+      return;
+    case 'approval_requested': {
+      const id = str(p.approvalId);
+      const approverId = str(p.approverId);
+      if (!id || !approverId) return;
+      await tx.approval.upsert({
+        where: { id },
+        create: {
+          id,
+          opportunityId: s.id,
+          kind: str(p.kind) ?? 'milestone_gate',
+          milestone: str(p.milestone),
+          amount: num(p.amount),
+          requestedById: e.actorId ?? s.ownerId,
+          approverId,
+          status: 'pending',
+          reason: str(p.reason),
+          requestedAt: at,
+        },
+        update: {},
+      });
+      return;
+    }
+    case 'approval_decided': {
+      const id = str(p.approvalId);
+      const decision = str(p.decision);
+      if (!id || (decision !== 'approved' && decision !== 'rejected' && decision !== 'cancelled')) return;
+      await tx.approval.updateMany({
+        where: { id, status: 'pending' },
+        data: { status: decision, decidedAt: at, decidedById: e.actorId, comment: str(p.comment) },
+      });
+      return;
+    }
+    case 'escalation_sent': {
+      const key = str(p.key);
+      if (!key) return;
+      await tx.escalationSent.createMany({
+        data: [
+          {
+            opportunityId: s.id,
+            key,
+            kind: str(p.kind) ?? 'unknown',
+            level: num(p.level) ?? 0,
+            milestone: str(p.milestone) ?? s.milestone,
+            recipientIds: Array.isArray(p.recipientIds)
+              ? p.recipientIds.filter((r): r is string => typeof r === 'string')
+              : [],
+            sentAt: at,
+          },
+        ],
+        skipDuplicates: true,
+      });
+      return;
+    }
+    default:
+      return;
+  }
+}
+
+export interface ProjectOptions {
+  /**
+   * Refuse (write nothing, report the gap) when the events do not follow on from what the read
+   * model already holds. Callers projecting one command's result use it, and fill the gap from the
+   * workflow; the workflow's own projections always carry everything since its last acknowledged one.
+   */
+  requireContiguous?: boolean;
+}
+
+/** `gapAfter` is the read model's last seq when a contiguous projection was refused, else null. */
+export interface ProjectOutcome {
+  gapAfter: number | null;
+}
+
+export async function projectOpportunity(
+  prisma: PrismaClient,
+  input: ProjectionInput,
+  options: ProjectOptions = {},
+): Promise<ProjectOutcome> {
+  const { snapshot: s } = input;
+  const events = [...input.events].sort((a, b) => a.seq - b.seq);
+  return prisma.$transaction(async (tx) => {
+    // Serialise projections of one deal (a retry racing a later call must not interleave), and
+    // read how far the read model got, in one round trip. Raw SQL on the hot path: it runs after
+    // every command, and each compiled Prisma query costs about a millisecond and a half of CPU.
+    const [head] = await tx.$queryRaw<{ lastEventSeq: number | null }[]>`
+      SELECT o."lastEventSeq" FROM (SELECT pg_advisory_xact_lock(hashtext(${s.id}))) AS l
+      LEFT JOIN "Opportunity" AS o ON o.id = ${s.id}`;
+    const holds = head?.lastEventSeq ?? null;
+    const first = events[0]?.seq ?? s.seq + 1;
+    if (options.requireContiguous && first > (holds ?? 0) + 1 && s.seq > (holds ?? 0)) {
+      return { gapAfter: holds ?? 0 };
+    }
+    if (holds === null) {
+      await tx.opportunity.create({
+        data: { id: s.id, createdAt: new Date(s.createdAt), ...opportunityData(s) },
+      });
+    }
+    if (events.length > 0) {
+      const rows = events.map((e) => ({
+        seq: e.seq,
+        type: e.type,
+        actorId: e.actorId,
+        occurredAt: e.occurredAt,
+        payload: e.payload,
+      }));
+      // Only the events inserted now are applied: a repeat changes nothing.
+      const inserted = await tx.$queryRaw<{ seq: number }[]>`
+        INSERT INTO "OpportunityEvent" ("opportunityId", "seq", "type", "actorId", "occurredAt", "payload")
+        SELECT ${s.id}, e.seq, e.type, e."actorId"::uuid, e."occurredAt"::timestamptz AT TIME ZONE 'UTC', e.payload
+        FROM jsonb_to_recordset(${JSON.stringify(rows)}::jsonb)
+          AS e(seq int, type text, "actorId" text, "occurredAt" text, payload jsonb)
+        ON CONFLICT DO NOTHING
+        RETURNING seq`;
+      const fresh = new Set(inserted.map((r) => r.seq));
+      for (const e of events) if (fresh.has(e.seq)) await applyEvent(tx, s, e);
+    }
+    if (holds !== null && s.seq > holds) {
+      await tx.opportunity.update({ where: { id: s.id }, data: opportunityData(s) });
+    }
+    return { gapAfter: null };
+  });
+}
