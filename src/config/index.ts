@@ -2,6 +2,7 @@
 // clone runs with none set; setting one switches that part to the real service.
 import path from 'node:path';
 import { z } from 'zod';
+import { linkSecretWeakness } from './secret-strength';
 
 const port = z.coerce.number().int().min(1).max(65535);
 
@@ -36,7 +37,10 @@ const EnvSchema = z.object({
   SMTP_TLS_REJECT_UNAUTHORIZED: z.enum(['true', 'false']).default('true'),
   MAIL_FROM: z.string().min(3).default('PSM <psm@localhost>'),
 
-  /** Signs one-click email links. Without it, a random secret is kept in DATA_DIR. */
+  /**
+   * Signs one-click email links. Required with DATABASE_URL (the api and the worker must share
+   * it); without both, a random secret is kept in DATA_DIR. Weak or published values are refused.
+   */
   LINK_SECRET: z.string().min(32, 'must be at least 32 characters').optional(),
   LINK_TTL_HOURS: z.coerce.number().positive().default(72),
 
@@ -53,7 +57,8 @@ const EnvSchema = z.object({
   WEEKLY_REPORT_CRON: z.string().default('0 9 * * MON'),
   WEEKLY_REPORT_TIMEZONE: z.string().default('Asia/Shanghai'),
 
-  DEMO_SEED: z.enum(['true', 'false']).default('true'),
+  /** Unset: on for the embedded database only, never for a real DATABASE_URL. */
+  DEMO_SEED: z.enum(['true', 'false']).optional(),
 });
 
 export type Env = z.infer<typeof EnvSchema>;
@@ -108,6 +113,16 @@ export function loadConfig(source: NodeJS.ProcessEnv = process.env): Config {
     throw new ConfigError(String(issue.path[0] ?? 'environment'), issue.message);
   }
   const e = parsed.data;
+  const generate = 'generate one with: openssl rand -base64 32';
+  if (e.LINK_SECRET !== undefined) {
+    const weakness = linkSecretWeakness(e.LINK_SECRET);
+    if (weakness) throw new ConfigError('LINK_SECRET', `${weakness}; ${generate}`);
+  } else if (e.DATABASE_URL !== undefined) {
+    throw new ConfigError(
+      'LINK_SECRET',
+      `is required with DATABASE_URL (api and worker share it); ${generate}`,
+    );
+  }
   const root = process.cwd();
   const dataDir = path.resolve(root, e.DATA_DIR);
   return {
@@ -143,6 +158,6 @@ export function loadConfig(source: NodeJS.ProcessEnv = process.env): Config {
     },
     links: { secret: e.LINK_SECRET, ttlHours: e.LINK_TTL_HOURS },
     weeklyReport: { cron: e.WEEKLY_REPORT_CRON, timezone: e.WEEKLY_REPORT_TIMEZONE },
-    demoSeed: e.DEMO_SEED === 'true',
+    demoSeed: e.DEMO_SEED === undefined ? e.DATABASE_URL === undefined : e.DEMO_SEED === 'true',
   };
 }
