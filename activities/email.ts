@@ -1,21 +1,25 @@
 // sendNotification: render a notification for its recipient and send it at most once per key.
 //
 // How "at most once" holds: the EmailMessage row (unique idempotencyKey) is created once with the
-// rendered mail; delivery happens while holding that row's lock (SELECT ... FOR UPDATE), and the
-// row is marked sent in the same transaction. A retry, or a second attempt running concurrently
-// after a start-to-close timeout, waits for the lock and then sees `sent`. The one gap left is a
-// crash between the SMTP server's acceptance and the commit; the resend then carries the same
-// Message-ID, so mail clients and the SMTP log recognise it as the same message.
-import { createHash } from 'node:crypto';
+// rendered mail; deliverStoredEmail claims it with a lease, sends outside any transaction and
+// marks it sent, retrying the mark through a database blip. A concurrent attempt finding a live
+// lease fails retryably instead of sending. The one gap left is an attempt that died after the
+// server's acceptance: the resend carries the same Message-ID and the row says possiblyDuplicated.
+//
+// A mail that can never go out (the database refuses its data, the server answers 5xx) is
+// dead-lettered (status 'dead', lastError) and fails non-retryably, so the deal's later mails flow.
+import { Context } from '@temporalio/activity';
 import { ApplicationFailure } from '@temporalio/common';
 import { z } from 'zod';
 import type { PrismaClient } from '../src/db/prisma';
 import type { ActionLinks } from '../src/links';
 import { localeFromDb } from '../src/mail/locale';
+import { messageIdFor } from '../src/mail/message-id';
 import { actionsFor, renderNotification, type MailContext } from '../src/mail/templates';
 import type { MailSender } from '../src/mail/transport';
-import { deliverStoredEmail } from '../src/mail/deliver-stored-email';
-import type { NotificationRequest } from './contracts';
+import { deliverStoredEmail, errorText, type DeliveryTiming } from '../src/mail/deliver-stored-email';
+import { isDataError, stripNul } from '../src/mail/poison';
+import type { NotificationRequest } from '../src/contracts/activities';
 import { ZNotificationRequestSchema } from './email-request';
 
 export interface EmailActivitiesOptions {
@@ -28,8 +32,8 @@ export interface EmailActivitiesOptions {
   links: ActionLinks;
   /** Zone for dates shown in mail. Default Asia/Shanghai. */
   timeZone?: string;
-  /** Upper bound on one delivery (lock + SMTP + mark sent). Keep it above the SMTP timeouts. Default 120 s. */
-  deliveryTimeoutMs?: number;
+  /** Claim lease and mark retry window; the defaults suit the activity options. */
+  deliveryTiming?: Partial<DeliveryTiming>;
 }
 
 export interface EmailActivities {
@@ -38,16 +42,9 @@ export interface EmailActivities {
 
 const isUuid = (s: string): boolean => z.uuid().safeParse(s).success;
 
-/** Same key, same Message-ID: a resend after a crash is recognisably the same message. */
-export function messageIdFor(key: string, from: string): string {
-  const domain = /@([A-Za-z0-9.-]+)>?\s*$/.exec(from)?.[1] ?? 'localhost';
-  return `<psm.${createHash('sha256').update(key).digest('hex').slice(0, 40)}@${domain}>`;
-}
-
 export function createEmailActivities(options: EmailActivitiesOptions): EmailActivities {
   const { prisma, sender } = options;
   const timeZone = options.timeZone ?? 'Asia/Shanghai';
-  const deliveryTimeoutMs = options.deliveryTimeoutMs ?? 120_000;
 
   function parse(raw: unknown): NotificationRequest {
     const parsed = ZNotificationRequestSchema.safeParse(raw);
@@ -115,9 +112,11 @@ export function createEmailActivities(options: EmailActivitiesOptions): EmailAct
           template: req.template,
           toAddress: recipient.email,
           toUserId: recipient.id,
-          subject: rendered.subject,
-          html: rendered.html,
-          text: rendered.text,
+          // NUL (from a deal name, a comment, ...) is unstorable and meaningless in mail: strip it
+          // so the mail still goes out.
+          subject: stripNul(rendered.subject),
+          html: stripNul(rendered.html),
+          text: stripNul(rendered.text),
           status: 'pending',
           transport: sender.kind,
           messageId: messageIdFor(req.key, options.from),
@@ -128,25 +127,116 @@ export function createEmailActivities(options: EmailActivitiesOptions): EmailAct
     });
   }
 
+  /**
+   * The database refused this mail's data for good: keep a visible dead letter (with what can be
+   * stored) and fail non-retryably, so the workflow journals notification_failed and moves on.
+   */
+  async function deadLetter(req: NotificationRequest, error: unknown): Promise<never> {
+    const reason = `dead letter: the database cannot store this mail (${errorText(error)})`;
+    await prisma.emailMessage
+      .createMany({
+        data: [
+          {
+            idempotencyKey: req.key,
+            template: req.template,
+            toAddress: '',
+            toUserId: isUuid(req.recipientUserId) ? req.recipientUserId : null,
+            subject: '',
+            html: '',
+            text: '',
+            status: 'dead',
+            transport: sender.kind,
+            messageId: messageIdFor(req.key, options.from),
+            opportunityId: stripNul(req.deal.opportunityId),
+            lastError: stripNul(reason),
+          },
+        ],
+        skipDuplicates: true,
+      })
+      .catch(() => undefined);
+    throw undeliverable(req.key, reason);
+  }
+
   async function sendNotification(raw: NotificationRequest): Promise<void> {
     const req = parse(raw);
+    const heartbeat = activityHeartbeat();
+    heartbeat?.();
     const existing = await prisma.emailMessage.findUnique({
       where: { idempotencyKey: req.key },
-      select: { status: true },
+      select: { status: true, lastError: true },
     });
     if (existing?.status === 'sent') return;
+    if (existing?.status === 'dead') throw undeliverable(req.key, existing.lastError ?? 'dead letter');
     // Rendered once: a retry sends exactly the stored mail, with the links issued the first time.
-    if (!existing) await prepare(req);
+    if (!existing) {
+      try {
+        await prepare(req);
+      } catch (error) {
+        if (isDataError(error)) await deadLetter(req, error);
+        throw error;
+      }
+    }
     const delivery = await deliverStoredEmail({
       prisma,
       sender,
       from: options.from,
       key: req.key,
-      timeoutMs: deliveryTimeoutMs,
+      timing: options.deliveryTiming,
+      heartbeat,
     });
-    // A plain error is retryable: Temporal retries with backoff until SMTP answers again.
-    if (delivery.outcome === 'failed') throw delivery.error;
+    switch (delivery.outcome) {
+      case 'sent':
+      case 'already_sent':
+        if (delivery.possiblyDuplicated) {
+          // Not a secret: the key names the deal and the event, the Message-ID is a hash of it.
+          activityLog()?.warn('notification resent after an attempt that may have delivered it', {
+            key: req.key,
+          });
+        }
+        return;
+      case 'busy':
+        // Another attempt (e.g. one Temporal gave up on) holds a live claim: sending now could
+        // deliver twice, so retry once it has finished or its lease has expired.
+        throw ApplicationFailure.create({
+          type: 'CONFLICT',
+          message: `notification ${req.key} is being delivered by another attempt`,
+          nonRetryable: false,
+          // Come back just after the other attempt's lease would expire, not a backoff later.
+          nextRetryDelay: delivery.retryInMs + 500,
+        });
+      case 'dead':
+        throw undeliverable(req.key, delivery.error);
+      case 'failed':
+        // A plain error is retryable: Temporal retries with backoff until SMTP answers again.
+        throw delivery.error;
+    }
   }
 
   return { sendNotification };
+}
+
+function undeliverable(key: string, reason: string): ApplicationFailure {
+  return ApplicationFailure.create({
+    type: 'MAIL_UNDELIVERABLE',
+    message: `notification ${key} is dead-lettered: ${reason}`,
+    nonRetryable: true,
+  });
+}
+
+/** Outside an activity (direct calls in tests, scripts) there is nothing to heartbeat to. */
+function activityHeartbeat(): (() => void) | undefined {
+  try {
+    const context = Context.current();
+    return () => context.heartbeat();
+  } catch {
+    return undefined;
+  }
+}
+
+function activityLog(): Context['log'] | undefined {
+  try {
+    return Context.current().log;
+  } catch {
+    return undefined;
+  }
 }

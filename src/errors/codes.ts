@@ -33,6 +33,8 @@ export const ERROR_HTTP_STATUS = {
   TOKEN_EXPIRED: 410,
   TOKEN_USED: 409,
   RATE_LIMITED: 429,
+  // A mail dead-lettered for good (unstorable data, permanent SMTP rejection); never retried.
+  MAIL_UNDELIVERABLE: 422,
   SERVICE_UNAVAILABLE: 503,
   // A dependency is down: retry later (Retry-After says when); the code names which part.
   DATABASE_UNAVAILABLE: 503,

@@ -28,13 +28,24 @@ export interface MailTransportOptions {
   /** false only for self-signed test/dev servers. */
   tlsRejectUnauthorized: boolean;
   /**
-   * Bounds on one SMTP conversation. They must stay well under the email activity's
-   * transaction timeout: a send that outlives its transaction could be repeated.
+   * Bounds on one SMTP conversation. Together (plus the few seconds the "sent" mark may retry)
+   * they stay under the email activity's start-to-close timeout (workflows/activity-options.ts).
    */
   timeoutsMs?: { connection?: number; greeting?: number; socket?: number };
 }
 
-export const DEFAULT_SMTP_TIMEOUTS_MS = { connection: 10_000, greeting: 10_000, socket: 30_000 } as const;
+export const DEFAULT_SMTP_TIMEOUTS_MS = { connection: 10_000, greeting: 10_000, socket: 20_000 } as const;
+
+/**
+ * A 5xx reply to the envelope or the message: sending it again gets the same answer, so the mail
+ * is dead-lettered instead of retried. Authentication failures (535) are excluded: they are a
+ * configuration problem, and the mail should go out once the credentials are fixed.
+ */
+export function isPermanentSmtpRejection(error: unknown): boolean {
+  if (typeof error !== 'object' || error === null) return false;
+  const { responseCode, code } = error as { responseCode?: unknown; code?: unknown };
+  return typeof responseCode === 'number' && responseCode >= 500 && responseCode < 600 && code !== 'EAUTH';
+}
 
 export function createMailTransport(options: MailTransportOptions): MailSender {
   if (!options.smtpUrl) return createOutboxSender();
@@ -74,7 +85,9 @@ function createSmtpSender(smtpUrl: string, options: MailTransportOptions): MailS
       });
       // A server that accepts the envelope but rejects the only recipient did not deliver.
       if (info.accepted.length === 0)
-        throw new Error(`SMTP server rejected ${mail.to}: ${String(info.response)}`);
+        throw Object.assign(new Error(`SMTP server rejected ${mail.to}: ${String(info.response)}`), {
+          responseCode: 550,
+        });
     },
     close: () => transporter.close(),
   };

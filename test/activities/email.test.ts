@@ -148,7 +148,14 @@ describe('email activity', () => {
     await activities.sendNotification(req);
     await Promise.all([activities.sendNotification(req), activities.sendNotification(req)]);
     const concurrent = await request('contract_window_escalation', 'en');
-    await Promise.all(Array.from({ length: 4 }, () => activities.sendNotification(concurrent)));
+    // One attempt claims the mail; the others find its live claim and fail retryably (CONFLICT),
+    // and their retry finds it sent.
+    const settled = await Promise.allSettled(
+      Array.from({ length: 4 }, () => activities.sendNotification(concurrent)),
+    );
+    for (const s of settled.filter((s) => s.status === 'rejected'))
+      expect(s.reason).toMatchObject({ type: 'CONFLICT', nonRetryable: false });
+    await activities.sendNotification(concurrent);
     await new Promise((r) => setTimeout(r, 300));
     expect(receiver.messages.map((m) => m.headers.get('message-id')).sort()).toEqual(
       [messageIdFor(req.key, FROM), messageIdFor(concurrent.key, FROM)].sort(),

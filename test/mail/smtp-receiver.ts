@@ -34,6 +34,13 @@ export interface SmtpReceiverOptions {
   secure?: boolean;
   /** Refuse every recipient, as a server with a full mailbox would. */
   rejectRecipients?: boolean;
+  /** Reply code for refused recipients: 550 (permanent, the default) or e.g. 451 (try again later). */
+  rejectCode?: number;
+  /**
+   * Runs once a message is fully received (and counted) and before the server answers 250: a test
+   * can kill the database or the sender while the receiver holds its answer.
+   */
+  beforeAccept?: (mail: ReceivedMail) => Promise<void>;
 }
 
 export async function startSmtpReceiver(options: SmtpReceiverOptions = {}): Promise<SmtpReceiver> {
@@ -46,7 +53,7 @@ export async function startSmtpReceiver(options: SmtpReceiverOptions = {}): Prom
     onRcptTo(address, _session, callback) {
       if (options.rejectRecipients) {
         const err = new Error('mailbox unavailable') as Error & { responseCode: number };
-        err.responseCode = 550;
+        err.responseCode = options.rejectCode ?? 550;
         return callback(err);
       }
       callback();
@@ -56,13 +63,18 @@ export async function startSmtpReceiver(options: SmtpReceiverOptions = {}): Prom
       stream.on('data', (c: Buffer) => chunks.push(c));
       stream.on('end', () => {
         const raw = Buffer.concat(chunks).toString('utf8');
-        messages.push({
+        const mail: ReceivedMail = {
           ...parseMail(raw),
           raw,
           envelopeFrom: session.envelope.mailFrom ? session.envelope.mailFrom.address : '',
           envelopeTo: session.envelope.rcptTo.map((r) => r.address),
-        });
-        callback();
+        };
+        messages.push(mail);
+        if (!options.beforeAccept) return callback();
+        options.beforeAccept(mail).then(
+          () => callback(),
+          (err: unknown) => callback(err as Error),
+        );
       });
     },
   });

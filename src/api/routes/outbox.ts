@@ -13,7 +13,9 @@ const ZEmailSchema = z
     subject: z.string(),
     text: z.string(),
     html: z.string(),
-    status: z.enum(['pending', 'sent', 'failed']),
+    status: z.enum(['pending', 'sending', 'sent', 'failed', 'dead']),
+    /** Resent after an attempt that may already have delivered it (same Message-ID). */
+    possiblyDuplicated: z.boolean(),
     transport: z.string(),
     opportunityId: z.string().nullable(),
     createdAt: z.string(),
@@ -66,6 +68,7 @@ export function createOutboxRouter({
             text: m.text,
             html: m.html,
             status: m.status,
+            possiblyDuplicated: m.possiblyDuplicated,
             transport: m.transport,
             opportunityId: m.opportunityId,
             createdAt: m.createdAt.toISOString(),

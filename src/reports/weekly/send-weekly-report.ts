@@ -1,8 +1,8 @@
 // Sends one recipient's weekly report at most once per ISO week, the way activities/email.ts sends
-// notifications: the rendered mail is stored once under a unique idempotency key, delivered while
-// holding that row's lock, and marked sent in the same transaction. A retry (or a second run in
+// notifications: the rendered mail is stored once under a unique idempotency key and delivered by
+// deliverStoredEmail (claim, send outside any transaction, mark sent). A retry (or a second run in
 // the same week) finds it sent and does nothing; a resend after a crash between SMTP acceptance
-// and commit carries the same Message-ID.
+// and the mark carries the same Message-ID.
 import type { PrismaClient } from '../../db/prisma';
 import { AppError } from '../../errors/app-error';
 import type { MailSender } from '../../mail/transport';
@@ -22,8 +22,6 @@ export interface SendWeeklyReportDeps {
   sender: MailSender;
   /** MAIL_FROM. */
   from: string;
-  /** Upper bound on lock + SMTP + mark sent; above the SMTP timeouts. */
-  deliveryTimeoutMs?: number;
 }
 
 async function store(
@@ -81,8 +79,12 @@ export async function sendWeeklyReport(
     sender: deps.sender,
     from: deps.from,
     key,
-    timeoutMs: deps.deliveryTimeoutMs,
   });
   if (delivery.outcome === 'failed') throw delivery.error ?? new Error('send failed');
+  // A plain Error is retried: another attempt is delivering it right now.
+  if (delivery.outcome === 'busy')
+    throw new Error(`weekly report ${key} is being delivered by another attempt`);
+  if (delivery.outcome === 'dead')
+    throw new AppError('MAIL_UNDELIVERABLE', `weekly report ${key}: ${delivery.error}`);
   return { key, alreadySent: delivery.outcome === 'already_sent' };
 }
