@@ -78,26 +78,67 @@ export async function startBenchStack(opts: {
   };
 }
 
-async function startAppProcess(env: Record<string, string>): Promise<{ stop(): Promise<void> }> {
-  const child = spawn(process.execPath, ['--import', 'tsx', path.join(projectRoot(), 'src/main.ts')], {
-    env: { ...process.env, ...env },
-    stdio: ['ignore', 'inherit', 'inherit'],
+export interface AppProcess {
+  role: 'all' | 'api' | 'worker';
+  pid: number;
+  /** Resolves when the process has exited, however it ended. */
+  exited: Promise<void>;
+  /** SIGKILL, as a crash or an OOM kill would: no shutdown hook runs. */
+  kill9(): Promise<void>;
+  /** SIGTERM and wait: the clean shutdown `npm start` does on Ctrl-C. */
+  stop(): Promise<void>;
+}
+
+/**
+ * Runs the application as `npm start` does (`--role` as docker-compose does), in a child process.
+ * Ready means: /health answers 200 (role all), the HTTP server answers at all (role api, whose
+ * health also reports the worker), or the log says the worker polls (role worker).
+ * logFile receives its stdout and stderr; without it they are inherited.
+ */
+export async function startAppProcess(
+  env: Record<string, string>,
+  opts: { role?: 'all' | 'api' | 'worker'; logFile?: string; readyTimeoutMs?: number } = {},
+): Promise<AppProcess> {
+  const role = opts.role ?? 'all';
+  const log = opts.logFile ? fs.openSync(opts.logFile, 'a') : undefined;
+  // A restarted part appends to the same log: only what this process writes counts.
+  const logStart = log !== undefined ? fs.fstatSync(log).size : 0;
+  const args = ['--import', 'tsx', path.join(projectRoot(), 'src/main.ts')];
+  if (role !== 'all') args.push(`--role=${role}`);
+  const child = spawn(process.execPath, args, {
+    env: { ...process.env, ...env, ...(role === 'worker' && log !== undefined ? { LOG_LEVEL: 'info' } : {}) },
+    stdio: ['ignore', log ?? 'inherit', log ?? 'inherit'],
   });
+  if (log !== undefined) fs.closeSync(log);
   const exited = new Promise<void>((resolve) => child.once('exit', () => resolve()));
-  for (let i = 0; ; i++) {
-    const ok = await fetch(`http://127.0.0.1:${env.PORT}/health`).then(
-      (r) => r.ok,
+  const ready = async (): Promise<boolean> => {
+    if (role === 'worker') {
+      if (opts.logFile === undefined) return false;
+      return fs.readFileSync(opts.logFile).subarray(logStart).toString('utf8').includes('"worker running"');
+    }
+    return fetch(`http://127.0.0.1:${env.PORT}/health`).then(
+      (r) => r.ok || (role === 'api' && r.status === 503),
       () => false,
     );
-    if (ok) break;
-    if (child.exitCode !== null || i > 600) throw new Error('the app did not become healthy');
+  };
+  const deadline = Date.now() + (opts.readyTimeoutMs ?? 120_000);
+  while (!(await ready())) {
+    if (child.exitCode !== null || child.signalCode !== null || Date.now() > deadline) {
+      child.kill('SIGKILL');
+      throw new Error(`the app (${role}) did not become ready`);
+    }
     await new Promise((r) => setTimeout(r, 200));
   }
+  const kill = async (signal: NodeJS.Signals) => {
+    if (child.exitCode === null && child.signalCode === null) child.kill(signal);
+    await exited;
+  };
   return {
-    async stop() {
-      child.kill('SIGTERM');
-      await exited;
-    },
+    role,
+    pid: child.pid!,
+    exited,
+    kill9: () => kill('SIGKILL'),
+    stop: () => kill('SIGTERM'),
   };
 }
 
