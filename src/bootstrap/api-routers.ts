@@ -82,6 +82,7 @@ export function wireApiRouters(deps: {
             return user?.id ?? 'unauthenticated';
           },
           onError: (err) => deps.logger.error({ err }, 'email action failed'),
+          rateLimitPerMinute: deps.config.links.rateLimitPerMinute,
         }),
       },
       { path: '/', router: createWebRouter() },

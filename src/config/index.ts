@@ -43,6 +43,8 @@ const EnvSchema = z.object({
    */
   LINK_SECRET: z.string().min(32, 'must be at least 32 characters').optional(),
   LINK_TTL_HOURS: z.coerce.number().positive().default(72),
+  /** Requests to the one-click link pages per client address and minute, then 429. */
+  LINK_RATE_LIMIT_PER_MINUTE: z.coerce.number().int().positive().default(30),
 
   API_RATE_LIMIT_PER_MINUTE: z.coerce.number().int().positive().default(600),
   API_BODY_LIMIT: z.string().default('100kb'),
@@ -89,7 +91,7 @@ export interface Config {
   };
   database: { url: string | undefined; embeddedPort: number };
   mail: { smtpUrl: string | undefined; tlsRejectUnauthorized: boolean; from: string };
-  links: { secret: string | undefined; ttlHours: number };
+  links: { secret: string | undefined; ttlHours: number; rateLimitPerMinute: number };
   weeklyReport: { cron: string; timezone: string };
   demoSeed: boolean;
 }
@@ -156,7 +158,11 @@ export function loadConfig(source: NodeJS.ProcessEnv = process.env): Config {
       tlsRejectUnauthorized: e.SMTP_TLS_REJECT_UNAUTHORIZED === 'true',
       from: e.MAIL_FROM,
     },
-    links: { secret: e.LINK_SECRET, ttlHours: e.LINK_TTL_HOURS },
+    links: {
+      secret: e.LINK_SECRET,
+      ttlHours: e.LINK_TTL_HOURS,
+      rateLimitPerMinute: e.LINK_RATE_LIMIT_PER_MINUTE,
+    },
     weeklyReport: { cron: e.WEEKLY_REPORT_CRON, timezone: e.WEEKLY_REPORT_TIMEZONE },
     demoSeed: e.DEMO_SEED === undefined ? e.DATABASE_URL === undefined : e.DEMO_SEED === 'true',
   };

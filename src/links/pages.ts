@@ -33,6 +33,7 @@ const STRINGS: Record<TMailLocale, PageStrings> = {
       ALREADY_DECIDED: '该审批已经处理过了。',
       NOT_APPROVER: '您不是该审批的审批人。',
       SERVICE_UNAVAILABLE: '系统暂时无法处理，请稍后重试；此链接仍然有效。',
+      RATE_LIMITED: '请求过于频繁，请一分钟后再试；此链接仍然有效。',
     },
     genericError: '请稍后重试，或在系统中打开该商机进行操作。',
   },
@@ -56,6 +57,8 @@ const STRINGS: Record<TMailLocale, PageStrings> = {
       NOT_APPROVER: 'You are not the approver of this request.',
       SERVICE_UNAVAILABLE:
         'The system cannot process this right now; please try again later. The link is still valid.',
+      RATE_LIMITED:
+        'Too many requests from your network; please try again in a minute. The link is still valid.',
     },
     genericError: 'Please try again later, or open the deal in the app.',
   },

@@ -33,6 +33,8 @@ describe('email action routes', () => {
         },
         // Stands in for a logged-in session: the header names the acting user.
         actingUserId: (req) => req.header('x-acting-user') ?? undefined,
+        // This suite sends far more than a person would; the limit has its own test below.
+        rateLimitPerMinute: 10_000,
       }),
     );
     server = await new Promise<Server>((resolve) => {
@@ -228,6 +230,50 @@ describe('email action routes', () => {
     performImpl = async () => undefined;
     expect((await post(url)).status).toBe(200);
     expect(performed).toHaveLength(1);
+  });
+
+  it('answers 429 (an HTML page, not cached) once an address exceeds the limit, per address', async () => {
+    const limited = express();
+    // As the app does: a proxy on loopback names the client, which lets the test speak from two addresses.
+    limited.set('trust proxy', 'loopback');
+    limited.use(
+      createEmailActionsRouter({
+        prisma: db.prisma,
+        links,
+        perform: async (input) => void performed.push(input),
+        rateLimitPerMinute: 5,
+      }),
+    );
+    const limitedServer = await new Promise<Server>((resolve) => {
+      const s = limited.listen(0, '127.0.0.1', () => resolve(s));
+    });
+    try {
+      const at = `http://127.0.0.1:${(limitedServer.address() as AddressInfo).port}`;
+      const { link } = await approvalLink();
+      const from = (address: string) => ({ 'x-forwarded-for': address, 'accept-language': 'en' });
+      // A guesser's five tries are answered (400: not a link)...
+      for (let i = 0; i < 5; i++) {
+        expect((await post(`${at}/email-actions/guess-${i}.x`, from('203.0.113.7'))).status).toBe(400);
+      }
+      // ...then every request from that address is refused, even a genuine link, which stays unused.
+      for (const res of [
+        await fetch(`${at}/email-actions/${link.token}`, { headers: from('203.0.113.7') }),
+        await post(`${at}/email-actions/${link.token}`, from('203.0.113.7')),
+      ]) {
+        expect(res.status).toBe(429);
+        expect(res.headers.get('content-type')).toMatch(/text\/html/);
+        expect(res.headers.get('cache-control')).toBe('no-store');
+        expect(Number(res.headers.get('retry-after'))).toBeGreaterThan(0);
+        expect(await res.text()).toContain('Too many requests');
+      }
+      expect(performed).toEqual([]);
+      expect(await usedAt(link.jti)).toBeNull();
+      // Another address is not affected.
+      expect((await post(`${at}/email-actions/${link.token}`, from('198.51.100.9'))).status).toBe(200);
+      expect(performed).toHaveLength(1);
+    } finally {
+      await new Promise((r) => limitedServer.close(r));
+    }
   });
 
   it('GET says so when the read model already shows the approval decided', async () => {

@@ -5,6 +5,7 @@
 // cross-site POST would need that token, and whoever has it may act anyway; there is no cookie
 // session here for a forged request to ride on.
 import { Router, type Request, type Response } from 'express';
+import rateLimit from 'express-rate-limit';
 import { z } from 'zod';
 import type { PrismaClient } from '../../db/prisma';
 import { AppError } from '../../errors/app-error';
@@ -29,12 +30,21 @@ export interface EmailActionsRouterOptions {
   actingUserId?(req: Request): string | undefined | Promise<string | undefined>;
   /** Where unexpected (500) failures are reported. */
   onError?(err: unknown): void;
+  /**
+   * Requests per client address and minute to the link pages (GET and POST together), after
+   * which they answer 429. A person clicks a few links; someone trying tokens needs many.
+   * Default 30.
+   */
+  rateLimitPerMinute?: number;
 }
 
 const ZTokenParamsSchema = z.object({ token: z.string().min(1).max(4096) });
 
 const defaultActingUser = (req: Request): string | undefined =>
   (req as { user?: { id?: unknown } }).user?.id as string | undefined;
+
+const browserLocale = (req: Request): TMailLocale =>
+  req.acceptsLanguages('zh-CN', 'zh', 'en') === 'en' ? 'en' : 'zh-CN';
 
 function sendPage(res: Response, status: number, body: string): void {
   res
@@ -56,6 +66,19 @@ export function createEmailActionsRouter(options: EmailActionsRouterOptions): Ro
   const actingUserId = options.actingUserId ?? defaultActingUser;
   const router = Router();
 
+  // Per address (req.ip, which honours the app's `trust proxy`), as the API's address limits do;
+  // refused before any token is read, so a guesser learns nothing and costs no database work.
+  router.use(
+    '/email-actions',
+    rateLimit({
+      windowMs: 60_000,
+      limit: options.rateLimitPerMinute ?? 30,
+      standardHeaders: 'draft-8',
+      legacyHeaders: false,
+      handler: (req, res) => sendPage(res, 429, errorPage(browserLocale(req), 'RATE_LIMITED', undefined)),
+    }),
+  );
+
   function tokenOf(req: Request): string {
     const parsed = ZTokenParamsSchema.safeParse(req.params);
     if (!parsed.success) throw new AppError('TOKEN_INVALID', 'this link is not valid');
@@ -71,7 +94,7 @@ export function createEmailActionsRouter(options: EmailActionsRouterOptions): Ro
         .catch(() => null);
       if (user) return localeFromDb(user.locale);
     }
-    return req.acceptsLanguages('zh-CN', 'zh', 'en') === 'en' ? 'en' : 'zh-CN';
+    return browserLocale(req);
   }
 
   async function refuse(req: Request, res: Response, token: string | undefined, err: unknown): Promise<void> {
