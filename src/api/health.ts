@@ -1,11 +1,13 @@
 // GET /health: each part's status; 200 only when all are healthy, so a load balancer can use it.
-import type { RequestHandler } from 'express';
+// Anyone sees the overall status and which part is up or down; only an authenticated admin sees
+// timings and error texts (they name hosts, ports and queues).
+import type { Request, RequestHandler } from 'express';
 
 export type HealthCheck = () => Promise<void>;
 
 export interface HealthReport {
   status: 'ok' | 'degraded';
-  parts: Record<string, { status: 'ok' | 'down'; error?: string; ms: number }>;
+  parts: Record<string, { status: 'ok' | 'down'; error?: string; ms?: number }>;
 }
 
 async function timed(
@@ -44,9 +46,26 @@ export async function checkHealth(
   return { status: entries.every(([, p]) => p.status === 'ok') ? 'ok' : 'degraded', parts };
 }
 
-export function healthHandler(checks: Record<string, HealthCheck>): RequestHandler {
-  return async (_req, res) => {
-    const report = await checkHealth(checks);
-    res.status(report.status === 'ok' ? 200 : 503).json(report);
+/** What an unauthenticated caller may know: overall status and each part's up/down. */
+export function publicHealth(report: HealthReport): HealthReport {
+  return {
+    status: report.status,
+    parts: Object.fromEntries(
+      Object.entries(report.parts).map(([name, p]) => [name, { status: p.status }]),
+    ) as HealthReport['parts'],
+  };
+}
+
+export function healthHandler(
+  checks: Record<string, HealthCheck>,
+  options: { showDetails?: (req: Request) => Promise<boolean> } = {},
+): RequestHandler {
+  return async (req, res) => {
+    const [report, details] = await Promise.all([
+      checkHealth(checks),
+      options.showDetails?.(req).catch(() => false) ?? false,
+    ]);
+    res.setHeader('Cache-Control', 'no-store');
+    res.status(report.status === 'ok' ? 200 : 503).json(details ? report : publicHealth(report));
   };
 }

@@ -28,7 +28,9 @@ export interface RouteSpec<P extends z.ZodType, Q extends z.ZodType, B extends z
   body?: B;
   /** Documented success response. */
   response: { status: number; description: string; schema?: z.ZodType };
-  /** Other statuses this route answers besides 400/401/429/500. */
+  /** Other success statuses this route may answer (a repeated create, an accepted one). */
+  otherResponses?: { status: number; description: string; schema?: z.ZodType }[];
+  /** Error statuses of this route's own, besides COMMON_ERRORS (and 404 for a path with an id). */
   errors?: number[];
   idempotencyKey?: boolean;
   handler: (ctx: {
@@ -49,9 +51,15 @@ const ERROR_DESCRIPTIONS: Record<number, string> = {
   409: 'Conflict: already decided or conflicting state',
   413: 'Request body too large',
   422: 'Refused by a process rule; the reason and code are in the body',
-  429: 'Rate limited',
-  503: 'The workflow service or worker is unavailable; the command may be retried with the same Idempotency-Key',
+  429: 'Rate limited (Retry-After says when to try again)',
+  503: 'A dependency (database, workflow service or worker) is unavailable; retry after Retry-After seconds, a command with the same Idempotency-Key',
 };
+
+/**
+ * What any /api route can answer, whatever it does: bad input, no or a bad token, a role or line
+ * that may not, a body over the limit, the rate limit, and a dependency that is down.
+ */
+export const COMMON_ERRORS = [400, 401, 403, 413, 429, 503] as const;
 
 const IDEMPOTENCY_KEY = /^[A-Za-z0-9_.:-]{8,128}$/;
 
@@ -61,7 +69,12 @@ export function defineRoute<P extends z.ZodType, Q extends z.ZodType, B extends 
   mountPath: string,
   spec: RouteSpec<P, Q, B>,
 ): void {
-  const statuses = new Set([400, 401, 429, ...(spec.errors ?? [])]);
+  const statuses = new Set<number>([
+    ...COMMON_ERRORS,
+    ...(spec.path.includes(':') ? [404] : []),
+    ...(spec.errors ?? []),
+  ]);
+  const successes = [spec.response, ...(spec.otherResponses ?? [])];
   const config: RouteConfig = {
     method: spec.method,
     path: (mountPath + spec.path).replace(/:(\w+)/g, '{$1}'),
@@ -85,14 +98,17 @@ export function defineRoute<P extends z.ZodType, Q extends z.ZodType, B extends 
         : {}),
     },
     responses: {
-      [spec.response.status]: {
-        description: spec.response.description,
-        ...(spec.response.schema
-          ? { content: { 'application/json': { schema: spec.response.schema } } }
-          : {}),
-      },
       ...Object.fromEntries(
-        [...statuses].map((s) => [
+        successes.map((r) => [
+          r.status,
+          {
+            description: r.description,
+            ...(r.schema ? { content: { 'application/json': { schema: r.schema } } } : {}),
+          },
+        ]),
+      ),
+      ...Object.fromEntries(
+        [...statuses].sort().map((s) => [
           s,
           {
             description: ERROR_DESCRIPTIONS[s] ?? 'Error',

@@ -115,6 +115,9 @@ export async function startApplication(opts: {
         publicBaseUrl: config.http.publicBaseUrl,
         bodyLimit: config.http.bodyLimit,
         rateLimitPerMinute: config.http.rateLimitPerMinute,
+        authFailuresPerMinute: config.http.authFailuresPerMinute,
+        healthRateLimitPerMinute: config.http.healthRateLimitPerMinute,
+        tokenMaxTtlDays: config.http.tokenMaxTtlDays,
         healthChecks: {
           database: databaseCheck(db.prisma),
           temporal: temporalCheck(temporal.client),

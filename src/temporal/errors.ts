@@ -1,6 +1,7 @@
 // Maps what the Temporal client throws to the project's error codes, so the API answers a
 // refusal with 4xx and its reason, and an unreachable worker or server with 503.
 import {
+  QueryNotRegisteredError,
   WorkflowNotFoundError,
   WorkflowUpdateFailedError,
   WorkflowUpdateRPCTimeoutOrCancelledError,
@@ -40,6 +41,8 @@ const NOT_APPLICABLE_CODES = [9];
 export function toAppError(err: unknown): AppError {
   if (err instanceof AppError) return err;
   if (err instanceof WorkflowNotFoundError) return new AppError('NOT_FOUND', 'opportunity not found');
+  // A workflow of another type under that id (it has no opportunity state): not an opportunity.
+  if (err instanceof QueryNotRegisteredError) return new AppError('NOT_FOUND', 'opportunity not found');
   if (err instanceof WorkflowUpdateFailedError || err instanceof WorkflowFailedError) {
     const failure = rootApplicationFailure(err);
     if (failure) return appErrorFrom(failure.type ?? undefined, failure.message);
@@ -49,6 +52,12 @@ export function toAppError(err: unknown): AppError {
     return new AppError(
       'SERVICE_UNAVAILABLE',
       'the command was not confirmed in time (is the worker running?); retry with the same Idempotency-Key',
+    );
+  }
+  if (isGrpcStatus(err, [14])) {
+    return new AppError(
+      'TEMPORAL_UNAVAILABLE',
+      'the workflow service is unreachable; retry with the same Idempotency-Key',
     );
   }
   if (isGrpcStatus(err, UNAVAILABLE_CODES)) {

@@ -45,7 +45,8 @@ export const ZUserSchema = z
 export const ZIssueTokenSchema = z
   .object({
     label: z.string().trim().min(1).max(100).default('api'),
-    ttlDays: z.number().int().min(1).max(3650).nullable().default(365),
+    // Omitted: the longest lifetime allowed (API_TOKEN_MAX_TTL_DAYS); tokens always expire.
+    ttlDays: z.number().int().min(1).max(3650).optional(),
   })
   .strict()
   .openapi('IssueToken');

@@ -69,3 +69,60 @@ it('documents every route the server answers, and every documented route answers
   }
   expect(answered.length).toBeGreaterThanOrEqual(15);
 });
+
+describe('every status a route answers is documented (issue 9 item 23)', () => {
+  type Doc = { paths: Record<string, Record<string, { responses: Record<string, unknown> }>> };
+  const documented = (doc: Doc, method: string, template: string) =>
+    Object.keys(doc.paths[template]?.[method]?.responses ?? {}).map(Number);
+
+  it('lists the common statuses on every route, and each route its own', async () => {
+    const doc = (await app.api(app.org.admin, 'GET', '/api/openapi.json')).body as Doc;
+    for (const [template, ops] of Object.entries(doc.paths)) {
+      for (const [method, op] of Object.entries(ops)) {
+        const statuses = Object.keys(op.responses).map(Number);
+        expect({
+          route: `${method} ${template}`,
+          missing: [400, 401, 403, 413, 429, 503].filter((s) => !statuses.includes(s)),
+        }).toEqual({
+          route: `${method} ${template}`,
+          missing: [],
+        });
+      }
+    }
+    expect(documented(doc, 'post', '/api/opportunities')).toEqual(expect.arrayContaining([200, 201, 202]));
+    expect(documented(doc, 'put', '/api/targets/{userId}')).toEqual(expect.arrayContaining([200, 201]));
+  });
+
+  it('documents what real calls answer: a repeated create, a new target, an owner outside the line, a big body', async () => {
+    const doc = (await app.api(app.org.admin, 'GET', '/api/openapi.json')).body as Doc;
+    const headers = { 'Idempotency-Key': 'doc-repeat-create-01' };
+    const body = { name: 'Repeat', account: 'R', amount: 1 };
+    await app.api(app.org.repA2, 'POST', '/api/opportunities', body, headers);
+    const repeated = await app.api(app.org.repA2, 'POST', '/api/opportunities', body, headers);
+    const target = await app.api(app.org.managerA, 'PUT', `/api/targets/${app.org.repA2.id}`, {
+      periodStart: '2031-01-01',
+      periodEnd: '2031-03-31',
+      amount: 1000,
+    });
+    const outside = await app.api(app.org.repA2, 'GET', `/api/opportunities?owner=${app.org.repB1.id}`);
+    const big = await app.api(app.org.repA2, 'POST', '/api/opportunities', {
+      name: 'x'.repeat(150_000),
+      account: 'A',
+      amount: 1,
+    });
+    const calls = [
+      { route: 'post /api/opportunities', status: repeated.status },
+      { route: 'put /api/targets/{userId}', status: target.status },
+      { route: 'get /api/opportunities', status: outside.status },
+      { route: 'post /api/opportunities', status: big.status },
+    ];
+    expect(calls.map((c) => c.status)).toEqual([200, 201, 403, 413]);
+    for (const c of calls) {
+      const [method, template] = c.route.split(' ') as [string, string];
+      expect({ ...c, documented: documented(doc, method, template).includes(c.status) }).toEqual({
+        ...c,
+        documented: true,
+      });
+    }
+  });
+});

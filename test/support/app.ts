@@ -116,7 +116,13 @@ export async function createTestOrg(db: TestDatabase): Promise<TestOrg> {
 }
 
 export async function startTestApp(
-  opts: { env?: Record<string, string>; role?: 'all' | 'api'; logger?: Logger } = {},
+  opts: {
+    env?: Record<string, string>;
+    role?: 'all' | 'api';
+    logger?: Logger;
+    /** The URL the app gets for its database, e.g. through a proxy a test can cut. */
+    appDatabaseUrl?: (direct: string) => Promise<string>;
+  } = {},
 ): Promise<TestApp> {
   const db = await createTestDatabase();
   const port = await freePort();
@@ -125,7 +131,7 @@ export async function startTestApp(
   const config = loadConfig({
     NODE_ENV: 'test',
     PORT: String(port),
-    DATABASE_URL: db.url,
+    DATABASE_URL: opts.appDatabaseUrl ? await opts.appDatabaseUrl(db.url) : db.url,
     TEMPORAL_ADDRESS: temporalAddress(),
     TEMPORAL_TASK_QUEUE: taskQueue,
     DATA_DIR: dataDir,

@@ -2,6 +2,7 @@ import type { RequestHandler } from 'express';
 import type { AuthenticatedUser } from '../../auth/api-tokens';
 import type { CachedAuthenticator } from '../../auth/cached-authenticator';
 import { AppError } from '../../errors/app-error';
+import type { AddressLimiter } from './address-rate-limit';
 
 declare module 'express-serve-static-core' {
   interface Request {
@@ -9,17 +10,53 @@ declare module 'express-serve-static-core' {
   }
 }
 
-export function authenticate(authenticator: CachedAuthenticator): RequestHandler {
-  return async (req, _res, next) => {
-    const header = req.headers.authorization ?? '';
-    const match = /^Bearer\s+(\S+)$/i.exec(header);
-    if (!match) return next(new AppError('UNAUTHENTICATED', 'missing Authorization: Bearer <token>'));
-    const user = await authenticator.authenticate(match[1]!);
-    if (!user) return next(new AppError('UNAUTHENTICATED', 'invalid, expired or revoked token'));
+export function bearerToken(header: string | undefined): string | undefined {
+  return /^Bearer\s+(\S+)$/i.exec(header ?? '')?.[1];
+}
+
+/**
+ * Authenticates the bearer token. An address that failed too often is refused (429) before its
+ * token is even looked up, so guessing tokens costs the guesser, not the database.
+ */
+export function authenticate(authenticator: CachedAuthenticator, failures: AddressLimiter): RequestHandler {
+  return async (req, res, next) => {
+    const wait = failures.retryAfter(req);
+    if (wait !== undefined) {
+      res.setHeader('Retry-After', String(wait));
+      return next(new AppError('RATE_LIMITED', 'too many failed authentications from this address'));
+    }
+    const token = bearerToken(req.headers.authorization);
+    if (!token) {
+      failures.count(req);
+      return next(new AppError('UNAUTHENTICATED', 'missing Authorization: Bearer <token>'));
+    }
+    const user = await authenticator.authenticate(token);
+    if (!user) {
+      failures.count(req);
+      return next(new AppError('UNAUTHENTICATED', 'invalid, expired or revoked token'));
+    }
     req.user = user;
     next();
   };
 }
+
+// Tokens in URLs end up in access logs, browser history and proxies: refused, whatever their value.
+const TOKEN_QUERY_KEYS = /^(access_token|token|api_key|apikey|api-key|bearer|authorization|auth)$/i;
+
+/** 400 TOKEN_IN_QUERY for a query string that carries a token. */
+export const refuseTokenInQuery: RequestHandler = (req, _res, next) => {
+  const query = req.originalUrl.split('?', 2)[1];
+  if (!query) return next();
+  const params = new URLSearchParams(query);
+  for (const [key, value] of params) {
+    if (TOKEN_QUERY_KEYS.test(key) || /^psm_/i.test(value)) {
+      return next(
+        new AppError('TOKEN_IN_QUERY', 'send the API token in the Authorization header, never in the URL'),
+      );
+    }
+  }
+  next();
+};
 
 export function currentUser(req: { user?: AuthenticatedUser }): AuthenticatedUser {
   if (!req.user) throw new AppError('UNAUTHENTICATED', 'not authenticated');

@@ -7,6 +7,9 @@ export const notFoundHandler: RequestHandler = (req, _res, next) => {
   next(new AppError('NOT_FOUND', `no route for ${req.method} ${req.path}`));
 };
 
+/** Seconds a caller should wait before retrying a 503: dependencies come back in seconds, not ms. */
+export const RETRY_AFTER_SECONDS = 5;
+
 // Body-parser failures carry a `type`; they are the client's fault, never a 500.
 function fromBodyParser(err: unknown): AppError | undefined {
   const type = (err as { type?: unknown })?.type;
@@ -18,12 +21,69 @@ function fromBodyParser(err: unknown): AppError | undefined {
   return undefined;
 }
 
+// Prisma's codes for "the server is not there" (P1001 unreachable, P1002 timed out, P1008 operation
+// timed out, P1017 closed the connection, P2024 no pool connection in time), the driver adapter's
+// kinds, and the pg driver's socket errors (raw queries).
+const PRISMA_UNAVAILABLE = new Set(['P1001', 'P1002', 'P1008', 'P1017', 'P2024']);
+const ADAPTER_UNAVAILABLE = new Set([
+  'DatabaseNotReachable',
+  'ConnectionClosed',
+  'SocketTimeout',
+  'TooManyConnections',
+]);
+const SOCKET_UNAVAILABLE = new Set(['ECONNREFUSED', 'ECONNRESET', 'ETIMEDOUT', 'EPIPE', 'EHOSTUNREACH']);
+// PostgreSQL SQLSTATEs: connection exceptions (08…), shutting down / cannot connect now (57P…), 53300.
+const SQLSTATE_UNAVAILABLE = /^(08\d{3}|57P0[1-3]|53300)$/;
+
+function isDatabaseUnavailable(err: unknown): boolean {
+  let current: unknown = err;
+  for (let i = 0; i < 6 && current && typeof current === 'object'; i++) {
+    const e = current as {
+      name?: unknown;
+      code?: unknown;
+      kind?: unknown;
+      meta?: { driverAdapterError?: { cause?: { kind?: unknown; originalCode?: unknown } } };
+      message?: unknown;
+      cause?: unknown;
+    };
+    if (e.name === 'PrismaClientInitializationError') return true;
+    if (typeof e.code === 'string') {
+      if (PRISMA_UNAVAILABLE.has(e.code) || SOCKET_UNAVAILABLE.has(e.code)) return true;
+      if (SQLSTATE_UNAVAILABLE.test(e.code)) return true;
+    }
+    const adapterCause = e.meta?.driverAdapterError?.cause;
+    if (typeof adapterCause?.kind === 'string' && ADAPTER_UNAVAILABLE.has(adapterCause.kind)) return true;
+    if (typeof e.kind === 'string' && ADAPTER_UNAVAILABLE.has(e.kind)) return true;
+    if (
+      typeof e.message === 'string' &&
+      /Can't reach database server|Connection terminated|timeout exceeded when trying to connect/i.test(
+        e.message,
+      )
+    )
+      return true;
+    current = e.cause;
+  }
+  return false;
+}
+
+export function toHttpError(err: unknown): AppError {
+  if (err instanceof AppError) return err;
+  const fromParser = fromBodyParser(err);
+  if (fromParser) return fromParser;
+  if (isDatabaseUnavailable(err)) {
+    return new AppError('DATABASE_UNAVAILABLE', 'the database is unavailable; retry shortly');
+  }
+  return toAppError(err);
+}
+
 export function errorHandler(logger: Logger): ErrorRequestHandler {
   return (err, req, res, _next) => {
-    const appError = fromBodyParser(err) ?? toAppError(err);
+    const appError = toHttpError(err);
     if (appError.status >= 500) {
       logger.error({ err, reqId: req.id, code: appError.code }, 'request failed');
     }
+    if (appError.status === 503) res.setHeader('Retry-After', String(RETRY_AFTER_SECONDS));
+    if (appError.status === 429 && !res.getHeader('Retry-After')) res.setHeader('Retry-After', '60');
     res.status(appError.status).json(appError.toJSON());
   };
 }

@@ -30,7 +30,15 @@ import { defineRoute } from '../route';
 import type { AuthenticatedUser } from '../../auth/api-tokens';
 import type { CommandName } from '../../../workflows/opportunity-types';
 
-const COMMAND_ERRORS = [403, 404, 409, 422, 503];
+const COMMAND_ERRORS = [404, 409, 422];
+
+/** What newOpportunityId makes: `opp-` and a UUID, or `opp-` and 32 hex digits (from a key). */
+export const OPPORTUNITY_ID =
+  /^opp-(?:[0-9a-f]{32}|[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12})$/;
+
+const ZAcceptedSchema = z
+  .object({ id: z.string(), status: z.literal('accepted') })
+  .openapi('OpportunityAccepted');
 
 export function createOpportunitiesRouter({
   prisma,
@@ -47,6 +55,12 @@ export function createOpportunitiesRouter({
   const actorOf = (user: AuthenticatedUser) => ({ userId: user.id, role: user.role });
   const access = createDealAccess(prisma, opportunities);
 
+  // Anything else under /opportunities/:id is no opportunity (another workflow's id, a NUL, a
+  // typo): 404 before any query reaches the read model or Temporal.
+  router.param('id', (_req, _res, next, id: string) => {
+    next(OPPORTUNITY_ID.test(id) ? undefined : new AppError('NOT_FOUND', 'opportunity not found'));
+  });
+
   defineRoute(router, registry, mount, {
     method: 'post',
     path: '/opportunities',
@@ -56,11 +70,21 @@ export function createOpportunitiesRouter({
     idempotencyKey: true,
     response: {
       status: 201,
-      description:
-        'Created; Location names the deal. 200: a repeated Idempotency-Key. 202: accepted while no worker answers yet',
+      description: 'Created; Location names the deal',
       schema: ZOpportunityStateSchema,
     },
-    errors: [403, 503],
+    otherResponses: [
+      {
+        status: 200,
+        description: 'A repeated Idempotency-Key: the deal it created, if the caller may still see it',
+        schema: ZOpportunityStateSchema,
+      },
+      {
+        status: 202,
+        description: 'Accepted while no worker answers yet; Location names the deal',
+        schema: ZAcceptedSchema,
+      },
+    ],
     handler: async ({ user, body, idempotencyKey }) => {
       const ownerId = body.ownerId ?? user.id;
       if (ownerId !== user.id && !(await canActForOwner(prisma, user, ownerId))) {
@@ -84,6 +108,9 @@ export function createOpportunitiesRouter({
         createdBy: actorOf(user),
       });
       const location = { Location: `/api/opportunities/${id}` };
+      // A replayed key names a deal that may have changed hands since: the caller sees it only if
+      // they may see it now, like any other deal.
+      if (!created) await access.assertCanAct(user, id);
       try {
         const state = await opportunities.state(id);
         return { status: created ? 201 : 200, body: state, headers: location };
@@ -163,7 +190,6 @@ export function createOpportunitiesRouter({
     tags,
     params: ZIdParams,
     response: { status: 200, description: 'State', schema: ZOpportunityStateSchema },
-    errors: [403, 404, 503],
     handler: async ({ user, params }) => {
       await access.assertCanAct(user, params.id);
       return { body: await opportunities.state(params.id) };

@@ -66,7 +66,7 @@ export function createReportsRouter({
     query: ZReportQuerySchema,
     summary: 'Funnel: deals reaching each milestone in the period, their amount, and conversion to the next',
     response: { status: 200, description: 'Funnel', schema: ZFunnelReportSchema },
-    errors: [403, 404],
+    errors: [404],
     handler: async ({ user, query }) => {
       const { scope, options } = await prepare(user, query);
       return { body: { ...(await buildFunnel(options)), scope: scope.describe } };
@@ -81,7 +81,7 @@ export function createReportsRouter({
     summary:
       'Forecast: weighted pipeline (commit / best case) against the remaining target, per rep and in total',
     response: { status: 200, description: 'Forecast', schema: ZForecastReportSchema },
-    errors: [403, 404],
+    errors: [404],
     handler: async ({ user, query }) => {
       const { scope, options } = await prepare(user, query);
       return { body: { ...(await buildForecast(options)), scope: scope.describe } };
@@ -95,7 +95,7 @@ export function createReportsRouter({
     query: ZReportQuerySchema,
     summary: 'Movement: advanced, stalled, won, lost; days in stage; velocity; SLA breaches; approval waits',
     response: { status: 200, description: 'Movement', schema: ZMovementReportSchema },
-    errors: [403, 404],
+    errors: [404],
     handler: async ({ user, query }) => {
       const { scope, options } = await prepare(user, query);
       return { body: { ...(await measureMovement(options)), scope: scope.describe } };
@@ -110,7 +110,7 @@ export function createReportsRouter({
     summary:
       "Bottlenecks: each rep's milestone-to-milestone conversion against the team's, flagging reps below it",
     response: { status: 200, description: 'Bottlenecks', schema: ZBottleneckReportSchema },
-    errors: [403, 404],
+    errors: [404],
     handler: async ({ user, query }) => {
       const { scope, period } = await prepare(user, query);
       const report = await findBottlenecks({
@@ -136,7 +136,7 @@ export function createReportsRouter({
     tags: adminTags,
     summary: "The weekly report schedule's state (admin)",
     response: { status: 200, description: 'Schedule state', schema: ZWeeklyScheduleStateSchema },
-    errors: [403, 404, 503],
+    errors: [404],
     handler: async ({ user }) => {
       requireAdmin(user);
       return { body: await weeklySchedule.describe() };
@@ -154,7 +154,7 @@ export function createReportsRouter({
       tags: adminTags,
       summary,
       response: { status: 200, description: 'Schedule state', schema: ZWeeklyScheduleStateSchema },
-      errors: [403, 404, 503],
+      errors: [404],
       handler: async ({ user }) => {
         requireAdmin(user);
         await weeklySchedule[action](`${action} by ${user.email} via the API`);

@@ -32,8 +32,9 @@ export function createTargetsRouter({
     body: ZSetTargetSchema,
     summary:
       "Set a user's target for a period (their manager or director, or an admin); the same period is replaced",
-    response: { status: 200, description: 'Replaced (201 when created)', schema: ZSalesTargetSchema },
-    errors: [403, 404, 409],
+    response: { status: 200, description: 'Replaced', schema: ZSalesTargetSchema },
+    otherResponses: [{ status: 201, description: 'Created', schema: ZSalesTargetSchema }],
+    errors: [404, 409],
     handler: async ({ user, params, body }) => {
       const { target, created } = await setSalesTarget({
         prisma,
@@ -56,7 +57,7 @@ export function createTargetsRouter({
       description: 'Targets',
       schema: z.object({ targets: z.array(ZSalesTargetSchema) }),
     },
-    errors: [403, 404],
+    errors: [404],
     handler: async ({ user, query }) => ({
       body: { targets: await listSalesTargets({ prisma, actor: user, query }) },
     }),

@@ -25,10 +25,13 @@ export function createUsersRouter({
   prisma,
   registry,
   authenticator,
+  tokenMaxTtlDays,
 }: {
   prisma: PrismaClient;
   registry: OpenAPIRegistry;
   authenticator: CachedAuthenticator;
+  /** Longest token lifetime: longer is refused, omitted gets this much. */
+  tokenMaxTtlDays: number;
 }): Router {
   const router = Router();
   const mount = '/api';
@@ -97,10 +100,25 @@ export function createUsersRouter({
     params: ZIdParams,
     body: ZUpdateUserSchema,
     response: { status: 200, description: 'Updated', schema: ZUserSchema },
-    errors: [403, 404, 409],
+    errors: [404, 409],
     handler: async ({ user, params, body }) => {
       requireAdmin(user.role);
-      const updated = await updateUser(prisma, params.id, body);
+      const removesAdmin = (body.role !== undefined && body.role !== 'admin') || body.active === false;
+      const updated = removesAdmin
+        ? await prisma.$transaction(async (tx) => {
+            // Lock every active admin row: two admins demoting each other at once serialise here,
+            // and the second sees that only one is left.
+            const admins = await tx.$queryRaw<{ id: string }[]>`
+              SELECT id::text AS id FROM "User" WHERE role = 'admin' AND active FOR UPDATE`;
+            if (admins.length === 1 && admins[0]!.id === params.id) {
+              throw new AppError(
+                'LAST_ADMIN',
+                'this is the last active admin: make another user admin first',
+              );
+            }
+            return updateUser(tx as unknown as PrismaClient, params.id, body);
+          })
+        : await updateUser(prisma, params.id, body);
       // A deactivated user, or a new role or manager, must not be served from the token cache.
       authenticator.forgetUser(params.id);
       return { body: toUserDto(updated) };
@@ -115,15 +133,21 @@ export function createUsersRouter({
     params: ZIdParams,
     body: ZIssueTokenSchema,
     response: { status: 201, description: 'Issued', schema: ZIssuedTokenSchema },
-    errors: [403, 404],
+    errors: [404],
     handler: async ({ user, params, body }) => {
       requireSelfOrAdmin(user, params.id);
+      // Every token expires: a leaked one stops working within the cap at most.
+      if (body.ttlDays !== undefined && body.ttlDays > tokenMaxTtlDays) {
+        throw new AppError('INVALID_INPUT', `a token lives at most ${tokenMaxTtlDays} days`, [
+          { path: 'body.ttlDays', message: `must be at most ${tokenMaxTtlDays}` },
+        ]);
+      }
       const target = await prisma.user.findUnique({ where: { id: params.id } });
       if (!target) throw new AppError('NOT_FOUND', 'user not found');
       const issued = await issueApiToken(prisma, {
         userId: params.id,
         label: body.label,
-        ttlDays: body.ttlDays,
+        ttlDays: body.ttlDays ?? tokenMaxTtlDays,
       });
       return { status: 201, body: { ...issued, expiresAt: iso(issued.expiresAt) } };
     },
