@@ -11,3 +11,4 @@ export type {
 export { loadOrCreateLinkSecret, resolveLinkSecret, LINK_SECRET_FILE } from './secret';
 export { readSignedToken, signToken, ZLinkActionSchema, ZLinkPayloadSchema } from './token';
 export type { TLinkAction, TLinkPayload } from './token';
+export { redactLinkTokens, REDACTED_TOKEN } from './redact';

@@ -2,6 +2,7 @@ import type { OpenAPIRegistry } from '@asteasolutions/zod-to-openapi';
 import { Router } from 'express';
 import type { PrismaClient } from '../../db/prisma';
 import { subtreeUserIds } from '../../auth/reporting-line';
+import { redactLinkTokens } from '../../links';
 import { z } from '../openapi';
 import { defineRoute } from '../route';
 
@@ -28,7 +29,11 @@ const ZOutboxQuery = z.object({
   limit: z.coerce.number().int().min(1).max(200).default(50),
 });
 
-/** The local outbox (and the log of sent mail): each user reads mail to people in their line. */
+/**
+ * The local outbox (and the log of sent mail): each user reads mail to people in their line. A
+ * mail's one-click links act as its recipient, so only the recipient gets them intact; everyone
+ * else (admin included) reads the mail with the link tokens cut.
+ */
 export function createOutboxRouter({
   prisma,
   registry,
@@ -40,7 +45,7 @@ export function createOutboxRouter({
   defineRoute(router, registry, '/api', {
     method: 'get',
     path: '/outbox',
-    summary: 'Emails sent to the caller (admin: all; managers: their line)',
+    summary: "Emails sent to the caller (admin: all; managers: their line); others' action links redacted",
     tags: ['Mail'],
     query: ZOutboxQuery,
     response: {
@@ -65,8 +70,8 @@ export function createOutboxRouter({
             template: m.template,
             to: m.toAddress,
             subject: m.subject,
-            text: m.text,
-            html: m.html,
+            text: m.toUserId === user.id ? m.text : redactLinkTokens(m.text),
+            html: m.toUserId === user.id ? m.html : redactLinkTokens(m.html),
             status: m.status,
             possiblyDuplicated: m.possiblyDuplicated,
             transport: m.transport,
