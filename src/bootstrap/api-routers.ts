@@ -6,6 +6,7 @@ import type { PrismaClient } from '../db/prisma';
 import type { ActionLinks } from '../links';
 import type { Logger } from '../logger';
 import type { createRegistry } from '../api/openapi';
+import { createAdminReadModelRouter } from '../api/routes/admin-read-model';
 import { createApprovalsRouter } from '../api/routes/approvals';
 import { createEmailActionsRouter } from '../api/routes/email-actions';
 import { createOpportunitiesRouter } from '../api/routes/opportunities';
@@ -38,10 +39,12 @@ export function wireApiRouters(deps: {
     prisma: deps.prisma,
     client: deps.client,
     timeoutMs: deps.config.temporal.updateTimeoutMs,
-    onError: (err, opportunityId) =>
+    onError: (err, opportunityId, { attempt, givingUp }) =>
       deps.logger.warn(
-        { err, opportunityId },
-        "a command's read-model projection failed; the deal's next clock check repairs it",
+        { err, opportunityId, attempt },
+        givingUp
+          ? "a command's read-model projection still fails; left to the read-model reconciler"
+          : "a command's read-model projection failed; retrying",
       ),
   });
   const opportunities = createOpportunityClient({
@@ -65,6 +68,12 @@ export function wireApiRouters(deps: {
         ),
       }),
       createTargetsRouter({ prisma: deps.prisma, registry }),
+      createAdminReadModelRouter({
+        prisma: deps.prisma,
+        client: deps.client,
+        registry,
+        timeoutMs: deps.config.temporal.updateTimeoutMs,
+      }),
     ],
     extra: [
       {

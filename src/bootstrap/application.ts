@@ -18,6 +18,7 @@ import { assertPortFree } from './ports';
 import { startTemporal } from './temporal';
 import { wireApiRouters } from './api-routers';
 import { seedDemo } from '../demo/seed-demo';
+import { startReadModelReconciler } from '../read-model/reconciler';
 
 export interface RunningApplication {
   url: string | undefined;
@@ -100,6 +101,17 @@ export async function startApplication(opts: {
         'weekly report schedule ready',
       );
     }
+
+    // Every process repairs projections a dead or unlucky API left behind (src/read-model).
+    const reconciler = startReadModelReconciler({
+      prisma: db.prisma,
+      client: temporal.client,
+      logger,
+      intervalMs: config.readModel.reconcileIntervalMs,
+      graceMs: config.readModel.reconcileGraceMs,
+      timeoutMs: config.temporal.updateTimeoutMs,
+    });
+    stops.push(reconciler.stop);
 
     let url: string | undefined;
     if (runsApi) {

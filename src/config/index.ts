@@ -56,6 +56,11 @@ const EnvSchema = z.object({
   API_TOKEN_MAX_TTL_DAYS: z.coerce.number().int().positive().max(3650).default(90),
   UPDATE_TIMEOUT_MS: z.coerce.number().int().positive().default(10_000),
 
+  /** Every process repairs read-model projections no caller finished: how often it looks. */
+  READ_MODEL_RECONCILE_INTERVAL_MS: z.coerce.number().int().min(100).default(10_000),
+  /** A command's projection older than this (and unfinished) is repaired; at least UPDATE_TIMEOUT_MS + 1 s. */
+  READ_MODEL_RECONCILE_GRACE_MS: z.coerce.number().int().min(0).default(15_000),
+
   WEEKLY_REPORT_CRON: z.string().default('0 9 * * MON'),
   WEEKLY_REPORT_TIMEZONE: z.string().default('Asia/Shanghai'),
 
@@ -92,6 +97,7 @@ export interface Config {
   database: { url: string | undefined; embeddedPort: number };
   mail: { smtpUrl: string | undefined; tlsRejectUnauthorized: boolean; from: string };
   links: { secret: string | undefined; ttlHours: number; rateLimitPerMinute: number };
+  readModel: { reconcileIntervalMs: number; reconcileGraceMs: number };
   weeklyReport: { cron: string; timezone: string };
   demoSeed: boolean;
 }
@@ -162,6 +168,10 @@ export function loadConfig(source: NodeJS.ProcessEnv = process.env): Config {
       secret: e.LINK_SECRET,
       ttlHours: e.LINK_TTL_HOURS,
       rateLimitPerMinute: e.LINK_RATE_LIMIT_PER_MINUTE,
+    },
+    readModel: {
+      reconcileIntervalMs: e.READ_MODEL_RECONCILE_INTERVAL_MS,
+      reconcileGraceMs: e.READ_MODEL_RECONCILE_GRACE_MS,
     },
     weeklyReport: { cron: e.WEEKLY_REPORT_CRON, timezone: e.WEEKLY_REPORT_TIMEZONE },
     demoSeed: e.DEMO_SEED === undefined ? e.DATABASE_URL === undefined : e.DEMO_SEED === 'true',

@@ -9,7 +9,7 @@ type Tx = Prisma.TransactionClient;
 const str = (v: unknown): string | null => (typeof v === 'string' ? v : null);
 const num = (v: unknown): number | null => (typeof v === 'number' && Number.isFinite(v) ? v : null);
 
-function opportunityData(s: OpportunitySnapshot) {
+export function opportunityData(s: OpportunitySnapshot) {
   return {
     name: s.name,
     account: s.account,
@@ -32,7 +32,7 @@ function opportunityData(s: OpportunitySnapshot) {
   };
 }
 
-async function applyEvent(tx: Tx, s: OpportunitySnapshot, e: ProjectionEvent): Promise<void> {
+export async function applyEvent(tx: Tx, s: OpportunitySnapshot, e: ProjectionEvent): Promise<void> {
   const at = new Date(e.occurredAt);
   const p = e.payload;
   switch (e.type) {

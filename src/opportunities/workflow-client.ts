@@ -6,7 +6,7 @@ import { createHash, randomUUID } from 'node:crypto';
 import { WorkflowExecutionAlreadyStartedError, type Client } from '@temporalio/client';
 import { AppError } from '../errors/app-error';
 import { toAppError } from '../temporal/errors';
-import type { CommandProjector } from './command-projection';
+import type { CommandProjector, ProjectionMark } from './command-projection';
 import type {
   Actor,
   CommandInputs,
@@ -52,6 +52,10 @@ export function createOpportunityClient({
     }
   };
 
+  // The mark usually lands before the Update returns; a slow database must not hold the answer.
+  const markWritten = (mark: ProjectionMark) =>
+    Promise.race([mark.written, new Promise((resolve) => setTimeout(resolve, 1_000).unref())]);
+
   const isClosed = async (id: string): Promise<boolean> => {
     try {
       const d = await client.connection.withDeadline(Date.now() + timeoutMs, () =>
@@ -66,7 +70,9 @@ export function createOpportunityClient({
   return {
     /** Returns created=false when a workflow with this id already exists (a retried create). */
     async start(input: OpportunityStartInput): Promise<{ id: string; created: boolean }> {
-      return withDeadline(async () => {
+      // The workflow projects its own created event; the mark covers a projection that never lands.
+      const mark = projector.mark(input.id, 'create');
+      const started = await withDeadline(async () => {
         try {
           await client.workflow.start(OPPORTUNITY_WORKFLOW, {
             workflowId: input.id,
@@ -78,7 +84,13 @@ export function createOpportunityClient({
           if (err instanceof WorkflowExecutionAlreadyStartedError) return { id: input.id, created: false };
           throw err;
         }
+      }).catch((err: unknown) => {
+        projector.unmark(mark);
+        throw err;
       });
+      if (!started.created) projector.unmark(mark);
+      await markWritten(mark);
+      return started;
     },
 
     async state(id: string): Promise<OpportunityView> {
@@ -95,6 +107,8 @@ export function createOpportunityClient({
       const requestId = idempotencyKey ? `${name}:${idempotencyKey}` : `${name}:${randomUUID()}`;
       const input = { ...fields, requestId, actor } as CommandInputs[N];
       const deadline = Date.now() + timeoutMs;
+      // Written while the Update runs; left behind if this process dies before projecting.
+      const mark = projector.mark(id, 'command');
       // A deal's first moments: the workflow refuses commands (SERVICE_UNAVAILABLE, nothing
       // recorded) until it has read the owner's reporting line. Retry that briefly, same request id.
       for (let attempt = 0; ; attempt++) {
@@ -105,10 +119,14 @@ export function createOpportunityClient({
               updateId: requestId,
             }),
           );
-          if (projection && awaitProjection) await projector.project(id, projection);
-          else if (projection) projector.schedule(id, projection);
+          await markWritten(mark);
+          if (projection && awaitProjection) await projector.project(id, projection, mark);
+          else if (projection) projector.schedule(id, projection, mark);
+          else projector.unmark(mark); // a repeat: the first call projected it
           return result;
         } catch (err) {
+          // Refused (4xx): nothing was recorded. A timeout or outage keeps its mark: the Update may have committed.
+          if (err instanceof AppError && err.status < 500) projector.unmark(mark);
           // A won deal's workflow completes once its handover checklist is done: an Update to
           // it is "not found" to the server, but to the caller the deal is closed, not missing.
           if (err instanceof AppError && err.code === 'NOT_FOUND' && (await isClosed(id))) {

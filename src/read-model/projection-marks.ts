@@ -1,0 +1,80 @@
+// "A caller may not have projected this deal yet" marks (ProjectionPending). The API writes one
+// while it sends a command or starts a deal, and deletes it once its projection landed; what
+// remains after the grace period belongs to a caller that died or gave up, and the reconciler
+// claims it. Raw SQL: these run on the API's hot path.
+import type { PrismaClient } from '../db/prisma';
+
+/** create: the workflow projects its own created event; command: the caller projects its result. */
+export type ProjectionMarkKind = 'create' | 'command';
+
+export async function writeProjectionMark(
+  prisma: PrismaClient,
+  mark: { token: string; opportunityId: string; kind: ProjectionMarkKind },
+): Promise<void> {
+  await prisma.$executeRaw`
+    INSERT INTO "ProjectionPending" (token, "opportunityId", kind)
+    VALUES (${mark.token}::uuid, ${mark.opportunityId}, ${mark.kind})`;
+}
+
+export async function clearProjectionMark(prisma: PrismaClient, token: string): Promise<void> {
+  await prisma.$executeRaw`DELETE FROM "ProjectionPending" WHERE token = ${token}::uuid`;
+}
+
+export interface ClaimedDeal {
+  opportunityId: string;
+  /** Only create marks: the workflow projects the deal itself; only its row's absence needs repair. */
+  createOnly: boolean;
+  /** The newest claimed mark: marks up to it are settled once the deal is reconciled. */
+  newestMarkedAt: Date;
+}
+
+/**
+ * Leases the deals whose marks are older than `graceMs` (and not leased by another process) for
+ * `leaseMs`. SKIP LOCKED keeps two reconcilers from waiting on, or claiming, the same marks.
+ */
+export async function claimStaleMarks(
+  prisma: PrismaClient,
+  opts: { graceMs: number; leaseMs: number; limit: number },
+): Promise<ClaimedDeal[]> {
+  const rows = await prisma.$queryRaw<{ opportunityId: string; kind: string; markedAt: Date }[]>`
+    UPDATE "ProjectionPending" AS p
+    SET "claimedUntil" = CURRENT_TIMESTAMP + make_interval(secs => ${opts.leaseMs / 1000})
+    WHERE p.token IN (
+      SELECT token FROM "ProjectionPending"
+      WHERE "markedAt" < CURRENT_TIMESTAMP - make_interval(secs => ${opts.graceMs / 1000})
+        AND ("claimedUntil" IS NULL OR "claimedUntil" < CURRENT_TIMESTAMP)
+      ORDER BY "markedAt"
+      LIMIT ${opts.limit}
+      FOR UPDATE SKIP LOCKED)
+    RETURNING p."opportunityId", p.kind, p."markedAt"`;
+  const deals = new Map<string, ClaimedDeal>();
+  for (const r of rows) {
+    const d = deals.get(r.opportunityId) ?? {
+      opportunityId: r.opportunityId,
+      createOnly: true,
+      newestMarkedAt: r.markedAt,
+    };
+    if (r.kind !== 'create') d.createOnly = false;
+    if (r.markedAt > d.newestMarkedAt) d.newestMarkedAt = r.markedAt;
+    deals.set(r.opportunityId, d);
+  }
+  return [...deals.values()];
+}
+
+/** The deal is reconciled: its marks up to the newest claimed one are settled. */
+export async function settleMarks(prisma: PrismaClient, deal: ClaimedDeal): Promise<void> {
+  await prisma.$executeRaw`
+    DELETE FROM "ProjectionPending"
+    WHERE "opportunityId" = ${deal.opportunityId} AND "markedAt" <= ${deal.newestMarkedAt}`;
+}
+
+/** How many marks are waiting, and the oldest one's age (for /health and the fault suite). */
+export async function pendingMarkStats(
+  prisma: PrismaClient,
+): Promise<{ pending: number; oldestAgeMs: number | null }> {
+  const [row] = await prisma.$queryRaw<{ pending: number; oldest_ms: number | null }[]>`
+    SELECT count(*)::int AS pending,
+      (EXTRACT(EPOCH FROM (CURRENT_TIMESTAMP - min("markedAt"))) * 1000)::float8 AS oldest_ms
+    FROM "ProjectionPending"`;
+  return { pending: row?.pending ?? 0, oldestAgeMs: row?.oldest_ms ?? null };
+}
