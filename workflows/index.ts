@@ -2,6 +2,7 @@
 // workflow functions only; messages and types are re-exported for callers' convenience.
 
 export { opportunity } from './opportunity';
+export { reportingLineChange } from './reporting-line-change';
 export { weeklyReport } from './weekly-report';
 export {
   acknowledgeEscalationUpdate,
@@ -13,6 +14,7 @@ export {
   markLostUpdate,
   opportunityUpdates,
   reopenUpdate,
+  reportingLineChangedSignal,
   requestApprovalUpdate,
   resumeUpdate,
   setChecklistItemUpdate,
@@ -29,4 +31,5 @@ export type {
   OpportunityState,
 } from './opportunity-types';
 export type { OpportunityView } from './opportunity-view';
+export type { ReportingLineChangeInput, ReportingLineChangeResult } from './reporting-line-change';
 export type { WeeklyReportInput, WeeklyReportResult } from './weekly-report';

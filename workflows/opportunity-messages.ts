@@ -3,7 +3,7 @@
 // getState is the one query.
 
 import type { UpdateDefinition } from '@temporalio/common';
-import { defineQuery, defineUpdate } from '@temporalio/workflow';
+import { defineQuery, defineSignal, defineUpdate } from '@temporalio/workflow';
 import type { ProjectionInput } from '../src/contracts/activities';
 import type { CommandInputs, CommandName, CommandResult } from './opportunity-types';
 import type { OpportunityView } from './opportunity-view';
@@ -49,3 +49,10 @@ export const getStateQuery = defineQuery<OpportunityView>('getState');
  * returned; the workflow only drops events the read model has acknowledged.
  */
 export const projectionSinceQuery = defineQuery<ProjectionInput, [number]>('projectionSince');
+
+/**
+ * Someone's manager, role or active flag changed (a reorganisation through the users API): the
+ * deal re-reads its owner's reporting line at once instead of at its next clock check. Sent by
+ * the reportingLineChange workflow to every open deal in the changed user's line.
+ */
+export const reportingLineChangedSignal = defineSignal<[{ userId: string }]>('reportingLineChanged');

@@ -2,12 +2,13 @@
 // of managers as the directory reported it when the deal started or changed owner.
 
 import type { ReportingLine } from '../src/contracts/activities';
-import type { Actor, ApprovalKind, ApprovalRecord, OpportunityState } from './opportunity-types';
+import type { Actor, ApprovalKind, ApprovalRecord, OpportunityState, RuleSet } from './opportunity-types';
 import { PSM_PROCESS } from './psm-process';
 import { refuse } from './opportunity-errors';
 import { requireOneOf, requireText, TEXT_LIMITS } from './opportunity-input';
 
 const ROLES = ['rep', 'manager', 'director', 'admin'] as const;
+const FIRST_RULES_FOR_PERMISSIONS: RuleSet = { authorization: false };
 
 export function requireActor(actor: unknown): Actor {
   if (typeof actor !== 'object' || actor === null) refuse('INVALID_INPUT', 'actor is required');
@@ -31,17 +32,36 @@ export function requireMayAct(state: OpportunityState, actor: Actor): void {
   }
 }
 
-/** The approver, anyone above the approver in the owner's chain, or an admin. */
-export function requireMayDecide(state: OpportunityState, actor: Actor, approval: ApprovalRecord): void {
-  if (actor.role === 'admin' || actor.userId === approval.approverId) return;
+/**
+ * The approver, anyone above the approver in the owner's chain, or an admin; with the
+ * authorization rules, never the person who asked (an admin included).
+ */
+export function requireMayDecide(
+  state: OpportunityState,
+  actor: Actor,
+  approval: ApprovalRecord,
+  rules: RuleSet = FIRST_RULES_FOR_PERMISSIONS,
+): void {
+  if (!mayDecide(state, actor, approval)) {
+    refuse(
+      'NOT_APPROVER',
+      `approval ${approval.id} is decided by ${approval.approverId} or someone above them`,
+    );
+  }
+  if (rules.authorization && actor.userId === approval.requestedById) {
+    refuse('SELF_APPROVAL', `${actor.userId} asked for approval ${approval.id} and cannot decide it`, {
+      approvalId: approval.id,
+      approverId: approval.approverId,
+    });
+  }
+}
+
+function mayDecide(state: OpportunityState, actor: Actor, approval: ApprovalRecord): boolean {
+  if (actor.role === 'admin' || actor.userId === approval.approverId) return true;
   const chain = state.reportingLine?.chain ?? [];
   const approverRank = chain.indexOf(approval.approverId);
   const actorRank = chain.indexOf(actor.userId);
-  if (approverRank >= 0 && actorRank > approverRank) return;
-  refuse(
-    'NOT_APPROVER',
-    `approval ${approval.id} is decided by ${approval.approverId} or someone above them`,
-  );
+  return approverRank >= 0 && actorRank > approverRank;
 }
 
 /**
@@ -60,6 +80,29 @@ export function approverFor(
   const directorDecides = bigDeal && (kind !== 'skip_milestone' || gatedMilestone);
   if (directorDecides) return line.directorId ?? line.managerId;
   return line.managerId ?? line.directorId;
+}
+
+/**
+ * Who decides a request, with the authorization rules: as approverFor, but never the requester
+ * nor anyone below them in the owner's chain (a director's own request must not land on their
+ * manager-level report). Then it goes to the next person above the requester in the owner's
+ * chain, and from the top of the chain (or an owner with nobody above) to the directory's admin
+ * (ReportingLine.adminId). Null when nobody may decide it.
+ */
+export function approverForRequest(
+  kind: ApprovalKind,
+  gatedMilestone: boolean,
+  dealAmount: number,
+  line: ReportingLine,
+  requesterId: string,
+): string | null {
+  const byRule = approverFor(kind, gatedMilestone, dealAmount, line);
+  const requesterRank = line.chain.indexOf(requesterId);
+  if (byRule !== null && byRule !== requesterId && line.chain.indexOf(byRule) > requesterRank) return byRule;
+  const above = requesterRank >= 0 ? line.chain[requesterRank + 1] : undefined;
+  if (above !== undefined) return above;
+  const admin = line.adminId ?? null;
+  return admin !== null && admin !== requesterId ? admin : null;
 }
 
 /** Whom an overdue approval is escalated to: the next person above the approver. */

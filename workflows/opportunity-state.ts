@@ -2,7 +2,7 @@
 // always passed in, ids come from the caller, nothing here touches the outside world.
 
 import type { DealFacts, OpportunitySnapshot, ProjectionEvent } from '../src/contracts/activities';
-import type { CommandResult, OpportunityStartInput, OpportunityState } from './opportunity-types';
+import type { CommandResult, OpportunityStartInput, OpportunityState, RuleSet } from './opportunity-types';
 import {
   PSM_PROCESS,
   isSponsorOrBetter,
@@ -27,6 +27,8 @@ export interface TransitionContext {
   now: number;
   /** Deterministic unique ids (workflow uuid4 in production, a counter in unit tests). */
   newId: () => string;
+  /** The rule changes this run follows; absent means none (the first rules). */
+  rules?: RuleSet;
 }
 
 export function createInitialState(input: OpportunityStartInput, now: number): OpportunityState {

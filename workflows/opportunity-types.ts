@@ -23,6 +23,15 @@ export interface Actor {
   role: ActorRole;
 }
 
+/**
+ * Which rule changes this run follows, each decided by a patch (see opportunity.ts), so runs
+ * started before a change replay exactly as they ran.
+ */
+export interface RuleSet {
+  /** Owner changes checked, approvals re-routed and never self-decided, reorganisations signalled. */
+  authorization: boolean;
+}
+
 export interface OpportunityStartInput {
   id: string;
   name: string;

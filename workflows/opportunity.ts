@@ -34,7 +34,13 @@ import {
   PROJECTION_ACTIVITY,
 } from './activity-options';
 import { COMMANDS, type CommandSpec } from './commands';
-import { getStateQuery, opportunityUpdates, projectionSinceQuery } from './opportunity-messages';
+import { rerouteApprovals } from './commands/approval-commands';
+import {
+  getStateQuery,
+  opportunityUpdates,
+  projectionSinceQuery,
+  reportingLineChangedSignal,
+} from './opportunity-messages';
 import { refuse } from './opportunity-errors';
 import { requireText, TEXT_LIMITS } from './opportunity-input';
 import { requireActor, requireMayAct } from './opportunity-permissions';
@@ -65,6 +71,7 @@ import type {
   OpportunityStartInput,
   OpportunityState,
   OutboxItem,
+  RuleSet,
 } from './opportunity-types';
 import { toView, type OpportunityView } from './opportunity-view';
 
@@ -80,6 +87,22 @@ const { checkClocks } = proxyLocalActivities<Activities>(CLOCK_CHECK_LOCAL_ACTIV
  */
 export const LEAN_HISTORY_PATCH = 'psm-lean-history';
 
+/**
+ * Marks runs that follow the authorization rules: a new owner must be active and in the actor's
+ * line, pending approvals are re-routed when the amount, owner or line changes, nobody decides
+ * their own request, and a reorganisation signal re-reads the line at once. New runs take it at
+ * start; a run started before it takes it at its first command or signal after the deployment
+ * (patched() there records it), so it replays its old commands on the old rules.
+ */
+export const AUTHORIZATION_PATCH = 'psm-authorization-rules';
+
+/** Turns the authorization rules on for this run if it may (see AUTHORIZATION_PATCH). */
+function adoptAuthorizationRules(rules: RuleSet): boolean {
+  if (rules.authorization) return false;
+  rules.authorization = patched(AUTHORIZATION_PATCH);
+  return rules.authorization;
+}
+
 /** What the I/O loops are doing right now, and whether they may start more. */
 interface IoActivity {
   sending: boolean;
@@ -90,6 +113,9 @@ interface IoActivity {
   lean: boolean;
   /** With the diet: project (everything unacknowledged) while projectedSeq is below this. */
   wantedSeq: number;
+  /** A reorganisation signal asked for the owner's line to be read again. */
+  lineRefreshWanted: boolean;
+  refreshingLine: boolean;
 }
 
 /** The workflow appended events of its own (or found the read model behind): project them. */
@@ -99,20 +125,41 @@ function wantProjection(state: OpportunityState, io: IoActivity): void {
 
 export async function opportunity(input: OpportunityStartInput): Promise<OpportunityView> {
   const lean = patched(LEAN_HISTORY_PATCH);
+  const rules: RuleSet = { authorization: patched(AUTHORIZATION_PATCH) };
   const state = input.carried ?? createInitialState(input, Date.now());
   // A new run projects whatever is unacknowledged: the created event, or a carried remainder.
-  const io: IoActivity = { sending: false, projecting: false, draining: false, lean, wantedSeq: state.seq };
+  const io: IoActivity = {
+    sending: false,
+    projecting: false,
+    draining: false,
+    lean,
+    wantedSeq: state.seq,
+    lineRefreshWanted: false,
+    refreshingLine: false,
+  };
 
   setHandler(getStateQuery, () => toView(state, Date.now()));
   setHandler(projectionSinceQuery, (afterSeq) => ({
     snapshot: snapshot(state),
     events: state.events.filter((event) => event.seq > afterSeq),
   }));
-  registerCommandHandlers(state);
+  registerCommandHandlers(state, rules);
+  setHandler(reportingLineChangedSignal, () => {
+    adoptAuthorizationRules(rules);
+    if (rules.authorization) io.lineRefreshWanted = true;
+  });
 
-  const ioLoops = Promise.all([drainOutbox(state, io), projectChanges(state, io)]);
-  const outcome = await Promise.race([runDeal(state, input, io), ioLoops.then(() => 'finished' as const)]);
-  const ioIdle = () => allHandlersFinished() && !io.sending && !io.projecting;
+  const ioLoops = Promise.all([
+    drainOutbox(state, io),
+    projectChanges(state, io),
+    refreshLineOnReorganisation(state, io, rules),
+  ]);
+  const outcome = await Promise.race([
+    runDeal(state, input, io, rules),
+    ioLoops.then(() => 'finished' as const),
+  ]);
+  const ioIdle = () =>
+    allHandlersFinished() && !io.sending && !io.projecting && !io.refreshingLine && !io.lineRefreshWanted;
 
   if (outcome === 'continue_as_new') {
     // Waiting for a fully drained outbox could take forever under steady traffic; the carried
@@ -142,12 +189,13 @@ async function runDeal(
   state: OpportunityState,
   input: OpportunityStartInput,
   io: IoActivity,
+  rules: RuleSet,
 ): Promise<'finished' | 'continue_as_new'> {
   if (state.reportingLine === null) {
     await loadReportingLine(state);
     wantProjection(state, io);
   }
-  return io.lean ? runClockChecks(state, input, io) : runClocks(state, input);
+  return io.lean ? runClockChecks(state, input, io, rules) : runClocks(state, input);
 }
 
 async function loadReportingLine(state: OpportunityState): Promise<void> {
@@ -196,6 +244,7 @@ async function runClockChecks(
   state: OpportunityState,
   input: OpportunityStartInput,
   io: IoActivity,
+  rules: RuleSet,
 ): Promise<'finished' | 'continue_as_new'> {
   let wakeUp: CancellationScope | undefined;
   let armedFor: string | undefined;
@@ -205,7 +254,7 @@ async function runClockChecks(
       woke = false;
       wakeUp = undefined;
       armedFor = undefined;
-      await checkAndFireClocks(state, io);
+      await checkAndFireClocks(state, io, rules);
     }
     if (state.executionCompletedAt !== null) return 'finished';
     if (continueAsNewDue(input)) return 'continue_as_new';
@@ -232,7 +281,7 @@ async function runClockChecks(
   }
 }
 
-async function checkAndFireClocks(state: OpportunityState, io: IoActivity): Promise<void> {
+async function checkAndFireClocks(state: OpportunityState, io: IoActivity, rules: RuleSet): Promise<void> {
   const checkedSeq = state.seq;
   const { due, readModelSeq, reportingLine } = await checkClocks({
     opportunityId: state.id,
@@ -248,12 +297,7 @@ async function checkAndFireClocks(state: OpportunityState, io: IoActivity): Prom
     reportingLine.userId === state.ownerId &&
     !sameLine(reportingLine, state.reportingLine)
   ) {
-    appendEvent(state, Date.now(), 'reporting_line_changed', null, {
-      ownerId: state.ownerId,
-      from: state.reportingLine?.chain ?? [],
-      to: reportingLine.chain,
-    });
-    state.reportingLine = reportingLine;
+    adoptLine(state, reportingLine, rules, 'clock_check');
   }
   // Commands may have moved a clock while the check ran: only a clock whose identity is still
   // planned fires. Firing one clock never changes another's identity.
@@ -271,6 +315,55 @@ async function checkAndFireClocks(state: OpportunityState, io: IoActivity): Prom
 
 function sameLine(a: ReportingLine, b: ReportingLine | null): boolean {
   return b !== null && a.userId === b.userId && a.chain.join('/') === b.chain.join('/');
+}
+
+/** The owner's line moved: journal it, and (with the authorization rules) re-route approvals. */
+function adoptLine(
+  state: OpportunityState,
+  line: ReportingLine,
+  rules: RuleSet,
+  trigger: 'clock_check' | 'reorganisation',
+): void {
+  appendEvent(state, Date.now(), 'reporting_line_changed', null, {
+    ownerId: state.ownerId,
+    from: state.reportingLine?.chain ?? [],
+    to: line.chain,
+    ...(rules.authorization ? { trigger } : {}),
+  });
+  state.reportingLine = line;
+  if (rules.authorization) rerouteApprovals(state, Date.now(), null, 'reporting_line_changed', uuid4, rules);
+}
+
+/**
+ * A reorganisation reaches the deal within moments, not at its next clock check: the signal asks,
+ * this loop reads the owner's line (one activity) and adopts it if it moved. Signals that arrive
+ * while a read is in flight are folded into one more read.
+ */
+async function refreshLineOnReorganisation(
+  state: OpportunityState,
+  io: IoActivity,
+  rules: RuleSet,
+): Promise<void> {
+  for (;;) {
+    await condition(() => io.lineRefreshWanted);
+    io.lineRefreshWanted = false;
+    io.refreshingLine = true;
+    const ownerId = state.ownerId;
+    try {
+      const line = await lookupReportingLine(ownerId);
+      // An owner change while the read ran brought its own look-up.
+      if (state.ownerId === ownerId && !sameLine(line, state.reportingLine)) {
+        adoptLine(state, line, rules, 'reorganisation');
+        wantProjection(state, io);
+      }
+    } catch (err) {
+      if (isCancellation(err)) throw err;
+      // Only an owner missing from the directory fails for good; the clock check tries again.
+      log.warn('reporting line refresh failed', { opportunityId: state.id, ownerId, error: String(err) });
+    } finally {
+      io.refreshingLine = false;
+    }
+  }
 }
 
 /**
@@ -330,7 +423,7 @@ function sleepUntil(at: number, onFire: () => void): CancellationScope {
   return scope;
 }
 
-function registerCommandHandlers(state: OpportunityState): void {
+function registerCommandHandlers(state: OpportunityState, rules: RuleSet): void {
   const inFlight = new Map<string, { command: CommandName; result: Promise<CommandResult> }>();
 
   const register = <N extends CommandName>(name: N): void => {
@@ -350,18 +443,22 @@ function registerCommandHandlers(state: OpportunityState): void {
       }
       // Approvals have their own rule (the approver or above); everything else, the deal's people.
       if (name !== 'decideApproval') requireMayAct(state, actor);
-      spec.validate(state, command, Date.now());
+      spec.validate(state, command, Date.now(), rules);
     };
 
     const execute = async (command: CommandInputs[N]): Promise<CommandResult> => {
+      // A run started before the rules takes them at its first command after the deployment;
+      // its validator ran on the old rules, so the new ones are checked here.
+      if (adoptAuthorizationRules(rules)) spec.validate(state, command, Date.now(), rules);
       const ownerToLookUp = spec.needsReportingLineOf?.(command);
       let line: ReportingLine | undefined;
       if (ownerToLookUp !== undefined) {
         line = await lookUpNewOwner(ownerToLookUp);
-        spec.validate(state, command, Date.now()); // the deal may have moved on while we waited
+        spec.validate(state, command, Date.now(), rules); // the deal may have moved on while we waited
+        spec.validateWithLine?.(state, command, line, rules);
       }
       const seqBefore = state.seq;
-      const outcome = spec.apply(state, command, { now: Date.now(), newId: uuid4 }, line);
+      const outcome = spec.apply(state, command, { now: Date.now(), newId: uuid4, rules }, line);
       const result: CommandResult = {
         requestId: command.requestId,
         command: name,

@@ -17,6 +17,7 @@ import { createCachedAuthenticator } from '../auth/cached-authenticator';
 import { errorHandler, notFoundHandler } from './middleware/errors';
 import { createRegistry, generateDocument } from './openapi';
 import { createUsersRouter } from './routes/users';
+import { createReorganisationAnnouncer } from '../users/users';
 
 export interface AppDeps {
   prisma: PrismaClient;
@@ -123,6 +124,7 @@ export function createApp(deps: AppDeps): Express {
       registry,
       authenticator,
       tokenMaxTtlDays: deps.tokenMaxTtlDays,
+      reorganisations: createReorganisationAnnouncer(deps.temporal, deps.taskQueue),
     }),
   );
   for (const router of deps.apiRouters?.(registry) ?? []) api.use(router);

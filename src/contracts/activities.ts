@@ -9,6 +9,13 @@ export interface ReportingLine {
   directorId: string | null;
   /** Every user above `userId`, nearest first. */
   chain: string[];
+  /** False when the directory has the user deactivated (absent in answers recorded before it was added). */
+  active?: boolean;
+  /**
+   * The admin who decides an approval nobody in the line may (the requester stands at the top of
+   * it): the longest-serving active admin; null if there is none. Absent in older answers.
+   */
+  adminId?: string | null;
 }
 
 /** What every email about a deal shows. Dates are ISO strings. */
@@ -169,6 +176,8 @@ export interface WeeklyReportMailRequest {
  */
 export type Activities = {
   lookupReportingLine(userId: string): Promise<ReportingLine>;
+  /** Ids of the open (or on-hold) deals owned by `userId` or anyone below them, from the read model. */
+  listOpenDealsInLine(userId: string): Promise<string[]>;
   projectOpportunity(input: ProjectionInput): Promise<void>;
   /**
    * Run as a local activity so its answer is recorded in history: the due decision is made with

@@ -27,6 +27,11 @@ export const ERROR_HTTP_STATUS = {
   DEAL_NOT_ON_HOLD: 422,
   DEAL_NOT_CLOSED: 422,
   NOT_APPROVER: 403,
+  // Nobody decides their own request: the approval goes to the next person above them.
+  SELF_APPROVAL: 403,
+  // A deal's new owner must be active and in the reporting line of whoever reassigns it.
+  OWNER_OUTSIDE_LINE: 403,
+  OWNER_INACTIVE: 422,
   RULE_REFUSED: 422,
   // Signed email links.
   TOKEN_INVALID: 400,

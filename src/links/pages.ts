@@ -32,6 +32,7 @@ const STRINGS: Record<TMailLocale, PageStrings> = {
       FORBIDDEN: '您无权使用此链接：它是发给其他用户的，或该用户已停用。',
       ALREADY_DECIDED: '该审批已经处理过了。',
       NOT_APPROVER: '您不是该审批的审批人。',
+      SELF_APPROVAL: '您不能审批自己提交的申请，它已交由上一级审批。',
       SERVICE_UNAVAILABLE: '系统暂时无法处理，请稍后重试；此链接仍然有效。',
       RATE_LIMITED: '请求过于频繁，请一分钟后再试；此链接仍然有效。',
     },
@@ -55,6 +56,7 @@ const STRINGS: Record<TMailLocale, PageStrings> = {
       FORBIDDEN: 'You cannot use this link: it was sent to another user, or that user is no longer active.',
       ALREADY_DECIDED: 'This approval has already been decided.',
       NOT_APPROVER: 'You are not the approver of this request.',
+      SELF_APPROVAL: 'You cannot decide a request you made yourself; it goes to the next level up.',
       SERVICE_UNAVAILABLE:
         'The system cannot process this right now; please try again later. The link is still valid.',
       RATE_LIMITED:

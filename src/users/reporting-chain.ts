@@ -19,8 +19,20 @@ export async function reportingChain(prisma: PrismaClient, userId: string): Prom
 
 /** The user's reporting line as the directory has it now; null for an unknown user. */
 export async function readReportingLine(prisma: PrismaClient, userId: string): Promise<ReportingLine | null> {
-  const user = await prisma.user.findUnique({ where: { id: userId }, select: { id: true } });
+  const user = await prisma.user.findUnique({ where: { id: userId }, select: { id: true, active: true } });
   if (!user) return null;
   const chain = await reportingChain(prisma, userId);
-  return { userId, managerId: chain[0] ?? null, directorId: chain[1] ?? null, chain };
+  const admin = await prisma.user.findFirst({
+    where: { role: 'admin', active: true },
+    orderBy: [{ createdAt: 'asc' }, { id: 'asc' }],
+    select: { id: true },
+  });
+  return {
+    userId,
+    managerId: chain[0] ?? null,
+    directorId: chain[1] ?? null,
+    chain,
+    active: user.active,
+    adminId: admin?.id ?? null,
+  };
 }

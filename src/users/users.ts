@@ -1,8 +1,11 @@
 // Users and their reporting line. The reporting line decides who may see and act on which deals,
 // so a change that would make a cycle is refused.
+import { WorkflowExecutionAlreadyStartedError, type Client } from '@temporalio/client';
 import type { PrismaClient } from '../db/prisma';
 import { Prisma } from '../db/prisma';
 import { AppError } from '../errors/app-error';
+import { canActForOwner } from '../auth/reporting-line';
+import { toAppError } from '../temporal/errors';
 import { reportingChain } from './reporting-chain';
 import type { TCreateUser, TUpdateUser } from './schemas';
 
@@ -69,4 +72,54 @@ export async function updateUser(prisma: PrismaClient, id: string, input: TUpdat
       ...(input.active !== undefined ? { active: input.active } : {}),
     },
   });
+}
+
+/**
+ * The rule for who may own a deal someone creates or reassigns: an active user who is the actor,
+ * someone below the actor in the reporting line, or anyone when the actor is an admin. The
+ * workflow checks the same on reassignment (the deal's updateDeal); this answers before it.
+ */
+export async function assertAssignableOwner(
+  prisma: PrismaClient,
+  actor: { id: string; role: 'rep' | 'manager' | 'director' | 'admin' },
+  ownerId: string,
+): Promise<void> {
+  if (!(await canActForOwner(prisma, actor, ownerId))) {
+    throw new AppError('OWNER_OUTSIDE_LINE', 'a deal may go only to you or someone in your reporting line');
+  }
+  const owner = await prisma.user.findUnique({ where: { id: ownerId }, select: { active: true } });
+  if (!owner) throw new AppError('INVALID_INPUT', `ownerId ${ownerId} does not name a user`);
+  if (!owner.active) throw new AppError('OWNER_INACTIVE', `${ownerId} is deactivated and cannot own a deal`);
+}
+
+/** Tells running deals that someone's reporting line changed (see workflows/reporting-line-change.ts). */
+export interface ReorganisationAnnouncer {
+  announce(userId: string, changedAt: Date): Promise<void>;
+}
+
+/**
+ * Starts the reportingLineChange workflow for one change. Its id names the user and the moment
+ * of the change, so a retried request starts it once; once started, every affected deal is
+ * told durably.
+ */
+export function createReorganisationAnnouncer(client: Client, taskQueue: string): ReorganisationAnnouncer {
+  return {
+    async announce(userId, changedAt) {
+      try {
+        await client.workflow.start('reportingLineChange', {
+          workflowId: `reporting-line-change-${userId}-${changedAt.getTime()}`,
+          taskQueue,
+          args: [{ userId }],
+        });
+      } catch (err) {
+        if (err instanceof WorkflowExecutionAlreadyStartedError) return;
+        throw toAppError(err);
+      }
+    },
+  };
+}
+
+/** Fields whose change moves someone's reporting line, or what they may do on deals. */
+export function changesReportingLine(input: TUpdateUser): boolean {
+  return input.managerId !== undefined || input.active !== undefined || input.role !== undefined;
 }

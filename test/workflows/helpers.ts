@@ -83,6 +83,10 @@ export const USERS = {
   admin: 'admin-root',
   /** A rep whose directory entry has nobody above them. */
   loneRep: 'rep-solo',
+  /** Another rep of the same manager. */
+  teamRep: 'rep-qian',
+  /** A rep of the same manager who has left (deactivated in the directory). */
+  formerRep: 'rep-gone',
 } as const;
 
 export const ACTORS = {
@@ -95,11 +99,12 @@ export const ACTORS = {
   admin: { userId: USERS.admin, role: 'admin' },
 } as const satisfies Record<string, Actor>;
 
-const line = (userId: string, chain: string[]): ReportingLine => ({
+const line = (userId: string, chain: string[], extra: Partial<ReportingLine> = {}): ReportingLine => ({
   userId,
   managerId: chain[0] ?? null,
   directorId: chain[1] ?? null,
   chain,
+  ...extra,
 });
 
 export const DIRECTORY: Record<string, ReportingLine> = {
@@ -107,6 +112,10 @@ export const DIRECTORY: Record<string, ReportingLine> = {
   [USERS.otherRep]: line(USERS.otherRep, [USERS.otherManager, USERS.director, USERS.vp]),
   [USERS.manager]: line(USERS.manager, [USERS.director, USERS.vp]),
   [USERS.loneRep]: line(USERS.loneRep, []),
+  [USERS.teamRep]: line(USERS.teamRep, [USERS.manager, USERS.director, USERS.vp]),
+  [USERS.formerRep]: line(USERS.formerRep, [USERS.manager, USERS.director, USERS.vp], { active: false }),
+  // The top of the line: nobody above, so what nobody in the line may decide goes to the admin.
+  [USERS.vp]: line(USERS.vp, [], { adminId: USERS.admin }),
 };
 
 // ---- fake activities -------------------------------------------------------------------------
@@ -114,7 +123,7 @@ export const DIRECTORY: Record<string, ReportingLine> = {
 /** The activities the opportunity workflow calls. */
 export type OpportunityActivities = Pick<
   Activities,
-  'lookupReportingLine' | 'projectOpportunity' | 'sendNotification' | 'checkClocks'
+  'lookupReportingLine' | 'projectOpportunity' | 'sendNotification' | 'checkClocks' | 'listOpenDealsInLine'
 >;
 
 /** Records every call; behaves like the real activities in what the workflow can observe. */
@@ -147,6 +156,21 @@ export class FakeActivities {
             nonRetryable: true,
           });
         return found;
+      },
+      // The read model's open deals owned by the user or anyone below them (directory as now).
+      listOpenDealsInLine: async (userId) => {
+        const owners = new Set(
+          Object.values(this.directory)
+            .filter((entry) => entry.userId === userId || entry.chain.includes(userId))
+            .map((entry) => entry.userId),
+        );
+        const ids = new Set(this.projections.map((p) => p.snapshot.id));
+        return [...ids].filter((id) => {
+          const latest = this.lastSnapshotOf(id);
+          return (
+            latest !== undefined && owners.has(latest.ownerId) && ['open', 'on_hold'].includes(latest.status)
+          );
+        });
       },
       projectOpportunity: async (input) => {
         this.projections.push(structuredClone(input));

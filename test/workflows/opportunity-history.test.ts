@@ -57,12 +57,14 @@ async function passGate(deal: DealDriver): Promise<void> {
   await deal.command('decideApproval', ACTORS.manager, { approvalId: gate, decision: 'approved' });
 }
 
-test('runs record the lean-history patch marker once', async () => {
+test('runs record each patch marker once (lean history, authorization rules)', async () => {
   const deal = await h.startDeal();
+  await passGate(deal);
+  await logCall(h, deal);
   const history = await deal.handle.fetchHistory();
   const markers = (history.events ?? []).filter((e) => Number(e.eventType) === T.EVENT_TYPE_MARKER_RECORDED);
   const patchMarkers = markers.filter((e) => e.markerRecordedEventAttributes?.markerName === 'core_patch');
-  expect(patchMarkers).toHaveLength(1);
+  expect(patchMarkers).toHaveLength(2);
 });
 
 test('completing a milestone adds the Update to history and nothing else', async () => {
@@ -166,6 +168,7 @@ test('a reorganisation reaches running deals at their next clock check, and esca
       ownerId: USERS.rep,
       from: [USERS.manager, USERS.director, USERS.vp],
       to: [USERS.otherManager, USERS.director, USERS.vp],
+      trigger: 'clock_check',
     });
     // The new manager may act on the deal now; the old one may not.
     await deal.command('logActivity', ACTORS.otherManager, {

@@ -12,12 +12,21 @@
 //
 // The first three were recorded before the lean-history patch (one timer per clock, a projection
 // per change); the lean-* ones after it. Both kinds of run exist in production, so both replay.
+// The authz-* ones were recorded after patched('psm-authorization-rules').
 
 import fs from 'node:fs';
 import path from 'node:path';
 import { createHarness, REPO_ROOT, type DealDriver, type Harness } from './helpers';
 import { historyToJsonText } from './history-files';
-import { continuedDealScenario, troubledDealScenario, wonDealScenario } from './scenarios';
+import {
+  continuedDealScenario,
+  ownerChangeScenario,
+  reorganisationScenario,
+  reroutedApprovalScenario,
+  selfApprovalScenario,
+  troubledDealScenario,
+  wonDealScenario,
+} from './scenarios';
 
 export const HISTORIES_DIR = path.join(REPO_ROOT, 'test/histories');
 
@@ -36,6 +45,11 @@ const RECORDINGS: Recording[] = [
   { name: 'lean-won-deal', run: wonDealScenario, which: 'latest' },
   { name: 'lean-troubled-deal', run: troubledDealScenario, which: 'latest' },
   { name: 'lean-continued-deal-first-run', run: (h) => continuedDealScenario(h), which: 'first' },
+  // Recorded after the authorization patch: each covers one of its new paths.
+  { name: 'authz-owner-change', run: ownerChangeScenario, which: 'latest' },
+  { name: 'authz-rerouted-approval', run: reroutedApprovalScenario, which: 'latest' },
+  { name: 'authz-self-approval', run: selfApprovalScenario, which: 'latest' },
+  { name: 'authz-reorganisation', run: reorganisationScenario, which: 'latest' },
 ];
 
 async function record(recording: Recording): Promise<void> {

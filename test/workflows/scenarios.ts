@@ -4,7 +4,8 @@
 
 import { PSM_PROCESS, type MilestoneKey } from '../../workflows/psm-process';
 import type { Actor } from '../../workflows/opportunity-types';
-import { ACTORS, type DealDriver, type Harness } from './helpers';
+import { reportingLineChangedSignal } from '../../workflows/opportunity-messages';
+import { ACTORS, USERS, waitUntil, type DealDriver, type Harness } from './helpers';
 
 /** The criteria a rep ticks to satisfy a milestone's rule: all of them, or the first for 'any'. */
 export function criteriaFor(milestone: MilestoneKey): string[] {
@@ -151,5 +152,82 @@ export async function continuedDealScenario(h: Harness, historyLengthLimit = 40)
   for (let i = 0; i < 8; i += 1) await logCall(h, deal, `Call ${i + 1}`);
   await h.advance('8d');
   await logCall(h, deal, 'After the reminder');
+  return deal;
+}
+
+// ---- authorization rules (runs since patched('psm-authorization-rules')) -----------------------
+
+/** A command the rules must refuse; the scenario goes on (a refusal in a handler is in history). */
+async function expectRefusal(attempt: Promise<unknown>): Promise<void> {
+  const refused = await attempt.then(
+    () => false,
+    () => true,
+  );
+  if (!refused) throw new Error('the rules should have refused this command');
+}
+
+/** A manager hands a deal outside their line (refused after the look-up), then to their own rep. */
+export async function ownerChangeScenario(h: Harness): Promise<DealDriver> {
+  const deal = await h.startDeal({ name: 'Jiaxing grid metering', account: 'State Grid Jiaxing' });
+  await expectRefusal(deal.command('updateDeal', ACTORS.manager, { ownerId: USERS.otherRep }));
+  await expectRefusal(deal.command('updateDeal', ACTORS.manager, { ownerId: USERS.formerRep }));
+  await deal.command('updateDeal', ACTORS.manager, { ownerId: USERS.teamRep });
+  await logCall(h, deal, 'Handover call with the new owner', { userId: USERS.teamRep, role: 'rep' });
+  return deal;
+}
+
+/** The gate asked while the deal looked small, then the amount raised: it goes to the director. */
+export async function reroutedApprovalScenario(h: Harness): Promise<DealDriver> {
+  const deal = await h.startDeal({
+    name: 'Shaoxing textile MES',
+    account: 'Shaoxing Textiles',
+    amount: 600_000,
+  });
+  await requestGate(deal);
+  await deal.command('updateDeal', ACTORS.rep, { amount: 2_400_000 });
+  await waitUntil(async () => (await deal.state()).approvals.some((a) => a.status === 'pending'));
+  const pending = (await deal.state()).approvals.find((a) => a.status === 'pending');
+  await h.advance('1d');
+  await deal.command('decideApproval', ACTORS.director, {
+    approvalId: pending?.id ?? '',
+    decision: 'approved',
+  });
+  await complete(deal, 'project_initiation');
+  return deal;
+}
+
+/** A manager asks for the gate on their rep's deal: the director decides it, never the manager. */
+export async function selfApprovalScenario(h: Harness): Promise<DealDriver> {
+  const deal = await h.startDeal({ name: 'Huzhou logistics WMS', account: 'Huzhou Logistics' });
+  const gate = await requestGate(deal, ACTORS.manager);
+  await expectRefusal(
+    deal.command('decideApproval', ACTORS.manager, { approvalId: gate, decision: 'approved' }),
+  );
+  await deal.command('decideApproval', ACTORS.director, { approvalId: gate, decision: 'approved' });
+  await complete(deal, 'project_initiation', ACTORS.manager);
+  return deal;
+}
+
+/**
+ * The rep moves to another manager while the gate waits on the old one: the reorganisation signal
+ * makes the deal re-read the line, re-route the gate, and let the new manager act at once.
+ */
+export async function reorganisationScenario(h: Harness): Promise<DealDriver> {
+  const deal = await h.startDeal({ name: 'Taizhou pharma QMS', account: 'Taizhou Pharma' });
+  await requestGate(deal);
+  await h.advance('1d');
+  h.fakes.moveInDirectory(USERS.rep, [USERS.otherManager, USERS.director, USERS.vp]);
+  try {
+    await deal.handle.signal(reportingLineChangedSignal, { userId: USERS.rep });
+    await waitUntil(async () => (await deal.state()).reportingLine?.managerId === USERS.otherManager);
+    const pending = (await deal.state()).approvals.find((a) => a.status === 'pending');
+    await deal.command('decideApproval', ACTORS.otherManager, {
+      approvalId: pending?.id ?? '',
+      decision: 'approved',
+    });
+    await logCall(h, deal, 'First call with the new manager', ACTORS.otherManager);
+  } finally {
+    h.fakes.moveInDirectory(USERS.rep, [USERS.manager, USERS.director, USERS.vp]);
+  }
   return deal;
 }

@@ -5,14 +5,15 @@ import type {
   DecideApprovalCommand,
   OpportunityState,
   RequestApprovalCommand,
+  RuleSet,
 } from '../opportunity-types';
 import { LAST_MILESTONE_INDEX, milestoneAt, milestoneIndexOf } from '../psm-process';
 import { refuse } from '../opportunity-errors';
 import { optionalText, requireAmount, requireOneOf, requireText } from '../opportunity-input';
 import { appendEvent, iso, latestApproval } from '../opportunity-state';
-import { approverFor, requireMayDecide } from '../opportunity-permissions';
+import { approverFor, approverForRequest, requireMayDecide } from '../opportunity-permissions';
 import { queueNotification } from '../opportunity-notifications';
-import { requireStatus, type CommandSpec } from './command-spec';
+import { FIRST_RULES, requireStatus, type CommandSpec } from './command-spec';
 
 const APPROVAL_KINDS = ['milestone_gate', 'skip_milestone', 'discount'] as const;
 
@@ -33,23 +34,92 @@ function refuseIfAlreadyAsked(approval: ApprovalRecord | undefined, what: string
   if (approval?.status === 'approved') refuse('CONFLICT', `${what} is already approved (${approval.id})`);
 }
 
+function isGated(milestone: string | null | undefined): boolean {
+  return (
+    milestone !== undefined &&
+    milestone !== null &&
+    (milestoneAt(milestoneIndexOf(milestone))?.approvalGate ?? null) !== null
+  );
+}
+
+/**
+ * Who decides a request of `kind` asked by `requesterId` on the deal as it is now; null if nobody
+ * may. With the authorization rules never the requester (see approverForRequest).
+ */
+export function currentApprover(
+  state: OpportunityState,
+  request: { kind: ApprovalRecord['kind']; milestone?: string | null; requestedById: string },
+  rules: RuleSet,
+): string | null {
+  if (state.reportingLine === null) return null;
+  const gated = isGated(request.milestone);
+  return rules.authorization
+    ? approverForRequest(request.kind, gated, state.amount, state.reportingLine, request.requestedById)
+    : approverFor(request.kind, gated, state.amount, state.reportingLine);
+}
+
 /** Who decides this request, or a refusal explaining why nobody can. */
-function resolveApprover(state: OpportunityState, command: RequestApprovalCommand): string {
+function resolveApprover(state: OpportunityState, command: RequestApprovalCommand, rules: RuleSet): string {
   if (state.reportingLine === null) {
     refuse('SERVICE_UNAVAILABLE', 'the owner’s reporting line is still being looked up; retry in a moment');
   }
-  const gated =
-    command.milestone !== undefined &&
-    (milestoneAt(milestoneIndexOf(command.milestone))?.approvalGate ?? null) !== null;
-  const approverId = approverFor(command.kind, gated, state.amount, state.reportingLine);
+  const approverId = currentApprover(
+    state,
+    { kind: command.kind, milestone: command.milestone, requestedById: command.actor.userId },
+    rules,
+  );
   if (approverId === null) {
-    refuse('RULE_REFUSED', `nobody is above ${state.ownerId} in the reporting line to approve this`);
+    refuse(
+      'RULE_REFUSED',
+      rules.authorization
+        ? `nobody above ${command.actor.userId} in the reporting line, and no admin, can approve this`
+        : `nobody is above ${state.ownerId} in the reporting line to approve this`,
+    );
   }
   return approverId;
 }
 
+/** A new pending approval, journalled, with its request email to the approver queued. */
+export function openApproval(
+  state: OpportunityState,
+  now: number,
+  actorId: string,
+  request: Pick<
+    ApprovalRecord,
+    'id' | 'kind' | 'milestone' | 'amount' | 'reason' | 'requestedById' | 'approverId'
+  >,
+): ApprovalRecord {
+  const approval: ApprovalRecord = {
+    ...request,
+    requestedAt: iso(now),
+    status: 'pending',
+    decidedById: null,
+    comment: null,
+    decidedAt: null,
+    chaseLevel: 0,
+    chaseAnchor: iso(now),
+  };
+  state.approvals.push(approval);
+  appendEvent(state, now, 'approval_requested', actorId, {
+    approvalId: approval.id,
+    kind: approval.kind,
+    milestone: approval.milestone,
+    approverId: approval.approverId,
+    amount: approval.amount,
+    reason: approval.reason,
+  });
+  queueNotification(state, now, {
+    key: `${state.id}:approval:${approval.id}:request`,
+    template: 'approval_request',
+    recipientUserId: approval.approverId,
+    approval,
+    escalationKind: null,
+  });
+  return approval;
+}
+
 export const requestApproval: CommandSpec<RequestApprovalCommand> = {
-  validate(state, command) {
+  validate(state, command, _now, rules = FIRST_RULES) {
     requireStatus(state, ['open'], 'request an approval');
     const kind = requireOneOf(command.kind, APPROVAL_KINDS, 'kind');
     requireText(command.reason, 'reason');
@@ -70,12 +140,12 @@ export const requestApproval: CommandSpec<RequestApprovalCommand> = {
           approvalId: pending.id,
         });
     }
-    resolveApprover(state, command);
+    resolveApprover(state, command, rules);
   },
 
-  apply(state, command, { now, newId }) {
-    const approverId = resolveApprover(state, command);
-    const approval: ApprovalRecord = {
+  apply(state, command, { now, newId, rules = FIRST_RULES }) {
+    const approverId = resolveApprover(state, command, rules);
+    const approval = openApproval(state, now, command.actor.userId, {
       id: newId(),
       kind: command.kind,
       milestone: command.kind === 'discount' ? null : (command.milestone ?? null),
@@ -83,36 +153,13 @@ export const requestApproval: CommandSpec<RequestApprovalCommand> = {
       reason: command.reason,
       requestedById: command.actor.userId,
       approverId,
-      requestedAt: iso(now),
-      status: 'pending',
-      decidedById: null,
-      comment: null,
-      decidedAt: null,
-      chaseLevel: 0,
-      chaseAnchor: iso(now),
-    };
-    state.approvals.push(approval);
-    appendEvent(state, now, 'approval_requested', command.actor.userId, {
-      approvalId: approval.id,
-      kind: approval.kind,
-      milestone: approval.milestone,
-      approverId,
-      amount: approval.amount,
-      reason: approval.reason,
-    });
-    queueNotification(state, now, {
-      key: `${state.id}:approval:${approval.id}:request`,
-      template: 'approval_request',
-      recipientUserId: approverId,
-      approval,
-      escalationKind: null,
     });
     return { changed: true, approvalId: approval.id };
   },
 };
 
 export const decideApproval: CommandSpec<DecideApprovalCommand> = {
-  validate(state, command) {
+  validate(state, command, _now, rules = FIRST_RULES) {
     requireStatus(state, ['open', 'on_hold'], 'decide an approval');
     const approval = state.approvals.find((a) => a.id === command.approvalId);
     if (!approval) refuse('UNKNOWN_APPROVAL', `this deal has no approval ${String(command.approvalId)}`);
@@ -121,7 +168,7 @@ export const decideApproval: CommandSpec<DecideApprovalCommand> = {
         status: approval.status,
       });
     }
-    requireMayDecide(state, command.actor, approval);
+    requireMayDecide(state, command.actor, approval, rules);
     requireOneOf(command.decision, ['approved', 'rejected'] as const, 'decision');
     optionalText(command.comment, 'comment');
   },
@@ -150,3 +197,58 @@ export const decideApproval: CommandSpec<DecideApprovalCommand> = {
     return { changed: true, approvalId: approval.id };
   },
 };
+
+/**
+ * The deal's amount, owner or reporting line changed: every pending approval goes to whoever
+ * decides it now (the director threshold and the line are re-applied). A request whose approver
+ * changes is withdrawn and asked again of the new approver, who is mailed as for any request;
+ * the old approver's links and reminders die with the withdrawn one. A request nobody may decide
+ * any more is voided. Both are journalled: approval_rerouted (from, to, why) or approval_voided.
+ */
+export function rerouteApprovals(
+  state: OpportunityState,
+  now: number,
+  actorId: string | null,
+  why: 'amount_changed' | 'owner_changed' | 'reporting_line_changed',
+  newId: () => string,
+  rules: RuleSet,
+): void {
+  for (const approval of [...state.approvals]) {
+    if (approval.status !== 'pending') continue;
+    const to = currentApprover(state, approval, rules);
+    if (to === approval.approverId) continue;
+    approval.status = 'cancelled';
+    approval.decidedAt = iso(now);
+    appendEvent(state, now, 'approval_decided', actorId, {
+      approvalId: approval.id,
+      decision: 'cancelled',
+      comment: null,
+    });
+    if (to === null) {
+      appendEvent(state, now, 'approval_voided', actorId, {
+        approvalId: approval.id,
+        approverId: approval.approverId,
+        reason: why,
+      });
+      continue;
+    }
+    const newApprovalId = newId();
+    appendEvent(state, now, 'approval_rerouted', actorId, {
+      approvalId: approval.id,
+      newApprovalId,
+      fromApproverId: approval.approverId,
+      toApproverId: to,
+      reason: why,
+    });
+    // The read model takes the requester from the request event's actor: keep who asked.
+    openApproval(state, now, approval.requestedById, {
+      id: newApprovalId,
+      kind: approval.kind,
+      milestone: approval.milestone,
+      amount: approval.amount,
+      reason: approval.reason,
+      requestedById: approval.requestedById,
+      approverId: to,
+    });
+  }
+}

@@ -3,7 +3,13 @@
 // no trace in history) and apply in the Update handler.
 
 import type { ReportingLine } from '../../src/contracts/activities';
-import type { CommandBase, CommandResult, OpportunityState, OpportunityStatus } from '../opportunity-types';
+import type {
+  CommandBase,
+  CommandResult,
+  OpportunityState,
+  OpportunityStatus,
+  RuleSet,
+} from '../opportunity-types';
 import type { TransitionContext } from '../opportunity-state';
 import { refuse } from '../opportunity-errors';
 
@@ -11,9 +17,11 @@ export type CommandOutcome = Pick<CommandResult, 'changed' | 'approvalId' | 'sta
 
 export interface CommandSpec<C extends CommandBase> {
   /** Throws an ApplicationFailure with an error code; never changes state. */
-  validate(state: OpportunityState, command: C, now: number): void;
+  validate(state: OpportunityState, command: C, now: number, rules?: RuleSet): void;
   /** Set when apply needs the owner's new reporting line (the only command that does I/O first). */
   needsReportingLineOf?(command: C): string | undefined;
+  /** Refuses what only that reporting line can tell (run in the handler, after the look-up). */
+  validateWithLine?(state: OpportunityState, command: C, line: ReportingLine, rules: RuleSet): void;
   apply(
     state: OpportunityState,
     command: C,
@@ -21,6 +29,9 @@ export interface CommandSpec<C extends CommandBase> {
     reportingLine?: ReportingLine,
   ): CommandOutcome;
 }
+
+/** What a run follows when it predates every rule change (and what unit tests get by default). */
+export const FIRST_RULES: RuleSet = { authorization: false };
 
 /** Refuses with the code that explains why the deal's status does not allow the command. */
 export function requireStatus(

@@ -30,7 +30,8 @@ import {
   TEXT_LIMITS,
 } from '../opportunity-input';
 import { appendEvent, cancelPendingApprovals, enterStage, iso } from '../opportunity-state';
-import { requireStatus, type CommandSpec } from './command-spec';
+import { rerouteApprovals } from './approval-commands';
+import { FIRST_RULES, requireStatus, type CommandSpec } from './command-spec';
 
 /** Clock skew between the caller and the workflow that an activity time may show. */
 const FUTURE_ACTIVITY_TOLERANCE_MS = 24 * 60 * 60 * 1000;
@@ -103,7 +104,7 @@ export const upsertStakeholder: CommandSpec<UpsertStakeholderCommand> = {
 const DEAL_FIELDS = ['name', 'account', 'amount', 'expectedCloseDate', 'ownerId'] as const;
 
 export const updateDeal: CommandSpec<UpdateDealCommand> = {
-  validate(state, command) {
+  validate(state, command, _now, rules = FIRST_RULES) {
     requireStatus(state, ['open', 'on_hold'], 'update the deal');
     if (!DEAL_FIELDS.some((field) => command[field] !== undefined)) {
       refuse('INVALID_INPUT', `give at least one of ${DEAL_FIELDS.join(', ')}`);
@@ -114,11 +115,36 @@ export const updateDeal: CommandSpec<UpdateDealCommand> = {
     if (command.ownerId !== undefined) requireText(command.ownerId, 'ownerId', TEXT_LIMITS.name);
     if (command.expectedCloseDate !== undefined && command.expectedCloseDate !== null)
       requireTime(command.expectedCloseDate, 'expectedCloseDate');
+    // A rep has nobody below them: they may hand a deal only to themselves (as on create).
+    if (
+      rules.authorization &&
+      command.ownerId !== undefined &&
+      command.ownerId !== state.ownerId &&
+      command.actor.role === 'rep' &&
+      command.ownerId !== command.actor.userId
+    ) {
+      refuseOwner(command.ownerId, command.actor.userId);
+    }
   },
 
   needsReportingLineOf: (command) => command.ownerId,
 
-  apply(state, command, { now }, reportingLine) {
+  // The same rule as creating a deal: the new owner is active and the actor themself, someone
+  // below the actor, or the actor is an admin. Only the new owner's line can tell.
+  validateWithLine(state, command, line, rules) {
+    if (!rules.authorization || command.ownerId === undefined || command.ownerId === state.ownerId) return;
+    if (line.active === false) {
+      refuse('OWNER_INACTIVE', `${command.ownerId} is deactivated and cannot own a deal`, {
+        ownerId: command.ownerId,
+      });
+    }
+    const { actor } = command;
+    if (actor.role === 'admin' || actor.userId === command.ownerId) return;
+    if (actor.role === 'rep' || !line.chain.includes(actor.userId))
+      refuseOwner(command.ownerId, actor.userId);
+  },
+
+  apply(state, command, { now, newId, rules = FIRST_RULES }, reportingLine) {
     const changes: Record<string, { from: unknown; to: unknown }> = {};
     for (const field of DEAL_FIELDS) {
       const to = command[field];
@@ -133,9 +159,20 @@ export const updateDeal: CommandSpec<UpdateDealCommand> = {
     if (reportingLine) state.reportingLine = reportingLine;
     if (Object.keys(changes).length === 0) return { changed: false };
     appendEvent(state, now, 'fields_updated', command.actor.userId, { changes });
+    // A lowered amount must not buy a cheaper approver for a request later raised again.
+    if (rules.authorization && (changes.amount || changes.ownerId)) {
+      const why = changes.ownerId ? 'owner_changed' : 'amount_changed';
+      rerouteApprovals(state, now, command.actor.userId, why, newId, rules);
+    }
     return { changed: true };
   },
 };
+
+function refuseOwner(ownerId: string, actorId: string): never {
+  return refuse('OWNER_OUTSIDE_LINE', `${actorId} may give a deal only to themself or someone below them`, {
+    ownerId,
+  });
+}
 
 export const markLost: CommandSpec<MarkLostCommand> = {
   validate(state, command) {

@@ -4,6 +4,7 @@ import type { PrismaClient } from '../../db/prisma';
 import { canActForOwner, subtreeUserIds } from '../../auth/reporting-line';
 import { AppError } from '../../errors/app-error';
 import { createDealAccess } from '../../opportunities/access';
+import { assertAssignableOwner } from '../../users/users';
 import type { OpportunityClient } from '../../opportunities/workflow-client';
 import { newOpportunityId } from '../../opportunities/workflow-client';
 import {
@@ -223,6 +224,8 @@ export function createOpportunitiesRouter({
       handler: async ({ user, params, body, idempotencyKey }) => {
         const p = params as { id: string };
         await access.assertCanAct(user, p.id);
+        const newOwner = spec.name === 'updateDeal' ? (body as { ownerId?: string }).ownerId : undefined;
+        if (newOwner !== undefined) await assertAssignableOwner(prisma, user, newOwner);
         const fields = spec.toFields(body as never, params as never) as Parameters<
           OpportunityClient['command']
         >[2];

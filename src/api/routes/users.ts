@@ -8,7 +8,13 @@ import { reportingChain } from '../../users/reporting-chain';
 import { AppError } from '../../errors/app-error';
 import { z } from '../openapi';
 import { defineRoute } from '../route';
-import { createUser, toUserDto, updateUser } from '../../users/users';
+import {
+  changesReportingLine,
+  createUser,
+  toUserDto,
+  updateUser,
+  type ReorganisationAnnouncer,
+} from '../../users/users';
 import {
   ZCreateUserSchema,
   ZIssueTokenSchema,
@@ -26,12 +32,15 @@ export function createUsersRouter({
   registry,
   authenticator,
   tokenMaxTtlDays,
+  reorganisations,
 }: {
   prisma: PrismaClient;
   registry: OpenAPIRegistry;
   authenticator: CachedAuthenticator;
   /** Longest token lifetime: longer is refused, omitted gets this much. */
   tokenMaxTtlDays: number;
+  /** Tells running deals about a manager, role or active change (absent: their clock checks do, in days). */
+  reorganisations?: ReorganisationAnnouncer;
 }): Router {
   const router = Router();
   const mount = '/api';
@@ -121,6 +130,9 @@ export function createUsersRouter({
         : await updateUser(prisma, params.id, body);
       // A deactivated user, or a new role or manager, must not be served from the token cache.
       authenticator.forgetUser(params.id);
+      // Open deals in this user's line re-read it within moments (503 if Temporal is down: the
+      // change is saved, and repeating the PATCH announces it again).
+      if (changesReportingLine(body)) await reorganisations?.announce(params.id, updated.updatedAt);
       return { body: toUserDto(updated) };
     },
   });
