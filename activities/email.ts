@@ -17,8 +17,8 @@ import { localeFromDb } from '../src/mail/locale';
 import { messageIdFor } from '../src/mail/message-id';
 import { actionsFor, renderNotification, type MailContext } from '../src/mail/templates';
 import type { MailSender } from '../src/mail/transport';
-import { deliverStoredEmail, errorText, type DeliveryTiming } from '../src/mail/deliver-stored-email';
-import { isDataError, stripNul } from '../src/mail/poison';
+import { deliverStoredEmail, type DeliveryTiming } from '../src/mail/deliver-stored-email';
+import { dataError, stripNul } from '../src/mail/poison';
 import type { NotificationRequest } from '../src/contracts/activities';
 import { ZNotificationRequestSchema } from './email-request';
 
@@ -131,8 +131,12 @@ export function createEmailActivities(options: EmailActivitiesOptions): EmailAct
    * The database refused this mail's data for good: keep a visible dead letter (with what can be
    * stored) and fail non-retryably, so the workflow journals notification_failed and moves on.
    */
-  async function deadLetter(req: NotificationRequest, error: unknown): Promise<never> {
-    const reason = `dead letter: the database cannot store this mail (${errorText(error)})`;
+  async function deadLetter(
+    req: NotificationRequest,
+    error: { code: string; message: string },
+  ): Promise<never> {
+    // The server's code and message only: Prisma's own message may quote the statement.
+    const reason = `dead letter: the database cannot store this mail (SQLSTATE ${error.code}: ${error.message})`;
     await prisma.emailMessage
       .createMany({
         data: [
@@ -172,7 +176,8 @@ export function createEmailActivities(options: EmailActivitiesOptions): EmailAct
       try {
         await prepare(req);
       } catch (error) {
-        if (isDataError(error)) await deadLetter(req, error);
+        const refused = dataError(error);
+        if (refused) await deadLetter(req, refused);
         throw error;
       }
     }

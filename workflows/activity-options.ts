@@ -2,11 +2,18 @@
 
 import type { ActivityOptions, LocalActivityOptions } from '@temporalio/workflow';
 
-/** Emails: SMTP can be slow or down for a while; the activity dedups by key, so retry patiently. */
+/**
+ * Emails: SMTP can be slow or down for a while; the activity dedups by key, so retry patiently.
+ * The activity heartbeats while it delivers, so a dead worker's mail is retried elsewhere after
+ * the heartbeat timeout instead of the whole start-to-close; that retry waits for the dead
+ * attempt's claim lease (15 s, src/mail/deliver-stored-email.ts) and resends: under 30 s in all.
+ * Start-to-close covers the SMTP timeouts (connection 10 s + greeting 10 s + socket 20 s,
+ * src/mail/transport.ts) plus the 8 s the "sent" mark may retry. An attempt that outlives it keeps
+ * its claim, so the retry waits instead of sending twice.
+ */
 export const NOTIFICATION_ACTIVITY: ActivityOptions = {
-  // Longer than the email activity's own delivery bound (2 minutes), so an attempt is never
-  // abandoned while it may still be talking to the SMTP server.
-  startToCloseTimeout: '150 seconds',
+  startToCloseTimeout: '60 seconds',
+  heartbeatTimeout: '10 seconds',
   retry: { initialInterval: '5 seconds', backoffCoefficient: 2, maximumInterval: '10 minutes' },
 };
 

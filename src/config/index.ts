@@ -55,6 +55,8 @@ const EnvSchema = z.object({
   /** Longest API token lifetime; longer or never-expiring tokens are refused. */
   API_TOKEN_MAX_TTL_DAYS: z.coerce.number().int().positive().max(3650).default(90),
   UPDATE_TIMEOUT_MS: z.coerce.number().int().positive().default(10_000),
+  /** How long a deal's task waits for the worker that cached it before any worker may take it. */
+  TEMPORAL_STICKY_TIMEOUT_MS: z.coerce.number().int().min(1000).default(1_500),
 
   /** Every process repairs read-model projections no caller finished: how often it looks. */
   READ_MODEL_RECONCILE_INTERVAL_MS: z.coerce.number().int().min(100).default(10_000),
@@ -93,6 +95,7 @@ export interface Config {
     uiPort: number;
     cliPath: string;
     updateTimeoutMs: number;
+    stickyTimeoutMs: number;
   };
   database: { url: string | undefined; embeddedPort: number };
   mail: { smtpUrl: string | undefined; tlsRejectUnauthorized: boolean; from: string };
@@ -157,6 +160,7 @@ export function loadConfig(source: NodeJS.ProcessEnv = process.env): Config {
       uiPort: e.TEMPORAL_UI_PORT,
       cliPath: e.TEMPORAL_CLI_PATH ?? path.resolve(root, '.tools/venv/bin/temporal'),
       updateTimeoutMs: e.UPDATE_TIMEOUT_MS,
+      stickyTimeoutMs: e.TEMPORAL_STICKY_TIMEOUT_MS,
     },
     database: { url: e.DATABASE_URL, embeddedPort: e.EMBEDDED_PG_PORT },
     mail: {

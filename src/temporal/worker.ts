@@ -10,7 +10,16 @@ export async function createWorker(opts: {
   namespace: string;
   taskQueue: string;
   activities: Activities;
+  /**
+   * TEMPORAL_STICKY_TIMEOUT_MS. A deal's workflow tasks go first to the worker that has it cached;
+   * if that worker died, they wait this long before any healthy worker may take them. Temporal's
+   * default (10 s) equals the API's UPDATE_TIMEOUT_MS, so commands to a dead worker's deals would
+   * fail with 503 for that long; a second or two lets another worker answer well inside the wait.
+   */
+  stickyTimeoutMs: number;
   workflowBundle?: WorkflowBundleOption;
+  /** Tests only: another workflows folder or file than the product's. */
+  workflowsPath?: string;
   maxCachedWorkflows?: number;
 }): Promise<Worker> {
   return Worker.create({
@@ -18,7 +27,10 @@ export async function createWorker(opts: {
     namespace: opts.namespace,
     taskQueue: opts.taskQueue,
     activities: opts.activities,
-    ...(opts.workflowBundle ? { workflowBundle: opts.workflowBundle } : { workflowsPath: WORKFLOWS_PATH }),
+    stickyQueueScheduleToStartTimeout: opts.stickyTimeoutMs,
+    ...(opts.workflowBundle
+      ? { workflowBundle: opts.workflowBundle }
+      : { workflowsPath: opts.workflowsPath ?? WORKFLOWS_PATH }),
     ...(opts.maxCachedWorkflows !== undefined ? { maxCachedWorkflows: opts.maxCachedWorkflows } : {}),
   });
 }
