@@ -18,6 +18,7 @@ import { assertPortFree } from './ports';
 import { startTemporal } from './temporal';
 import { wireApiRouters } from './api-routers';
 import { seedDemo } from '../demo/seed-demo';
+import { makeTreePrivate } from '../paths';
 import { startReadModelReconciler } from '../read-model/reconciler';
 
 export interface RunningApplication {
@@ -40,6 +41,10 @@ export async function startApplication(opts: {
   try {
     if (runsApi) await assertPortFree(config.http.port, config.http.host, 'PORT');
 
+    // DATA_DIR holds the embedded database, Temporal's file and the link secret: owner-only.
+    if (!config.database.url || !config.temporal.address || !config.links.secret) {
+      makeTreePrivate(config.dataDir);
+    }
     const db = await startDatabase(config, { migrate: true });
     stops.push(db.stop);
     logger.info({ embedded: db.embedded }, 'database ready');
@@ -75,7 +80,6 @@ export async function startApplication(opts: {
         connection,
         namespace: config.temporal.namespace,
         taskQueue: config.temporal.taskQueue,
-        stickyTimeoutMs: config.temporal.stickyTimeoutMs,
         activities: createActivities({
           prisma: db.prisma,
           sender,

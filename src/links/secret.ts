@@ -3,13 +3,14 @@
 import { randomBytes } from 'node:crypto';
 import fs from 'node:fs';
 import path from 'node:path';
+import { ensurePrivateDir } from '../paths';
 
 export const LINK_SECRET_FILE = 'link-secret';
 const MIN_SECRET_LENGTH = 32;
 
 export function loadOrCreateLinkSecret(dataDir: string): string {
   const file = path.join(dataDir, LINK_SECRET_FILE);
-  fs.mkdirSync(dataDir, { recursive: true, mode: 0o700 });
+  ensurePrivateDir(dataDir);
   if (!fs.existsSync(file)) {
     // Written aside, then linked into place: link() fails if the file exists, so two processes
     // starting together never overwrite each other's secret (that would void mailed links),
@@ -24,6 +25,8 @@ export function loadOrCreateLinkSecret(dataDir: string): string {
       fs.rmSync(tmp, { force: true });
     }
   }
+  // Whoever can read it can sign links: owner-only, also for a file an older version wrote.
+  if ((fs.statSync(file).mode & 0o077) !== 0) fs.chmodSync(file, 0o600);
   const secret = fs.readFileSync(file, 'utf8').trim();
   if (secret.length < MIN_SECRET_LENGTH) {
     throw new Error(

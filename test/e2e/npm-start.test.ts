@@ -2,6 +2,7 @@
 // persisted to the data folder, embedded PostgreSQL, local outbox) and drives the walking
 // skeleton over HTTP; then restarts it on the same data and finds everything still there.
 import { execFileSync, spawn, type ChildProcess } from 'node:child_process';
+import { randomBytes } from 'node:crypto';
 import fs from 'node:fs';
 import net from 'node:net';
 import os from 'node:os';
@@ -167,12 +168,21 @@ describe('npm start (embedded defaults)', () => {
   });
 
   it('fails fast with one line naming the variable for bad configuration', async () => {
+    const linkSecret = randomBytes(32).toString('base64');
     const cases: [Record<string, string>, RegExp][] = [
       [
-        { TEMPORAL_ADDRESS: '127.0.0.1:1', DATABASE_URL: process.env.TEST_PG_URL! },
+        { TEMPORAL_ADDRESS: '127.0.0.1:1', DATABASE_URL: process.env.TEST_PG_URL!, LINK_SECRET: linkSecret },
         /^psm: cannot start: TEMPORAL_ADDRESS: /m,
       ],
-      [{ DATABASE_URL: 'postgresql://nobody@127.0.0.1:1/none' }, /^psm: cannot start: DATABASE_URL: /m],
+      [
+        { DATABASE_URL: 'postgresql://nobody@127.0.0.1:1/none', LINK_SECRET: linkSecret },
+        /^psm: cannot start: DATABASE_URL: /m,
+      ],
+      [{ DATABASE_URL: process.env.TEST_PG_URL! }, /^psm: cannot start: LINK_SECRET: is required/m],
+      [
+        { LINK_SECRET: 'change-me-to-a-long-random-secret-of-32-chars' },
+        /^psm: cannot start: LINK_SECRET: is a published or placeholder value/m,
+      ],
       [{ DATABASE_URL: 'mysql://x' }, /^psm: cannot start: DATABASE_URL: must be a postgres/m],
       [{ PORT: 'eighty' }, /^psm: cannot start: PORT: /m],
     ];

@@ -21,6 +21,18 @@ describe('link secret', () => {
     expect(fs.readdirSync(dataDir)).toEqual([LINK_SECRET_FILE]);
   });
 
+  it('makes an existing data dir and secret file owner-only (older versions left them 0755 / 0644)', () => {
+    const dataDir = path.join(dir, 'data');
+    fs.mkdirSync(dataDir, { mode: 0o755 });
+    fs.chmodSync(dataDir, 0o755);
+    const file = path.join(dataDir, LINK_SECRET_FILE);
+    fs.writeFileSync(file, 'x9F2mQ7vL0pR4tW8yB1nC6sD3hJ5kG-_AeIoU');
+    fs.chmodSync(file, 0o644);
+    loadOrCreateLinkSecret(dataDir);
+    expect(fs.statSync(dataDir).mode & 0o777).toBe(0o700);
+    expect(fs.statSync(file).mode & 0o777).toBe(0o600);
+  });
+
   it('prefers LINK_SECRET and refuses a truncated file', () => {
     expect(resolveLinkSecret({ secret: 's'.repeat(32), dataDir: dir })).toBe('s'.repeat(32));
     expect(fs.existsSync(path.join(dir, LINK_SECRET_FILE))).toBe(false);
