@@ -12,6 +12,7 @@ import { randomBytes } from 'node:crypto';
 import { loadConfig } from '../../src/config';
 import { createLogger } from '../../src/logger';
 import { startApplication } from '../../src/bootstrap/application';
+import { startReadModelReconciler } from '../../src/read-model/reconciler';
 import { freePort } from '../../scripts/lib/pg-cluster';
 import { startTestApp, type TestApp, type TestUser } from '../support/app';
 import { temporalAddress } from '../support/temporal';
@@ -166,4 +167,32 @@ test('the API dies right after answering: another process projects the command w
   );
   const status = await app.api(app.org.admin, 'GET', `/api/admin/read-model/opportunities/${id}`);
   expect(status.body).toMatchObject({ readModelSeq: answer.body.seq, workflowSeq: answer.body.seq });
+});
+
+test("a create whose projection never landed is projected by the reconciler from the deal's mark", async () => {
+  const id = await createDeal();
+  await waitUntil(
+    async () => (await app.db.prisma.opportunityEvent.count({ where: { opportunityId: id } })) > 0,
+  );
+  // The workflow believes its created event is projected, but the row is gone: nothing else
+  // would bring it back before the deal's next clock check, days away.
+  await app.db.prisma.opportunity.delete({ where: { id } });
+  expect(await app.db.prisma.projectionPending.count({ where: { opportunityId: id, kind: 'create' } })).toBe(
+    1,
+  );
+  const reconciler = startReadModelReconciler({
+    prisma: app.db.prisma,
+    client: app.client,
+    logger: createLogger('silent'),
+    intervalMs: 3_600_000,
+    graceMs: 0,
+    timeoutMs: 1_000,
+  });
+  cleanups.push(() => reconciler.stop());
+  await new Promise((r) => setTimeout(r, 2_100)); // the grace period is at least the timeout + 1 s
+  expect(await reconciler.runOnce()).toBeGreaterThanOrEqual(1);
+  const row = await app.db.prisma.opportunity.findUniqueOrThrow({ where: { id } });
+  expect(row).toMatchObject({ name: 'Data centre consolidation', lastEventSeq: expect.any(Number) });
+  expect(await app.db.prisma.opportunityEvent.count({ where: { opportunityId: id } })).toBe(row.lastEventSeq);
+  expect(await app.db.prisma.projectionPending.count({ where: { opportunityId: id } })).toBe(0);
 });
