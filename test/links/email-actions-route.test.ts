@@ -127,6 +127,8 @@ describe('email action routes', () => {
     const again = await post(url);
     expect(again.status).toBe(409);
     expect(await again.text()).toContain('already been used');
+    // Result and refusal pages are never cached either (the URL is a credential).
+    for (const page of [res, again]) expect(page.headers.get('cache-control')).toBe('no-store');
     expect((await fetch(url)).status).toBe(409);
     expect(performed).toHaveLength(1);
   });
