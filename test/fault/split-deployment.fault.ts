@@ -7,8 +7,17 @@
 // Message-ID), and mail still arrives within 30 s of its command when a worker died.
 // Prints one table and exits 1 on any miss. Bounded: ~1–2 min per scenario, 15 min hard stop.
 import { startDeployment, type Deployment, type PartName } from './lib/deployment';
-import { burst, createDeals, type CommandRecord, type LoadOptions } from './lib/load';
-import { commandFigures, journalCounts, mailFigures, readModelCounts, type Figures } from './lib/verify';
+import { randomUUID } from 'node:crypto';
+import { burst, createDeals, send, type CommandRecord, type LoadOptions } from './lib/load';
+import {
+  commandFigures,
+  duplicatedKeys,
+  flaggedInOutbox,
+  journalCounts,
+  mailFigures,
+  readModelCounts,
+  type Figures,
+} from './lib/verify';
 
 const BURST_MS = Number(process.env.FAULT_BURST_S ?? 20) * 1000;
 const DEALS = Number(process.env.FAULT_DEALS ?? 6);
@@ -24,11 +33,17 @@ const HARD_STOP_MS = 15 * 60_000;
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 const log = (line: string) => process.stdout.write(`${line}\n`);
 
+/** Deals and commands a scenario adds besides the burst's, to be checked like them. */
+interface Extra {
+  dealIds: string[];
+  records: CommandRecord[];
+}
+
 interface Scenario {
   name: string;
   what: string;
   /** Runs from the start of the burst; resolves with the time the fault is over. */
-  inject(dep: Deployment, load: LoadOptions): Promise<number>;
+  inject(dep: Deployment, load: LoadOptions, extra: Extra): Promise<number>;
   /** Parts to start again afterwards. */
   killed?: PartName[];
   /** The SMTP server accepted a message whose sender could not record it: resends are expected. */
@@ -39,22 +54,50 @@ interface Scenario {
 const SCENARIOS: Scenario[] = [
   {
     name: 'api-kill',
-    what: 'kill -9 an API process the moment it has answered a command (its last on that deal)',
+    what: 'kill -9 an API process after it answered a command and before its projection committed',
     killed: ['api-1'],
-    async inject(dep, load) {
+    async inject(dep, load, extra) {
+      // A deal of its own that gets this one command and nothing after it, so no later command
+      // (whose projection fills gaps) repairs its read model by chance.
+      const [deal] = await createDeals(load, 1, 'api-kill-last');
+      extra.dealIds.push(deal!);
       await sleep(FAULT_AT_MS);
-      const pid = dep.parts.get('api-1')!.pid;
-      const killed = new Promise<void>((resolve) => {
-        load.afterAccepted = (apiIndex) => {
-          if (apiIndex !== 0) return false;
-          load.afterAccepted = undefined;
-          process.kill(pid, 'SIGKILL');
-          resolve();
-          return true;
-        };
-      });
-      await killed;
-      await dep.kill9('api-1');
+      // The window between an answer and its projection is milliseconds; a transaction holding the
+      // deal's read-model row widens it (as a slow database would) so the kill lands inside it.
+      const lock = await dep.db.connect();
+      try {
+        await lock.query('BEGIN');
+        await lock.query('SELECT 1 FROM "Opportunity" WHERE id = $1 FOR UPDATE', [deal]);
+        const pid = dep.parts.get('api-1')!.pid;
+        const marker = `m-${randomUUID()}`;
+        const {
+          body: _body,
+          stop: _stop,
+          ...record
+        } = await send(
+          {
+            ...load,
+            apis: [load.apis[0]!],
+            afterAccepted: () => {
+              process.kill(pid, 'SIGKILL');
+              return true;
+            },
+          },
+          { kind: 'logActivity', dealId: deal!, marker },
+          {
+            method: 'POST',
+            path: `/api/opportunities/${deal}/activities`,
+            body: { kind: 'call', occurredAt: new Date().toISOString(), note: marker },
+            as: 'rep',
+          },
+          0,
+        );
+        extra.records.push(record);
+        await dep.kill9('api-1');
+        await lock.query('ROLLBACK');
+      } finally {
+        lock.release();
+      }
       return Date.now();
     },
   },
@@ -147,10 +190,13 @@ async function runScenario(dep: Deployment, scenario: Scenario): Promise<Outcome
   };
   const dealIds = await createDeals(load, DEALS, scenario.name);
   const started = Date.now();
-  const [records, healedAt] = await Promise.all([
+  const extra: Extra = { dealIds: [], records: [] };
+  const [burstRecords, healedAt] = await Promise.all([
     burst(load, dealIds, started + BURST_MS),
-    scenario.inject(dep, load),
+    scenario.inject(dep, load, extra),
   ]);
+  const records = [...burstRecords, ...extra.records];
+  dealIds.push(...extra.dealIds);
   const accepted = records.filter((r) => r.outcome === 'accepted');
   const lastAccepted = Math.max(started, ...accepted.map((r) => r.acceptedAt!));
   const from = Math.max(healedAt, lastAccepted);
@@ -184,6 +230,7 @@ async function runScenario(dep: Deployment, scenario: Scenario): Promise<Outcome
   const figures: Figures = {
     ...commandFigures(records, journal),
     ...mailFigures(records, dep.mail.mails, started),
+    mailsFlaggedInOutbox: await flaggedInOutbox(dep.db, duplicatedKeys(dep.mail.mails, started)),
     convergenceS: convergedAt === undefined ? undefined : Math.max(0, (convergedAt - from) / 1000),
     readModelMissing,
   };
@@ -212,7 +259,11 @@ function judge(scenario: Scenario, f: Figures, records: CommandRecord[]): string
   const unflagged = f.mailsDuplicated - f.mailsDuplicatedFlagged;
   if (scenario.resendsExpected ? unflagged > 0 : f.mailsDuplicated > 0)
     misses.push(`${f.mailsDuplicated} duplicate mails (${f.mailsDuplicatedFlagged} same Message-ID/flagged)`);
-  if (scenario.mailLatencyTargetS !== undefined && f.mailMaxLatencyS > scenario.mailLatencyTargetS)
+  if (
+    scenario.mailLatencyTargetS !== undefined &&
+    f.mailsMissing === 0 &&
+    f.mailMaxLatencyS > scenario.mailLatencyTargetS
+  )
     misses.push(`a mail took ${f.mailMaxLatencyS.toFixed(1)} s (> ${scenario.mailLatencyTargetS} s)`);
   return misses;
 }
@@ -231,7 +282,15 @@ function printTable(outcomes: Outcome[]): void {
     ['mails exp', (o) => String(o.figures.mailsExpected)],
     ['recv', (o) => String(o.figures.mailsReceived)],
     ['dup (same id)', (o) => `${o.figures.mailsDuplicated} (${o.figures.mailsDuplicatedFlagged})`],
-    ['mail max s', (o) => o.figures.mailMaxLatencyS.toFixed(1)],
+    [
+      'flagged',
+      (o) => (o.figures.mailsFlaggedInOutbox === undefined ? 'n/a' : String(o.figures.mailsFlaggedInOutbox)),
+    ],
+    [
+      'mail max s',
+      (o) =>
+        o.figures.mailsMissing > 0 ? `>${WAIT_AFTER_HEAL_MS / 1000}` : o.figures.mailMaxLatencyS.toFixed(1),
+    ],
     [
       'read model s',
       (o) =>

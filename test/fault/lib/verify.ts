@@ -67,11 +67,33 @@ export interface Figures {
   mailsReceived: number;
   mailsDuplicated: number;
   mailsDuplicatedFlagged: number;
+  /** Duplicated notifications whose EmailMessage row says possiblyDuplicated (undefined: no such column). */
+  mailsFlaggedInOutbox: number | undefined;
   mailsMissing: number;
   mailMaxLatencyS: number;
   /** Seconds from the fault being over until the read model showed every accepted command. */
   convergenceS: number | undefined;
   readModelMissing: number;
+}
+
+/** Notification keys among `keys` that the outbox flagged possiblyDuplicated. */
+export async function flaggedInOutbox(db: Pool, keys: string[]): Promise<number | undefined> {
+  if (keys.length === 0) return 0;
+  try {
+    const { rows } = await db.query(
+      `SELECT 1 FROM "EmailMessage" WHERE "possiblyDuplicated" AND "idempotencyKey" = ANY($1)`,
+      [keys],
+    );
+    return rows.length;
+  } catch {
+    return undefined;
+  }
+}
+
+export function duplicatedKeys(mails: SunkMail[], since: number): string[] {
+  const seen = new Map<string, number>();
+  for (const m of mails) if (m.receivedAt >= since) seen.set(m.key, (seen.get(m.key) ?? 0) + 1);
+  return [...seen].filter(([, n]) => n > 1).map(([k]) => k);
 }
 
 export function mailFigures(records: CommandRecord[], mails: SunkMail[], since: number) {
