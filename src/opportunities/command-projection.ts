@@ -49,6 +49,11 @@ export interface CommandProjector {
   schedule(opportunityId: string, projection: ProjectionInput, mark?: ProjectionMark): void;
   /** Projects now (retrying); resolves once the read model has it or it was left to the reconciler. */
   project(opportunityId: string, projection: ProjectionInput, mark?: ProjectionMark): Promise<void>;
+  /**
+   * A repeated command (the first caller may have died before projecting it): makes sure the
+   * read model reached `seq`, filling it from the workflow if not. In the background, like schedule.
+   */
+  ensure(opportunityId: string, seq: number, mark?: ProjectionMark): void;
   /** Waits for every scheduled projection (at shutdown, and in tests), at most `graceMs`. */
   drain(graceMs?: number): Promise<void>;
 }
@@ -64,8 +69,20 @@ export function createCommandProjector(deps: CommandProjectionDeps): CommandProj
   /** Set by drain(): no retry may start that would end after it. */
   let drainDeadline: number | null = null;
 
-  const projectOnce = async (opportunityId: string, projection: ProjectionInput, attempt: number) => {
-    const { gapAfter } = await projectSafely(deps.prisma, projection, { requireContiguous: true, attempt });
+  /** A command's own projection, or (a number) the seq the read model must have reached. */
+  type Work = ProjectionInput | number;
+
+  const projectOnce = async (opportunityId: string, work: Work, attempt: number) => {
+    let gapAfter: number | null;
+    if (typeof work === 'number') {
+      const row = await deps.prisma.opportunity.findUnique({
+        where: { id: opportunityId },
+        select: { lastEventSeq: true },
+      });
+      gapAfter = row && row.lastEventSeq >= work ? null : (row?.lastEventSeq ?? 0);
+    } else {
+      ({ gapAfter } = await projectSafely(deps.prisma, work, { requireContiguous: true, attempt }));
+    }
     if (gapAfter === null) return;
     const fill = await deps.client.connection.withDeadline(Date.now() + deps.timeoutMs, () =>
       deps.client.workflow.getHandle(opportunityId).query(projectionSinceQuery, gapAfter),
@@ -73,15 +90,11 @@ export function createCommandProjector(deps: CommandProjectionDeps): CommandProj
     await projectSafely(deps.prisma, fill, { attempt });
   };
 
-  const project = async (
-    opportunityId: string,
-    projection: ProjectionInput,
-    mark?: ProjectionMark,
-  ): Promise<void> => {
+  const project = async (opportunityId: string, work: Work, mark?: ProjectionMark): Promise<void> => {
     const started = Date.now();
     for (let attempt = 1; ; attempt++) {
       try {
-        await projectOnce(opportunityId, projection, attempt);
+        await projectOnce(opportunityId, work, attempt);
         if (mark && (await mark.written)) await clearProjectionMark(deps.prisma, mark.token).catch(() => {});
         return;
       } catch (err) {
@@ -95,6 +108,15 @@ export function createCommandProjector(deps: CommandProjectionDeps): CommandProj
         await new Promise((resolve) => setTimeout(resolve, delay));
       }
     }
+  };
+
+  const enqueue = (opportunityId: string, work: Work, mark?: ProjectionMark) => {
+    const previous = tails.get(opportunityId) ?? Promise.resolve();
+    const next = previous.then(() => project(opportunityId, work, mark));
+    tails.set(opportunityId, next);
+    void next.then(() => {
+      if (tails.get(opportunityId) === next) tails.delete(opportunityId);
+    });
   };
 
   return {
@@ -112,14 +134,8 @@ export function createCommandProjector(deps: CommandProjectionDeps): CommandProj
       );
     },
     project,
-    schedule(opportunityId, projection, mark) {
-      const previous = tails.get(opportunityId) ?? Promise.resolve();
-      const next = previous.then(() => project(opportunityId, projection, mark));
-      tails.set(opportunityId, next);
-      void next.then(() => {
-        if (tails.get(opportunityId) === next) tails.delete(opportunityId);
-      });
-    },
+    schedule: (opportunityId, projection, mark) => enqueue(opportunityId, projection, mark),
+    ensure: (opportunityId, seq, mark) => enqueue(opportunityId, seq, mark),
     async drain(graceMs = DEFAULT_DRAIN_MS) {
       drainDeadline = Date.now() + graceMs;
       let timer: NodeJS.Timeout | undefined;

@@ -122,7 +122,8 @@ export function createOpportunityClient({
           await markWritten(mark);
           if (projection && awaitProjection) await projector.project(id, projection, mark);
           else if (projection) projector.schedule(id, projection, mark);
-          else projector.unmark(mark); // a repeat: the first call projected it
+          // A repeat: its first caller may have died before projecting it.
+          else projector.ensure(id, result.seq, mark);
           return result;
         } catch (err) {
           // Refused (4xx): nothing was recorded. A timeout or outage keeps its mark: the Update may have committed.

@@ -13,6 +13,7 @@ import { loadConfig } from '../../src/config';
 import { createLogger } from '../../src/logger';
 import { startApplication } from '../../src/bootstrap/application';
 import { startReadModelReconciler } from '../../src/read-model/reconciler';
+import { logActivityUpdate } from '../../workflows/opportunity-messages';
 import { freePort } from '../../scripts/lib/pg-cluster';
 import { startTestApp, type TestApp, type TestUser } from '../support/app';
 import { temporalAddress } from '../support/temporal';
@@ -195,4 +196,24 @@ test("a create whose projection never landed is projected by the reconciler from
   expect(row).toMatchObject({ name: 'Data centre consolidation', lastEventSeq: expect.any(Number) });
   expect(await app.db.prisma.opportunityEvent.count({ where: { opportunityId: id } })).toBe(row.lastEventSeq);
   expect(await app.db.prisma.projectionPending.count({ where: { opportunityId: id } })).toBe(0);
+});
+
+test('a client retrying a command whose first API died before projecting it gets it projected', async () => {
+  const id = await createDeal();
+  const key = `retry-${randomBytes(8).toString('hex')}`;
+  const body = { kind: 'visit', occurredAt: new Date().toISOString(), note: 'Sent once, answered twice' };
+  // The first attempt: the Update committed, then its API died before writing a mark or projecting.
+  const first = await app.client.workflow.getHandle(id).executeUpdate(logActivityUpdate, {
+    args: [{ ...body, requestId: `logActivity:${key}`, actor: { userId: app.org.repA1.id, role: 'rep' } }],
+  });
+  // The client never saw an answer, so it retries with the same Idempotency-Key.
+  const retried = await app.api(app.org.repA1, 'POST', `/api/opportunities/${id}/activities`, body, {
+    'Idempotency-Key': key,
+  });
+  expect(retried.status).toBe(200);
+  expect(retried.body.seq).toBe(first.seq);
+  const started = Date.now();
+  await noteProjected(id, body.note);
+  console.log(`a repeated command's lost projection: in the read model after ${Date.now() - started} ms`);
+  expect(Date.now() - started).toBeLessThan(10_000);
 });
