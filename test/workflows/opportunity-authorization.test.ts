@@ -263,6 +263,32 @@ describe('a reorganisation reaches running deals (issue 9 item 24)', () => {
     });
   });
 
+  test('without a signal, the next clock check re-routes a gate waiting on the old manager', async () => {
+    const deal = await h.startDeal();
+    const gate = await requestGate(deal);
+    h.fakes.moveInDirectory(USERS.rep, [USERS.otherManager, USERS.director, USERS.vp]);
+    await h.advance('2d'); // the gate's reminder is due: the deal wakes and reads the line
+    const [rerouted] = await eventually(async () => {
+      const pending = await pendingApprovals(deal);
+      expect(pending).toEqual([expect.objectContaining({ approverId: USERS.otherManager })]);
+      return pending;
+    });
+    expect((await eventsOf(deal, 'approval_rerouted'))[0]?.payload).toMatchObject({
+      approvalId: gate,
+      reason: 'reporting_line_changed',
+    });
+    expect((await eventsOf(deal, 'reporting_line_changed'))[0]?.payload).toMatchObject({
+      trigger: 'clock_check',
+    });
+    const byOld = await refusalOf(
+      deal.command('decideApproval', ACTORS.manager, {
+        approvalId: rerouted?.id ?? '',
+        decision: 'approved',
+      }),
+    );
+    expect(byOld.code).toBe('NOT_APPROVER');
+  });
+
   test('the reportingLineChange workflow signals every open deal in the changed line', async () => {
     const mine = await h.startDeal();
     const teams = await h.startDeal({ ownerId: USERS.teamRep, createdBy: teamRep });
