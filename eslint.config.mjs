@@ -65,7 +65,7 @@ const LAYERS = [
   },
   {
     target: 'workflows/**',
-    from: 'src/contracts/zod.ts',
+    from: ['src/contracts/zod.ts', 'src/contracts/zod-fields.ts'],
     message: 'zod stays out of the workflow bundle: validate with the I/O-free helpers in src/contracts.',
   },
   {
@@ -153,6 +153,10 @@ export default tseslint.config(
                 '@temporalio/activity',
               ],
               message: 'No I/O in workflows.',
+            },
+            {
+              group: ['zod', '@asteasolutions/*'],
+              message: 'Keep zod out of the workflow bundle: use the checks in src/contracts/input-rules.ts.',
             },
           ],
         },

@@ -19,7 +19,7 @@ import { actionsFor, renderNotification, type MailContext } from '../src/mail/te
 import type { MailSender } from '../src/mail/transport';
 import { deliverStoredEmail, type DeliveryTiming } from '../src/mail/deliver-stored-email';
 import { dataError, stripNul } from '../src/mail/poison';
-import type { NotificationRequest } from '../src/contracts/activities';
+import type { NotificationDelivery, NotificationRequest } from '../src/contracts/activities';
 import { ZNotificationRequestSchema } from './email-request';
 
 export interface EmailActivitiesOptions {
@@ -37,7 +37,7 @@ export interface EmailActivitiesOptions {
 }
 
 export interface EmailActivities {
-  sendNotification(req: NotificationRequest): Promise<void>;
+  sendNotification(req: NotificationRequest): Promise<NotificationDelivery>;
 }
 
 const isUuid = (s: string): boolean => z.uuid().safeParse(s).success;
@@ -161,15 +161,15 @@ export function createEmailActivities(options: EmailActivitiesOptions): EmailAct
     throw undeliverable(req.key, reason);
   }
 
-  async function sendNotification(raw: NotificationRequest): Promise<void> {
+  async function sendNotification(raw: NotificationRequest): Promise<NotificationDelivery> {
     const req = parse(raw);
     const heartbeat = activityHeartbeat();
     heartbeat?.();
     const existing = await prisma.emailMessage.findUnique({
       where: { idempotencyKey: req.key },
-      select: { status: true, lastError: true },
+      select: { status: true, lastError: true, possiblyDuplicated: true },
     });
-    if (existing?.status === 'sent') return;
+    if (existing?.status === 'sent') return { possiblyDuplicated: existing.possiblyDuplicated };
     if (existing?.status === 'dead') throw undeliverable(req.key, existing.lastError ?? 'dead letter');
     // Rendered once: a retry sends exactly the stored mail, with the links issued the first time.
     if (!existing) {
@@ -198,7 +198,7 @@ export function createEmailActivities(options: EmailActivitiesOptions): EmailAct
             key: req.key,
           });
         }
-        return;
+        return { possiblyDuplicated: delivery.possiblyDuplicated };
       case 'busy':
         // Another attempt (e.g. one Temporal gave up on) holds a live claim: sending now could
         // deliver twice, so retry once it has finished or its lease has expired.

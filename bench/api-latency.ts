@@ -5,6 +5,7 @@
 import { randomUUID } from 'node:crypto';
 import { issueApiToken } from '../src/auth/api-tokens';
 import { percentile, startBenchStack } from './lib/stack';
+import { setChecklistItemUpdate } from '../workflows/opportunity-messages';
 
 const CONCURRENCY = [1, 10, 50];
 const REQUESTS_PER_CLIENT = Number(process.env.BENCH_REQUESTS_PER_CLIENT ?? 40);
@@ -62,7 +63,7 @@ async function main(): Promise<void> {
     const direct = async (id: string) => {
       flip = !flip;
       const requestId = `setChecklistItem:${randomUUID()}`;
-      await stack.client.workflow.getHandle(id).executeUpdate('setChecklistItem', {
+      await stack.client.workflow.getHandle(id).executeUpdate(setChecklistItemUpdate, {
         args: [
           {
             requestId,

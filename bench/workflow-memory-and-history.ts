@@ -13,6 +13,7 @@ import { createOutboxSender } from '../src/mail/transport';
 import { WORKFLOWS_PATH } from '../src/temporal/worker';
 import { PSM_PROCESS } from '../workflows/psm-process';
 import type { Actor } from '../workflows/opportunity-types';
+import { getStateQuery } from '../workflows/opportunity-messages';
 import { createCommandProjector } from '../src/opportunities/command-projection';
 import { createOpportunityClient } from '../src/opportunities/workflow-client';
 import type { PrismaClient } from '../src/db/prisma';
@@ -32,7 +33,7 @@ async function historyLength(client: Client, id: string): Promise<number> {
 async function settled(client: Client, prisma: PrismaClient, id: string): Promise<number> {
   let last = -1;
   for (;;) {
-    const state = await client.workflow.getHandle(id).query<{ seq: number }>('getState');
+    const state = await client.workflow.getHandle(id).query(getStateQuery);
     const row = await prisma.opportunity.findUnique({ where: { id }, select: { lastEventSeq: true } });
     const len = await historyLength(client, id);
     if ((row?.lastEventSeq ?? -1) >= state.seq && len === last) return len;

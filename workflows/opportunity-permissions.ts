@@ -4,7 +4,7 @@
 import type { ReportingLine } from '../src/contracts/activities';
 import type { Actor, ApprovalKind, ApprovalRecord, OpportunityState, RuleSet } from './opportunity-types';
 import { PSM_PROCESS } from './psm-process';
-import { refuse } from './opportunity-errors';
+import { refuse, refuseReportingLinePending } from './opportunity-errors';
 import { requireOneOf, requireText, TEXT_LIMITS } from './opportunity-input';
 
 const ROLES = ['rep', 'manager', 'director', 'admin'] as const;
@@ -22,7 +22,7 @@ export function requireActor(actor: unknown): Actor {
 export function requireMayAct(state: OpportunityState, actor: Actor): void {
   if (actor.role === 'admin' || actor.userId === state.ownerId) return;
   if (state.reportingLine === null) {
-    refuse('SERVICE_UNAVAILABLE', 'the owner’s reporting line is still being looked up; retry in a moment');
+    refuseReportingLinePending();
   }
   if (!state.reportingLine.chain.includes(actor.userId)) {
     refuse(

@@ -96,6 +96,14 @@ export const LEAN_HISTORY_PATCH = 'psm-lean-history';
  */
 export const AUTHORIZATION_PATCH = 'psm-authorization-rules';
 
+/**
+ * Journals notification_possibly_duplicated when the email activity says it resent a mail after an
+ * attempt that may already have delivered it. Runs recorded before it never got that answer (the
+ * activity returned nothing), so the branch is only ever taken by new activity results; the
+ * marker keeps it explicit.
+ */
+export const POSSIBLY_DUPLICATED_PATCH = 'psm-mail-possibly-duplicated';
+
 /** Turns the authorization rules on for this run if it may (see AUTHORIZATION_PATCH). */
 function adoptAuthorizationRules(rules: RuleSet): boolean {
   if (rules.authorization) return false;
@@ -503,8 +511,16 @@ async function drainOutbox(state: OpportunityState, io: IoActivity): Promise<voi
     const item = state.outbox[0] as OutboxItem;
     io.sending = true;
     try {
-      await sendNotification(item.request);
+      const delivery = await sendNotification(item.request);
       journalSent(state, item);
+      if (delivery && delivery.possiblyDuplicated && patched(POSSIBLY_DUPLICATED_PATCH)) {
+        // Same Message-ID as the first copy: visible in the deal's history, not only in the outbox.
+        appendEvent(state, Date.now(), 'notification_possibly_duplicated', null, {
+          key: item.request.key,
+          template: item.request.template,
+          recipientId: item.request.recipientUserId,
+        });
+      }
       wantProjection(state, io);
     } catch (err) {
       if (isCancellation(err)) throw err;

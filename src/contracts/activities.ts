@@ -58,6 +58,15 @@ export interface ApprovalFacts {
   comment: string | null;
 }
 
+/** What the email activity reports back about one delivered notification. */
+export interface NotificationDelivery {
+  /**
+   * Resent (same Message-ID) after an earlier attempt that may already have been accepted by the
+   * mail server: the recipient may see it twice.
+   */
+  possiblyDuplicated: boolean;
+}
+
 export interface NotificationRequest {
   /** Unique per escalation event, e.g. `${opportunityId}:stall:2:l1`; the same key is sent once. */
   key: string;
@@ -184,7 +193,8 @@ export type Activities = {
    * the thresholds in force when the deal woke, and a replay applies the recorded answer.
    */
   checkClocks(input: ClockCheckInput): Promise<ClockCheckResult>;
-  sendNotification(input: NotificationRequest): Promise<void>;
+  /** void: runs recorded before deliveries reported anything. */
+  sendNotification(input: NotificationRequest): Promise<NotificationDelivery | void>;
   planWeeklyReport(input: { asOf: string }): Promise<WeeklyReportPlan>;
   /** Sends at most once per (week, recipient); `alreadySent` when an earlier attempt or run did. */
   sendWeeklyReport(input: WeeklyReportMailRequest): Promise<{ key: string; alreadySent: boolean }>;

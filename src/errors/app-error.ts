@@ -25,10 +25,12 @@ export class AppError extends Error {
   }
 }
 
+/** An error from elsewhere (a workflow refusal): an unknown code becomes `fallback`, details stay. */
 export function appErrorFrom(
   code: string | undefined,
   message: string,
   fallback: ErrorCode = 'RULE_REFUSED',
+  details?: unknown,
 ): AppError {
-  return new AppError(isErrorCode(code) ? code : fallback, message);
+  return new AppError(isErrorCode(code) ? code : fallback, message, details);
 }

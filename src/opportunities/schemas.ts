@@ -1,6 +1,18 @@
 // The API's request contracts for opportunities. Field rules here are about shape (400);
 // process rules (order, criteria, approvals, permissions) are the workflow's (422 / 403).
 import { z } from '../contracts/zod';
+import { INPUT_LIMITS } from '../contracts/input-rules';
+import {
+  zAmount,
+  zCalendarDate,
+  zDateTime,
+  zKey,
+  zName,
+  zOptionalName,
+  zOptionalText,
+  zText,
+  zUrl,
+} from '../contracts/zod-fields';
 import {
   ACTIVITY_KINDS,
   MILESTONE_KEYS,
@@ -11,21 +23,19 @@ import {
 
 const milestoneKeys = MILESTONE_KEYS as unknown as [string, ...string[]];
 const checklistStepKeys = [...MILESTONE_KEYS, PSM_PROCESS.execution.key] as unknown as [string, ...string[]];
-const isoDate = z.string().regex(/^\d{4}-\d{2}-\d{2}$/, 'must be YYYY-MM-DD');
-const text = (max: number) => z.string().trim().min(1).max(max);
 
 export const ZMilestoneKeySchema = z.enum(milestoneKeys).openapi('MilestoneKey');
 
 export const ZCreateOpportunitySchema = z
   .object({
-    name: text(200),
-    account: text(200),
-    amount: z.number().nonnegative().max(1e13),
+    name: zName(),
+    account: zName(),
+    amount: zAmount(),
     currency: z
       .string()
       .regex(/^[A-Z]{3}$/)
       .default('CNY'),
-    expectedCloseDate: isoDate.nullable().optional(),
+    expectedCloseDate: zCalendarDate().nullable().optional(),
     /** Managers and admins may create a deal for someone in their line; reps create their own. */
     ownerId: z.uuid().optional(),
   })
@@ -35,25 +45,25 @@ export const ZCreateOpportunitySchema = z
 export const ZCompleteMilestoneSchema = z
   .object({
     milestone: ZMilestoneKeySchema,
-    criteriaMet: z.array(z.string().min(1).max(100)).max(20),
-    evidence: text(5000),
-    links: z.array(z.url().max(2000)).max(20).optional(),
+    criteriaMet: z.array(zKey(INPUT_LIMITS.key)).max(INPUT_LIMITS.criteriaMet),
+    evidence: zText(INPUT_LIMITS.longText),
+    links: z.array(zUrl()).max(INPUT_LIMITS.links).optional(),
   })
   .strict()
   .openapi('CompleteMilestone');
 
 export const ZChecklistItemSchema = z.object({ done: z.boolean() }).strict().openapi('ChecklistItem');
 export const ZChecklistParams = z.object({
-  id: z.string().min(1).max(100),
+  id: zKey(),
   milestone: z.enum(checklistStepKeys),
-  item: z.string().min(1).max(100),
+  item: zKey(INPUT_LIMITS.key),
 });
 
 export const ZLogActivitySchema = z
   .object({
     kind: z.enum(ACTIVITY_KINDS),
-    occurredAt: z.iso.datetime({ offset: true }),
-    note: text(5000),
+    occurredAt: zDateTime(),
+    note: zText(INPUT_LIMITS.longText),
   })
   .strict()
   .openapi('LogActivity');
@@ -62,22 +72,25 @@ export const ZRequestApprovalSchema = z
   .object({
     kind: z.enum(['milestone_gate', 'skip_milestone', 'discount']),
     milestone: ZMilestoneKeySchema.optional(),
-    amount: z.number().positive().max(1e13).optional(),
-    reason: text(2000),
+    amount: zAmount({ positive: true }).optional(),
+    reason: zText(INPUT_LIMITS.shortText),
   })
   .strict()
   .openapi('RequestApproval');
 
 export const ZDecideApprovalSchema = z
-  .object({ decision: z.enum(['approved', 'rejected']), comment: z.string().trim().max(2000).optional() })
+  .object({
+    decision: z.enum(['approved', 'rejected']),
+    comment: zOptionalText(INPUT_LIMITS.shortText).optional(),
+  })
   .strict()
   .openapi('DecideApproval');
 
 export const ZStakeholderSchema = z
   .object({
-    id: z.string().min(1).max(100).optional(),
-    name: text(200),
-    title: z.string().trim().max(200).optional(),
+    id: zKey().optional(),
+    name: zName(),
+    title: zOptionalName().optional(),
     role: z.enum(STAKEHOLDER_ROLES),
     stance: z.enum(STAKEHOLDER_STANCES),
   })
@@ -86,26 +99,26 @@ export const ZStakeholderSchema = z
 
 export const ZUpdateDealSchema = z
   .object({
-    amount: z.number().nonnegative().max(1e13).optional(),
-    expectedCloseDate: isoDate.nullable().optional(),
+    amount: zAmount().optional(),
+    expectedCloseDate: zCalendarDate().nullable().optional(),
     ownerId: z.uuid().optional(),
-    name: text(200).optional(),
-    account: text(200).optional(),
+    name: zName().optional(),
+    account: zName().optional(),
   })
   .strict()
   .refine((v) => Object.keys(v).length > 0, 'at least one field')
   .openapi('UpdateDeal');
 
 export const ZReasonSchema = z
-  .object({ reason: text(2000) })
+  .object({ reason: zText(INPUT_LIMITS.shortText) })
   .strict()
   .openapi('Reason');
 export const ZEmptySchema = z.object({}).strict();
 
-export const ZIdParams = z.object({ id: z.string().min(1).max(100) });
+export const ZIdParams = z.object({ id: zKey() });
 export const ZApprovalParams = z.object({
-  id: z.string().min(1).max(100),
-  approvalId: z.string().min(1).max(100),
+  id: zKey(),
+  approvalId: zKey(),
 });
 
 export const ZListQuery = z.object({

@@ -4,6 +4,7 @@
 // with the same Idempotency-Key never applies a command twice.
 import { createHash, randomUUID } from 'node:crypto';
 import { WorkflowExecutionAlreadyStartedError, type Client } from '@temporalio/client';
+import { isReportingLinePending } from '../contracts/refusals';
 import { AppError } from '../errors/app-error';
 import { toAppError } from '../temporal/errors';
 import type { CommandProjector, ProjectionMark } from './command-projection';
@@ -15,9 +16,11 @@ import type {
   OpportunityStartInput,
 } from '../../workflows/opportunity-types';
 import type { OpportunityView } from '../../workflows/opportunity-view';
+import type { opportunity } from '../../workflows/opportunity';
+import { getStateQuery, opportunityUpdates } from '../../workflows/opportunity-messages';
 
+/** The workflow type (its function's name); `start<typeof opportunity>` checks the arguments against it. */
 export const OPPORTUNITY_WORKFLOW = 'opportunity';
-export const STATE_QUERY = 'getState';
 
 export interface OpportunityClientOptions {
   client: Client;
@@ -74,7 +77,7 @@ export function createOpportunityClient({
       const mark = projector.mark(input.id, 'create');
       const started = await withDeadline(async () => {
         try {
-          await client.workflow.start(OPPORTUNITY_WORKFLOW, {
+          await client.workflow.start<typeof opportunity>(OPPORTUNITY_WORKFLOW, {
             workflowId: input.id,
             taskQueue,
             args: [input],
@@ -94,7 +97,7 @@ export function createOpportunityClient({
     },
 
     async state(id: string): Promise<OpportunityView> {
-      return withDeadline(() => client.workflow.getHandle(id).query<OpportunityView>(STATE_QUERY));
+      return withDeadline(() => client.workflow.getHandle(id).query(getStateQuery));
     },
 
     async command<N extends CommandName>(
@@ -114,7 +117,7 @@ export function createOpportunityClient({
       for (let attempt = 0; ; attempt++) {
         try {
           const { projection, ...result } = await withDeadline(() =>
-            client.workflow.getHandle(id).executeUpdate<CommandResult, [CommandInputs[N]]>(name, {
+            client.workflow.getHandle(id).executeUpdate(opportunityUpdates[name], {
               args: [input],
               updateId: requestId,
             }),
@@ -133,10 +136,7 @@ export function createOpportunityClient({
           if (err instanceof AppError && err.code === 'NOT_FOUND' && (await isClosed(id))) {
             throw new AppError('DEAL_CLOSED', 'this opportunity is closed: its process has finished');
           }
-          const transient =
-            err instanceof AppError &&
-            err.code === 'SERVICE_UNAVAILABLE' &&
-            /reporting line/.test(err.message);
+          const transient = err instanceof AppError && isReportingLinePending(err.code, err.details);
           if (!transient || Date.now() + 200 > deadline) throw err;
           await new Promise((r) => setTimeout(r, Math.min(50 * 2 ** attempt, 500)));
         }

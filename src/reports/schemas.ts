@@ -1,15 +1,9 @@
 // The reports' contracts: query parsing and the response shapes the OpenAPI document shows.
 import { z } from '../contracts/zod';
-import { isRealDay } from './report-period';
+import { zDateOrDateTime } from '../contracts/zod-fields';
 
-const bound = z
-  .string()
-  .refine((v) => /^\d{4}-\d{2}-\d{2}$/.test(v) || z.iso.datetime({ offset: true }).safeParse(v).success, {
-    message: 'must be YYYY-MM-DD (a day on the team calendar) or an ISO date-time with offset',
-  })
-  .refine((v) => (v.length === 10 ? isRealDay(v) : !Number.isNaN(Date.parse(v))), {
-    message: 'not a real date',
-  });
+/** A day on the team calendar (YYYY-MM-DD) or an ISO date-time with offset, on the real calendar. */
+const bound = zDateOrDateTime();
 
 export const ZReportQuerySchema = z
   .object({

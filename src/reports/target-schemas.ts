@@ -1,11 +1,8 @@
 // Sales targets' contracts: one amount per user and period (inclusive days on the team calendar).
 import { z } from '../contracts/zod';
-import { isRealDay } from './report-period';
+import { zAmount, zCalendarDate } from '../contracts/zod-fields';
 
-const day = z
-  .string()
-  .regex(/^\d{4}-\d{2}-\d{2}$/, 'must be YYYY-MM-DD')
-  .refine(isRealDay, 'not a real date');
+const day = zCalendarDate();
 
 export const ZTargetParamsSchema = z.object({ userId: z.uuid() });
 
@@ -13,7 +10,7 @@ export const ZSetTargetSchema = z
   .object({
     periodStart: day.openapi({ example: '2026-01-01' }),
     periodEnd: day.openapi({ description: 'Inclusive.', example: '2026-03-31' }),
-    amount: z.number().nonnegative().max(1e13),
+    amount: zAmount(),
   })
   .strict()
   .refine((v) => v.periodStart <= v.periodEnd, {

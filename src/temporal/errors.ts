@@ -22,6 +22,12 @@ function rootApplicationFailure(err: unknown): ApplicationFailure | undefined {
   return undefined;
 }
 
+/** A workflow refusal as an AppError: its code, its message and its typed details (the one detail `refuse` attaches). */
+function refusal(failure: ApplicationFailure): AppError {
+  const details = failure.details?.length === 1 ? failure.details[0] : undefined;
+  return appErrorFrom(failure.type ?? undefined, failure.message, 'RULE_REFUSED', details);
+}
+
 /** gRPC status codes hide in `code` on the error or on one of its causes (ServiceError wraps them). */
 function isGrpcStatus(err: unknown, codes: number[]): boolean {
   let current: unknown = err;
@@ -45,7 +51,7 @@ export function toAppError(err: unknown): AppError {
   if (err instanceof QueryNotRegisteredError) return new AppError('NOT_FOUND', 'opportunity not found');
   if (err instanceof WorkflowUpdateFailedError || err instanceof WorkflowFailedError) {
     const failure = rootApplicationFailure(err);
-    if (failure) return appErrorFrom(failure.type ?? undefined, failure.message);
+    if (failure) return refusal(failure);
     return new AppError('RULE_REFUSED', err.message);
   }
   if (err instanceof WorkflowUpdateRPCTimeoutOrCancelledError) {
@@ -70,6 +76,6 @@ export function toAppError(err: unknown): AppError {
     return new AppError('DEAL_CLOSED', 'the opportunity workflow is no longer running');
   }
   const failure = rootApplicationFailure(err);
-  if (failure) return appErrorFrom(failure.type ?? undefined, failure.message);
+  if (failure) return refusal(failure);
   return new AppError('INTERNAL', 'internal error');
 }

@@ -1,11 +1,13 @@
 import { z } from '../contracts/zod';
+import { INPUT_LIMITS } from '../contracts/input-rules';
+import { zName } from '../contracts/zod-fields';
 
 export const ZRoleSchema = z.enum(['rep', 'manager', 'director', 'admin']);
 export const ZLocaleSchema = z.enum(['zh-CN', 'en']);
 
 export const ZCreateUserSchema = z
   .object({
-    name: z.string().trim().min(1).max(100),
+    name: zName(INPUT_LIMITS.userName),
     email: z
       .email()
       .max(200)
@@ -20,7 +22,7 @@ export type TCreateUser = z.infer<typeof ZCreateUserSchema>;
 
 export const ZUpdateUserSchema = z
   .object({
-    name: z.string().trim().min(1).max(100).optional(),
+    name: zName(INPUT_LIMITS.userName).optional(),
     locale: ZLocaleSchema.optional(),
     role: ZRoleSchema.optional(),
     managerId: z.uuid().nullable().optional(),
@@ -44,7 +46,7 @@ export const ZUserSchema = z
 
 export const ZIssueTokenSchema = z
   .object({
-    label: z.string().trim().min(1).max(100).default('api'),
+    label: zName(INPUT_LIMITS.userName).default('api'),
     // Omitted: the longest lifetime allowed (API_TOKEN_MAX_TTL_DAYS); tokens always expire.
     ttlDays: z.number().int().min(1).max(3650).optional(),
   })

@@ -3,7 +3,7 @@
 // mail that can never go out is dead-lettered instead of blocking the deal's later mail.
 import { ApplicationFailure } from '@temporalio/common';
 import { Client } from 'pg';
-import type { NotificationRequest } from '../../src/contracts/activities';
+import type { NotificationDelivery, NotificationRequest } from '../../src/contracts/activities';
 import { createEmailActivities, type EmailActivities } from '../../activities/email';
 import { createActionLinks, type ActionLinks } from '../../src/links';
 import { messageIdFor } from '../../src/mail/message-id';
@@ -78,7 +78,10 @@ describe('email delivery under failure', () => {
   const reviveDatabase = () => admin.query(`ALTER DATABASE "${dbName}" WITH ALLOW_CONNECTIONS true`);
 
   /** As Temporal would: retry a retryable failure a few times, stop at a non-retryable one. */
-  async function withRetries(activities: EmailActivities, req: NotificationRequest): Promise<void> {
+  async function withRetries(
+    activities: EmailActivities,
+    req: NotificationRequest,
+  ): Promise<NotificationDelivery> {
     for (let attempt = 1; ; attempt++) {
       try {
         return await activities.sendNotification(req);
@@ -94,7 +97,7 @@ describe('email delivery under failure', () => {
   it('the database connection dies just after the 250: the mail is marked sent, not sent again', async () => {
     const req = await request();
     beforeAccept = () => killDatabase(false);
-    await withRetries(activitiesWith(), req);
+    expect(await withRetries(activitiesWith(), req)).toEqual({ possiblyDuplicated: false });
     await sleep(300);
     expect(receiver.messages).toHaveLength(1);
     expect(await row(req.key)).toMatchObject({ status: 'sent', attempts: 1, possiblyDuplicated: false });
@@ -136,7 +139,7 @@ describe('email delivery under failure', () => {
     }
     beforeAccept = undefined;
     expect(await row(req.key)).toMatchObject({ status: 'sending', attempts: 1 });
-    await activities.sendNotification(req);
+    expect(await activities.sendNotification(req)).toEqual({ possiblyDuplicated: true });
     expect(receiver.messages).toHaveLength(2);
     const ids = receiver.messages.map((m) => m.headers.get('message-id'));
     expect(ids).toEqual([messageIdFor(req.key, FROM), messageIdFor(req.key, FROM)]);
@@ -178,7 +181,7 @@ describe('email delivery under failure', () => {
       data: { claimedAt: new Date(Date.now() - 60_000), claimId: '00000000-0000-4000-8000-000000000000' },
     });
     beforeAccept = undefined;
-    await activities.sendNotification(req);
+    expect(await activities.sendNotification(req)).toEqual({ possiblyDuplicated: true });
     release();
     expect(receiver.messages).toHaveLength(2);
     expect(receiver.messages[1]!.headers.get('message-id')).toBe(messageIdFor(req.key, FROM));

@@ -5,6 +5,7 @@
 import { randomUUID } from 'node:crypto';
 import { startTestApp, type TestApp } from '../support/app';
 import { waitUntil } from '../support/wait';
+import { logActivityUpdate } from '../../workflows/opportunity-messages';
 
 let app: TestApp;
 beforeAll(async () => {
@@ -79,19 +80,17 @@ test("a command whose caller never projected it is filled in by the next command
   const id = await createDeal();
   await waitUntil(async () => (await journal(id)).length >= 1);
   // An Update that committed but was never projected: its API process died in between.
-  const lost = await app.client.workflow
-    .getHandle(id)
-    .executeUpdate<{ seq: number }, [Record<string, unknown>]>('logActivity', {
-      args: [
-        {
-          requestId: `lost-${randomUUID()}`,
-          actor: { userId: app.org.repA1.id, role: 'rep' },
-          kind: 'visit',
-          occurredAt: new Date().toISOString(),
-          note: 'Visit whose projection was lost',
-        },
-      ],
-    });
+  const lost = await app.client.workflow.getHandle(id).executeUpdate(logActivityUpdate, {
+    args: [
+      {
+        requestId: `lost-${randomUUID()}`,
+        actor: { userId: app.org.repA1.id, role: 'rep' },
+        kind: 'visit',
+        occurredAt: new Date().toISOString(),
+        note: 'Visit whose projection was lost',
+      },
+    ],
+  });
   expect(await journal(id)).not.toContain(`${lost.seq}:activity_logged`);
   expect(await app.db.prisma.salesActivity.count({ where: { opportunityId: id } })).toBe(0);
 

@@ -135,6 +135,9 @@ export class FakeActivities {
 
   private readonly directory: Record<string, ReportingLine>;
 
+  /** Which mails the fake reports as resent after an attempt that may have delivered them. */
+  possiblyDuplicated: (request: NotificationRequest) => boolean = () => false;
+
   constructor(directory: Record<string, ReportingLine> = DIRECTORY) {
     this.directory = { ...directory };
   }
@@ -177,6 +180,7 @@ export class FakeActivities {
       },
       sendNotification: async (request) => {
         this.notifications.push(structuredClone(request));
+        return { possiblyDuplicated: this.possiblyDuplicated(request) };
       },
       // The real due decision (pure); the read model is this fake's.
       checkClocks: async (input) => {

@@ -21,6 +21,7 @@ import { historyToJsonText } from './history-files';
 import {
   continuedDealScenario,
   ownerChangeScenario,
+  possiblyDuplicatedMailScenario,
   reorganisationScenario,
   reroutedApprovalScenario,
   selfApprovalScenario,
@@ -50,6 +51,8 @@ const RECORDINGS: Recording[] = [
   { name: 'authz-rerouted-approval', run: reroutedApprovalScenario, which: 'latest' },
   { name: 'authz-self-approval', run: selfApprovalScenario, which: 'latest' },
   { name: 'authz-reorganisation', run: reorganisationScenario, which: 'latest' },
+  // Recorded after patched('psm-mail-possibly-duplicated').
+  { name: 'mail-possibly-duplicated', run: possiblyDuplicatedMailScenario, which: 'latest' },
 ];
 
 async function record(recording: Recording): Promise<void> {

@@ -231,3 +231,22 @@ export async function reorganisationScenario(h: Harness): Promise<DealDriver> {
   }
   return deal;
 }
+
+/**
+ * The approval request mail is reported resent after an attempt that may have delivered it (a
+ * worker died after the server's 250): the deal journals notification_possibly_duplicated.
+ * Recorded after patched('psm-mail-possibly-duplicated').
+ */
+export async function possiblyDuplicatedMailScenario(h: Harness): Promise<DealDriver> {
+  h.fakes.possiblyDuplicated = (request) => request.template === 'approval_request';
+  try {
+    const deal = await h.startDeal({ name: 'Jiaxing water SCADA', account: 'Jiaxing Water' });
+    await requestGate(deal);
+    await waitUntil(async () =>
+      h.fakes.projectedEventsFor(deal.id).some((e) => e.type === 'notification_possibly_duplicated'),
+    );
+    return deal;
+  } finally {
+    h.fakes.possiblyDuplicated = () => false;
+  }
+}

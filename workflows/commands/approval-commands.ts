@@ -8,7 +8,7 @@ import type {
   RuleSet,
 } from '../opportunity-types';
 import { LAST_MILESTONE_INDEX, milestoneAt, milestoneIndexOf } from '../psm-process';
-import { refuse } from '../opportunity-errors';
+import { refuse, refuseReportingLinePending } from '../opportunity-errors';
 import { optionalText, requireAmount, requireOneOf, requireText } from '../opportunity-input';
 import { appendEvent, iso, latestApproval } from '../opportunity-state';
 import { approverFor, approverForRequest, requireMayDecide } from '../opportunity-permissions';
@@ -61,7 +61,7 @@ export function currentApprover(
 /** Who decides this request, or a refusal explaining why nobody can. */
 function resolveApprover(state: OpportunityState, command: RequestApprovalCommand, rules: RuleSet): string {
   if (state.reportingLine === null) {
-    refuse('SERVICE_UNAVAILABLE', 'the owner’s reporting line is still being looked up; retry in a moment');
+    refuseReportingLinePending();
   }
   const approverId = currentApprover(
     state,

@@ -15,6 +15,7 @@ import {
 } from '../psm-process';
 import { refuse } from '../opportunity-errors';
 import { optionalText, requireStringList, requireText, TEXT_LIMITS } from '../opportunity-input';
+import { INPUT_LIMITS } from '../../src/contracts/input-rules';
 import { appendEvent, cancelPendingApprovals, enterStage, iso, latestApproval } from '../opportunity-state';
 import { requireStatus, type CommandSpec } from './command-spec';
 
@@ -57,7 +58,12 @@ export const completeMilestone: CommandSpec<CompleteMilestoneCommand> = {
         );
       }
     }
-    const criteriaMet = requireStringList(command.criteriaMet, 'criteriaMet', milestone.criteria.length + 5);
+    const criteriaMet = requireStringList(
+      command.criteriaMet,
+      'criteriaMet',
+      INPUT_LIMITS.criteriaMet,
+      INPUT_LIMITS.key,
+    );
     const unknown = criteriaMet.filter((key) => !milestone.criteria.some((c) => c.key === key));
     if (unknown.length > 0) {
       refuse('UNKNOWN_CRITERION', `${milestone.key} has no criterion ${unknown.join(', ')}`, { unknown });
@@ -75,7 +81,7 @@ export const completeMilestone: CommandSpec<CompleteMilestoneCommand> = {
     }
     requireText(command.evidence, 'evidence', TEXT_LIMITS.longText);
     if (command.links !== undefined) {
-      requireStringList(command.links, 'links', TEXT_LIMITS.links).forEach((link, i) =>
+      requireStringList(command.links, 'links', TEXT_LIMITS.links, INPUT_LIMITS.link).forEach((link, i) =>
         optionalText(link, `links[${i}]`),
       );
     }

@@ -10,6 +10,7 @@ import { toAppError } from '../../temporal/errors';
 import { listDeadLetters } from '../../read-model/dead-letters';
 import { pendingMarkStats } from '../../read-model/projection-marks';
 import { projectionSinceQuery } from '../../../workflows/opportunity-messages';
+import { zKey } from '../../contracts/zod-fields';
 import { z } from '../openapi';
 import { defineRoute } from '../route';
 
@@ -30,7 +31,7 @@ const ZDeadLetterSchema = z
   .openapi('ProjectionDeadLetter');
 
 const ZDeadLetterQuery = z.object({
-  opportunityId: z.string().min(1).max(100).optional(),
+  opportunityId: zKey(100).optional(),
   limit: z.coerce.number().int().min(1).max(200).default(50),
   offset: z.coerce.number().int().min(0).default(0),
 });
@@ -125,7 +126,7 @@ export function createAdminReadModelRouter({
     path: '/admin/read-model/opportunities/:id',
     summary: "One deal: its workflow's seq against the read model's (admin)",
     tags,
-    params: z.object({ id: z.string().min(1).max(100) }),
+    params: z.object({ id: zKey(100) }),
     response: { status: 200, description: 'Deal read model status', schema: ZDealReadModelSchema },
     errors: [403, 404, 503],
     handler: async ({ user, params }) => {

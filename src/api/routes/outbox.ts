@@ -3,6 +3,7 @@ import { Router } from 'express';
 import type { PrismaClient } from '../../db/prisma';
 import { subtreeUserIds } from '../../auth/reporting-line';
 import { redactLinkTokens } from '../../links';
+import { zKey } from '../../contracts/zod-fields';
 import { z } from '../openapi';
 import { defineRoute } from '../route';
 
@@ -25,7 +26,7 @@ const ZEmailSchema = z
   .openapi('Email');
 
 const ZOutboxQuery = z.object({
-  opportunityId: z.string().max(100).optional(),
+  opportunityId: zKey(100).optional(),
   limit: z.coerce.number().int().min(1).max(200).default(50),
 });
 

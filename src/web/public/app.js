@@ -389,6 +389,7 @@ function showError(box, err) {
   if (hint) parts.push(h('p', null, bi(hint)));
   parts.push(h('p', { class: 'error-message' }, err?.message ?? String(err)));
   const details = err instanceof ApiError ? err.details : undefined;
+  // Input issues ({ path, message }), from the API's check and the workflow's alike.
   if (Array.isArray(details) && details.length > 0) {
     parts.push(
       h(
@@ -402,7 +403,7 @@ function showError(box, err) {
       ),
     );
   }
-  const criteria = mentionedCriteria(err?.message ?? '');
+  const criteria = refusedCriteria(code, details);
   if (criteria.length > 0) {
     parts.push(
       h('p', null, '涉及的条件 · Criteria named: '),
@@ -418,13 +419,15 @@ function showError(box, err) {
   box.scrollIntoView({ block: 'nearest', behavior: 'smooth' });
 }
 
-/** Criterion keys a refusal message names (e.g. "not met: need_clear, value_fit"). */
-function mentionedCriteria(message) {
-  const keys = [];
-  for (const m of session.process?.milestones ?? []) {
-    for (const c of m.criteria) if (new RegExp(`\\b${c.key}\\b`).test(message)) keys.push(c.key);
-  }
-  return keys;
+/** The criterion keys a refusal's typed details name (src/contracts/refusals.ts); never its message text. */
+function refusedCriteria(code, details) {
+  const keys =
+    code === 'CRITERIA_NOT_MET'
+      ? details?.missing
+      : code === 'UNKNOWN_CRITERION'
+        ? details?.unknown
+        : undefined;
+  return Array.isArray(keys) ? keys.filter((key) => typeof key === 'string') : [];
 }
 
 function errorBox() {
