@@ -42,7 +42,7 @@ import {
   reportingLineChangedSignal,
 } from './opportunity-messages';
 import { refuse } from './opportunity-errors';
-import { requireText, TEXT_LIMITS } from './opportunity-input';
+import { asUpdateValidator, requireText, TEXT_LIMITS } from './opportunity-input';
 import { requireActor, requireMayAct } from './opportunity-permissions';
 import {
   appendEvent,
@@ -437,7 +437,9 @@ function registerCommandHandlers(state: OpportunityState, rules: RuleSet): void 
   const register = <N extends CommandName>(name: N): void => {
     const spec = COMMANDS[name] as CommandSpec<CommandInputs[N]>;
 
-    const validator = (command: CommandInputs[N]): void => {
+    // Every input rule applies here (asUpdateValidator); validators never run on replay.
+    const validator = (command: CommandInputs[N]): void => asUpdateValidator(() => validate(command));
+    const validate = (command: CommandInputs[N]): void => {
       if (typeof command !== 'object' || command === null)
         refuse('INVALID_INPUT', `${name} needs a command object`);
       requireText(command.requestId, 'requestId', TEXT_LIMITS.name);
