@@ -27,7 +27,7 @@ const DB_OUTAGE_AT_MS = 12_000;
 const CONVERGENCE_TARGET_S = 60;
 const WORKER_DEATH_MAIL_TARGET_S = 30;
 /** How long to keep looking after the fault is over before calling a command or mail missing. */
-const WAIT_AFTER_HEAL_MS = 90_000;
+const WAIT_AFTER_HEAL_MS = 75_000;
 const HARD_STOP_MS = 15 * 60_000;
 
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));

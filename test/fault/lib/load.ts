@@ -37,6 +37,7 @@ export interface LoadOptions {
 }
 
 const RETRYABLE = new Set([502, 503, 504]);
+const MAX_COMMANDS_PER_DEAL = 150;
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
 export async function send(
@@ -146,7 +147,8 @@ export async function burst(opts: LoadOptions, dealIds: string[], until: number)
     dealIds.map(async (dealId, client) => {
       let step = 0;
       let approvalId: string | undefined;
-      while (Date.now() < until) {
+      // getState holds a deal's latest 200 events: stay below, or old commands would look lost.
+      while (Date.now() < until && step < MAX_COMMANDS_PER_DEAL) {
         const marker = `m-${randomUUID()}`;
         const path = `/api/opportunities/${dealId}`;
         const phase = step++ % 5;
