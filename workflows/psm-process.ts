@@ -3,12 +3,16 @@
 // lives here, and nowhere else. The workflow only interprets it.
 //
 // Changing a number (an SLA, a cadence, a delay, the amount threshold) is safe for deals already
-// running: a timer the server already holds fires when it was set to and does what it was armed
-// for; the new value applies from the next time that clock is armed. test/workflows/replay.test.ts
-// proves it by replaying the recorded histories with every threshold retuned. Adding, removing or
-// reordering milestones is not: running deals store milestone indexes, so that change goes behind
-// patched() with a new recorded history. Renaming a criterion or checklist key is replay-safe but
-// orphans what running deals recorded under the old key.
+// running. A deal keeps one wake-up timer, armed for its earliest due clock and never further
+// ahead than the shortest cadence or SLA here; on waking, the checkClocks local activity decides
+// which clocks are due with the numbers in force at that moment, and its answer is recorded in the
+// history, so a replay repeats what the deal did under the old numbers. (Runs started before
+// patched('psm-lean-history') keep one timer per clock; such a timer fires as it was armed.)
+// test/workflows/replay.test.ts proves it by replaying the recorded histories with every threshold
+// retuned. Turning a clock off (a cadence or SLA set to null) is a logic change, not a threshold.
+// Adding, removing, reordering or renaming a milestone, criterion or checklist key is a logic
+// change too: running deals hold milestone indexes and those keys in their state, so it goes
+// behind patched() with a new recorded history (README, "Changing the sales process").
 //
 // Pure data and pure lookups only: this module is bundled into the workflow sandbox and is also
 // imported by the API, the email templates and the tests.

@@ -16,7 +16,7 @@ import { addWorkingDays, isWorkingDay } from '../../workflows/working-days';
 const { milestones } = PSM_PROCESS;
 
 describe('the PSM process definition', () => {
-  test('has the six PRODUCT.md milestones in order, with their win %, then contract execution', () => {
+  test('has the six milestones of ../shared/PRODUCT.md in order, with their win %, then contract execution', () => {
     expect(milestones.map((m) => [m.key, m.name.zh, m.winPct])).toEqual([
       ['project_initiation', '项目立项', 5],
       ['deep_engagement', '深度接触', 10],
@@ -35,7 +35,7 @@ describe('the PSM process definition', () => {
     expect(pcts.at(-1)).toBe(100);
   });
 
-  test('criteria rules follow PRODUCT.md: all for the first three, any one after', () => {
+  test('criteria rules follow ../shared/PRODUCT.md: all for the first three, any one after', () => {
     expect(milestones.map((m) => m.rule)).toEqual(['all', 'all', 'all', 'any', 'any', 'any']);
     expect(milestones.map((m) => m.criteria.length)).toEqual([2, 3, 2, 3, 5, 1]);
   });
