@@ -1,10 +1,13 @@
 // Issue 9 item 6c: no single poisoned event can freeze a deal's read model. A NUL byte in a deal's
-// name (held in the running workflow's state, so in every snapshot) and in an activity note
-// (bypassing the API's validation, as a deal started before it would) are dead-lettered, visible
-// to admins, and the deal's later commands still reach the read model.
+// name (held in the running workflow's state, so in every snapshot: a deal started before the
+// API and the workflow refused such input) is dead-lettered, visible to admins, and the deal's
+// later commands still reach the read model. Events the database refuses (a NUL, a date out of
+// PostgreSQL's range) can no longer be sent through the workflow's validators, so they are fed to
+// the projection directly, as a running deal's state would.
 // Real app: real Temporal, real PostgreSQL, the real worker.
 import { randomUUID } from 'node:crypto';
-import { logActivityUpdate } from '../../workflows/opportunity-messages';
+import type { OpportunitySnapshot, ProjectionEvent } from '../../src/contracts/activities';
+import { projectSafely } from '../../src/read-model/project-safely';
 import { startTestApp, type TestApp } from '../support/app';
 import { waitUntil } from '../support/wait';
 
@@ -25,7 +28,7 @@ const journal = async (id: string) =>
     })
   ).map((e) => `${e.seq}:${e.type}`);
 
-test('a NUL in a running deal and in one of its events is dead-lettered; the deal flows on', async () => {
+test('a NUL in a running deal is dead-lettered and stored sanitised; its later commands flow on', async () => {
   const id = `opp-${randomUUID()}`;
   const rep = { userId: app.org.repA1.id, role: 'rep' as const };
   // Started directly, as a deal from before the API refused such input.
@@ -49,89 +52,112 @@ test('a NUL in a running deal and in one of its events is dead-lettered; the dea
   const row = await waitUntil(() => app.db.prisma.opportunity.findUnique({ where: { id } }), 30_000, 'row');
   expect(row.name).toBe('Poisoneddeal');
 
-  // A poisoned command whose caller never projected it (it went around the API).
-  const poisoned = await app.client.workflow.getHandle(id).executeUpdate(logActivityUpdate, {
-    args: [
-      {
-        requestId: `poison-${randomUUID()}`,
-        actor: rep,
-        kind: 'visit',
-        occurredAt: new Date().toISOString(),
-        note: 'Bad\u0000note',
-      },
-    ],
-  });
-
-  // A later command through the API: its projection fills the gap, poisoned event included.
-  const next = await app.api(app.org.repA1, 'POST', `/api/opportunities/${id}/activities`, {
-    kind: 'call',
-    occurredAt: new Date().toISOString(),
-    note: 'Follow-up call',
-  });
-  expect(next.status).toBe(200);
-  await waitUntil(async () => (await journal(id)).length >= next.body.seq, 30_000, 'journal');
-  const events = await journal(id);
-  expect(events.map((e) => Number(e.split(':')[0]))).toEqual(
-    Array.from({ length: next.body.seq }, (_, i) => i + 1),
+  // Every later snapshot carries the NUL too: the deal's commands still reach the read model.
+  let last = 0;
+  for (const note of ['First call', 'Second call']) {
+    const res = await app.api(app.org.repA1, 'POST', `/api/opportunities/${id}/activities`, {
+      kind: 'call',
+      occurredAt: new Date().toISOString(),
+      note,
+    });
+    expect(res.status).toBe(200);
+    last = res.body.seq;
+  }
+  await waitUntil(async () => (await journal(id)).length >= last, 30_000, 'journal');
+  expect((await journal(id)).map((e) => Number(e.split(':')[0]))).toEqual(
+    Array.from({ length: last }, (_, i) => i + 1),
   );
-  expect(events).toContain(`${poisoned.seq}:dead_lettered`);
-  expect(events).toContain(`${next.body.seq}:activity_logged`);
-  const notes = await app.db.prisma.salesActivity.findMany({ where: { opportunityId: id } });
-  expect(notes.map((a) => a.note)).toEqual(['Follow-up call']);
-  const current = await app.db.prisma.opportunity.findUniqueOrThrow({ where: { id } });
-  expect(current.lastEventSeq).toBe(next.body.seq);
+  const notes = await app.db.prisma.salesActivity.findMany({
+    where: { opportunityId: id },
+    orderBy: { seq: 'asc' },
+  });
+  expect(notes.map((a) => a.note)).toEqual(['First call', 'Second call']);
+  await waitUntil(
+    async () => (await app.db.prisma.opportunity.findUnique({ where: { id } }))?.lastEventSeq === last,
+  );
 
   // Visible to admins, with the poison escaped.
   const listed = await app.api(app.org.admin, 'GET', `/api/admin/dead-letters?opportunityId=${id}`);
   expect(listed.status).toBe(200);
   const letters = listed.body.deadLetters as any[];
-  const event = letters.find((d) => d.kind === 'event');
-  expect(event).toMatchObject({ seq: poisoned.seq, type: 'activity_logged', opportunityId: id });
-  expect(event.payload).toContain('Bad\\u0000note');
-  expect(event.sqlState).toMatch(/^22/);
-  const snapshot = letters.find((d) => d.kind === 'snapshot');
-  expect(snapshot).toMatchObject({ seq: 0, type: 'snapshot' });
-  expect(snapshot.payload).toContain('Poisoned\\u0000deal');
-  expect(snapshot.occurrences).toBeGreaterThanOrEqual(2);
+  expect(letters).toHaveLength(1);
+  expect(letters[0]).toMatchObject({ kind: 'snapshot', seq: 0, type: 'snapshot', opportunityId: id });
+  expect(letters[0].sqlState).toMatch(/^22/);
+  expect(letters[0].payload).toContain('Poisoned\\u0000deal');
+  expect(letters[0].occurrences).toBeGreaterThanOrEqual(3);
 
   const status = await app.api(app.org.admin, 'GET', `/api/admin/read-model/opportunities/${id}`);
-  expect(status.body).toMatchObject({
-    readModelSeq: next.body.seq,
-    workflowSeq: next.body.seq,
-    deadLetters: 2,
-  });
+  expect(status.body).toMatchObject({ readModelSeq: last, workflowSeq: last, deadLetters: 1 });
+  const overall = await app.api(app.org.admin, 'GET', '/api/admin/read-model');
+  expect(overall.body.deadLetters).toBeGreaterThanOrEqual(1);
   expect((await app.api(app.org.repA1, 'GET', '/api/admin/dead-letters')).status).toBe(403);
 });
 
-test('an event whose date the database cannot store is dead-lettered too', async () => {
-  const created = await app.api(app.org.repA1, 'POST', '/api/opportunities', {
-    name: 'Far future',
+test('events the database refuses are dead-lettered with a placeholder at their seq; the rest flows on', async () => {
+  const id = `opp-${randomUUID()}`;
+  const now = new Date().toISOString();
+  const snapshot = (seq: number): OpportunitySnapshot => ({
+    id,
+    name: 'Direct projection',
     account: 'Acme',
     amount: 10,
+    currency: 'CNY',
+    ownerId: app.org.repA1.id,
+    milestone: 'project_initiation',
+    milestoneIndex: 0,
+    probability: 0,
+    status: 'open',
+    expectedCloseDate: null,
+    stageEnteredAt: now,
+    lastActivityAt: now,
+    escalationLevel: 0,
+    stalled: false,
+    noSponsorWarning: false,
+    lostReason: null,
+    createdAt: now,
+    closedAt: null,
+    seq,
   });
-  expect(created.status).toBe(201);
-  const id = created.body.id as string;
-  await waitUntil(() => app.db.prisma.opportunity.findUnique({ where: { id } }));
-  // Year -10000: JavaScript can hold it, PostgreSQL's timestamp cannot (a 22xxx data error).
-  const poisoned = await app.client.workflow.getHandle(id).executeUpdate(logActivityUpdate, {
-    args: [
-      {
-        requestId: `date-${randomUUID()}`,
-        actor: { userId: app.org.repA1.id, role: 'rep' },
-        kind: 'visit',
-        occurredAt: '-010000-01-01T00:00:00.000Z',
-        note: 'Visit in the distant past',
-      },
-    ],
+  const activity = (seq: number, note: string, occurredAt = now): ProjectionEvent => ({
+    seq,
+    type: 'activity_logged',
+    actorId: app.org.repA1.id,
+    occurredAt: now,
+    payload: { kind: 'call', note, occurredAt },
   });
-  const next = await app.api(app.org.repA1, 'POST', `/api/opportunities/${id}/activities`, {
-    kind: 'call',
-    occurredAt: new Date().toISOString(),
-    note: 'After the bad date',
+  const events = [
+    { seq: 1, type: 'created', actorId: app.org.repA1.id, occurredAt: now, payload: {} },
+    activity(2, 'Bad\u0000note'),
+    // Year -10000: JavaScript holds it, PostgreSQL's timestamp cannot.
+    activity(3, 'Visit in the distant past', '-010000-01-01T00:00:00.000Z'),
+    activity(4, 'Good call'),
+  ];
+  await projectSafely(app.db.prisma, { snapshot: snapshot(4), events });
+  expect(await journal(id)).toEqual(['1:created', '2:dead_lettered', '3:dead_lettered', '4:activity_logged']);
+  // A later command's projection follows on (contiguous) and lands.
+  const next = await projectSafely(
+    app.db.prisma,
+    { snapshot: snapshot(5), events: [activity(5, 'Next call')] },
+    { requireContiguous: true },
+  );
+  expect(next.gapAfter).toBeNull();
+  const notes = await app.db.prisma.salesActivity.findMany({
+    where: { opportunityId: id },
+    orderBy: { seq: 'asc' },
   });
-  expect(next.status).toBe(200);
-  await waitUntil(async () => (await journal(id)).includes(`${next.body.seq}:activity_logged`), 30_000);
-  expect(await journal(id)).toContain(`${poisoned.seq}:dead_lettered`);
-  const letter = await app.db.prisma.projectionDeadLetter.findFirstOrThrow({ where: { opportunityId: id } });
-  expect(letter).toMatchObject({ kind: 'event', seq: poisoned.seq, sqlState: expect.stringMatching(/^22/) });
+  expect(notes.map((a) => a.note)).toEqual(['Good call', 'Next call']);
+  expect((await app.db.prisma.opportunity.findUniqueOrThrow({ where: { id } })).lastEventSeq).toBe(5);
+
+  // Projected again (a retried activity, the reconciler): nothing doubles.
+  await projectSafely(app.db.prisma, { snapshot: snapshot(4), events });
+  const letters = await app.db.prisma.projectionDeadLetter.findMany({
+    where: { opportunityId: id },
+    orderBy: { seq: 'asc' },
+  });
+  expect(letters.map((d) => [d.kind, d.seq, d.type, d.sqlState?.slice(0, 2)])).toEqual([
+    ['event', 2, 'activity_logged', '22'],
+    ['event', 3, 'activity_logged', '22'],
+  ]);
+  expect(letters[0]!.payload).toContain('Bad\\u0000note');
+  expect(await app.db.prisma.salesActivity.count({ where: { opportunityId: id } })).toBe(2);
 });
