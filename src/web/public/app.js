@@ -85,6 +85,7 @@ const EVENT = {
   escalation_sent: ['已发送升级通知', 'Escalation sent'],
   escalation_skipped: ['升级未发送', 'Escalation skipped'],
   notification_sent: ['已发送通知', 'Notification sent'],
+  notification_possibly_duplicated: ['通知可能重复发送', 'Notification possibly sent twice'],
   sla_breached: ['超出阶段时限', 'Stage SLA breached'],
   won: ['赢单', 'Won'],
   lost: ['丢单', 'Lost'],
@@ -1760,6 +1761,7 @@ function describeEvent(e) {
         p.reason ? `：${p.reason}` : '',
       ];
     case 'notification_sent':
+    case 'notification_possibly_duplicated':
       return `${label(NOTIFICATION, p.template)} → ${p.recipientId ? userName(String(p.recipientId)) : '—'}`;
     case 'sla_breached':
       return milestoneName(p.milestone);
