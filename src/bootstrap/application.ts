@@ -80,6 +80,7 @@ export async function startApplication(opts: {
         connection,
         namespace: config.temporal.namespace,
         taskQueue: config.temporal.taskQueue,
+        stickyTimeoutMs: config.temporal.stickyTimeoutMs,
         activities: createActivities({
           prisma: db.prisma,
           sender,
