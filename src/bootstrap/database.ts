@@ -3,7 +3,6 @@ import type { Config } from '../config';
 import { startEmbeddedPostgres } from '../db/embedded-postgres';
 import { migrate } from '../db/migrate';
 import { createPrismaClient, type PrismaClient } from '../db/prisma';
-import { assertPortFree } from './ports';
 
 export class DatabaseStartError extends Error {}
 
@@ -18,7 +17,7 @@ export async function startDatabase(config: Config, opts: { migrate: boolean }):
   let url = config.database.url;
   let stopEmbedded: (() => Promise<void>) | undefined;
   if (!url) {
-    await assertPortFree(config.database.embeddedPort, '127.0.0.1', 'EMBEDDED_PG_PORT');
+    // No TCP port to check: the embedded server listens on a Unix socket in DATA_DIR.
     const embedded = await startEmbeddedPostgres({
       dataDir: path.join(config.dataDir, 'pg'),
       port: config.database.embeddedPort,

@@ -11,9 +11,12 @@ async function main(): Promise<void> {
   makeTreePrivate(config.dataDir); // what startApplication does first
   loadOrCreateLinkSecret(config.dataDir);
   const db = await startDatabase(config, { migrate: true });
-  await db.prisma.user.create({
-    data: { name: 'Secret Keeper', email: 'keeper@private.test', role: 'admin', locale: 'en' },
-  });
+  // A restart (third argument `existing`) finds the user the first start created.
+  if (process.argv[4] !== 'existing') {
+    await db.prisma.user.create({
+      data: { name: 'Secret Keeper', email: 'keeper@private.test', role: 'admin', locale: 'en' },
+    });
+  }
   process.stdout.write(`${JSON.stringify({ url: db.url })}\n`);
   process.stdin.once('data', () => {
     void db.stop().then(() => {

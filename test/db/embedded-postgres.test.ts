@@ -45,6 +45,17 @@ function asNobody(script: string): { status: number | null; stdout: string } {
 }
 const isRoot = process.getuid?.() === 0;
 
+/** The child runs in node itself (not a tsx wrapper process), so SIGKILL really kills the server. */
+const startChild = (dataDir: string, port: number, ...extra: string[]) =>
+  spawn(
+    process.execPath,
+    ['--import', 'tsx', path.join(__dirname, 'embedded-postgres-child.ts'), dataDir, String(port), ...extra],
+    {
+      cwd: path.resolve(__dirname, '../..'),
+      stdio: ['pipe', 'pipe', 'pipe'],
+    },
+  );
+
 describe('embedded PostgreSQL and DATA_DIR', () => {
   let parent: string;
   let dataDir: string;
@@ -71,11 +82,7 @@ describe('embedded PostgreSQL and DATA_DIR', () => {
     fs.writeFileSync(path.join(dataDir, 'left-over.log'), 'x', { mode: 0o644 });
     fs.chmodSync(path.join(dataDir, 'left-over.log'), 0o644);
     port = await freePort();
-    child = spawn(
-      path.resolve(__dirname, '../../node_modules/.bin/tsx'),
-      [path.join(__dirname, 'embedded-postgres-child.ts'), dataDir, String(port)],
-      { stdio: ['pipe', 'pipe', 'pipe'] },
-    );
+    child = startChild(dataDir, port);
     child.stdout!.on('data', (d: Buffer) => (output += d.toString()));
     child.stderr!.on('data', (d: Buffer) => (output += d.toString()));
     db = JSON.parse(await nextLine(/^\{"url"/)) as { url: string };
@@ -133,10 +140,45 @@ describe('embedded PostgreSQL and DATA_DIR', () => {
     }
   });
 
+  it('refuses a second server on the same DATA_DIR while the first runs', async () => {
+    const second = startChild(dataDir, port);
+    let err = '';
+    second.stderr!.on('data', (d: Buffer) => (err += d.toString()));
+    const code = await new Promise<number | null>((resolve) => second.once('exit', resolve));
+    expect(code).toBe(1);
+    expect(err).toMatch(/another process already serves this database/);
+  });
+
   it('stops cleanly, removing its socket and leaving owner-only files', async () => {
     child.stdin!.write('stop\n');
     await nextLine(/^stopped$/);
     expect(fs.existsSync(path.join(dataDir, 'run', `.s.PGSQL.${port}`))).toBe(false);
     expect(looseUnder(dataDir)).toEqual([]);
+  });
+
+  it('starts again after a crash that left its socket file behind', async () => {
+    // SIGKILL: no clean stop, so the socket file stays.
+    child = startChild(dataDir, port, 'existing');
+    output = '';
+    child.stdout!.on('data', (d: Buffer) => (output += d.toString()));
+    child.stderr!.on('data', (d: Buffer) => (output += d.toString()));
+    await nextLine(/^\{"url"/);
+    const socket = path.join(dataDir, 'run', `.s.PGSQL.${port}`);
+    child.kill('SIGKILL');
+    await new Promise((r) => child.once('exit', r));
+    expect(fs.existsSync(socket)).toBe(true);
+
+    child = startChild(dataDir, port, 'existing');
+    output = '';
+    child.stdout!.on('data', (d: Buffer) => (output += d.toString()));
+    child.stderr!.on('data', (d: Buffer) => (output += d.toString()));
+    const { url } = JSON.parse(await nextLine(/^\{"url"/)) as { url: string };
+    const client = new Client({ connectionString: url });
+    await client.connect();
+    const { rows } = await client.query<{ n: string }>('SELECT count(*)::text AS n FROM "User"');
+    await client.end();
+    expect(rows[0]!.n).toBe('1');
+    child.stdin!.write('stop\n');
+    await nextLine(/^stopped$/);
   });
 });
