@@ -125,7 +125,7 @@ const SCENARIOS: Scenario[] = [
   },
   {
     name: 'db-outage',
-    what: 'PostgreSQL crashes (immediate stop) mid-burst, back after 10 s',
+    what: 'PostgreSQL crashes (immediate stop) 12 s into the burst, back 10 s later, after the burst',
     async inject(dep) {
       await sleep(DB_OUTAGE_AT_MS);
       dep.crashDatabase();
@@ -154,6 +154,7 @@ const SCENARIOS: Scenario[] = [
       dep.mail.hold();
       for (let i = 0; i < 100 && dep.mail.held() === 0; i++) await sleep(100);
       dep.crashDatabase();
+      log(`  PostgreSQL crashed while the SMTP server held ${dep.mail.held()} accepted mails`);
       await sleep(2000);
       dep.mail.release();
       await sleep(6000);
