@@ -161,3 +161,43 @@ test('events the database refuses are dead-lettered with a placeholder at their 
   expect(letters[0]!.payload).toContain('Bad\\u0000note');
   expect(await app.db.prisma.salesActivity.count({ where: { opportunityId: id } })).toBe(2);
 });
+
+test('a deal no row can hold (its owner is not in the directory) is dead-lettered whole, not retried forever', async () => {
+  const id = `opp-${randomUUID()}`;
+  const now = new Date().toISOString();
+  const input = {
+    snapshot: {
+      id,
+      name: 'Orphan',
+      account: 'Nobody',
+      amount: 1,
+      currency: 'CNY',
+      ownerId: randomUUID(),
+      milestone: 'project_initiation',
+      milestoneIndex: 0,
+      probability: 0,
+      status: 'open' as const,
+      expectedCloseDate: null,
+      stageEnteredAt: now,
+      lastActivityAt: null,
+      escalationLevel: 0,
+      stalled: false,
+      noSponsorWarning: false,
+      lostReason: null,
+      createdAt: now,
+      closedAt: null,
+      seq: 1,
+    },
+    events: [{ seq: 1, type: 'created', actorId: null, occurredAt: now, payload: {} }],
+  };
+  await expect(projectSafely(app.db.prisma, input)).resolves.toEqual({ gapAfter: null });
+  expect(await app.db.prisma.opportunity.findUnique({ where: { id } })).toBeNull();
+  const letters = await app.db.prisma.projectionDeadLetter.findMany({
+    where: { opportunityId: id },
+    orderBy: { kind: 'asc' },
+  });
+  expect(letters.map((d) => [d.kind, d.seq, d.sqlState])).toEqual([
+    ['event', 1, '23503'],
+    ['snapshot', 0, '23503'],
+  ]);
+});
