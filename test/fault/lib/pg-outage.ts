@@ -1,14 +1,18 @@
 // A real database outage: the PostgreSQL cluster stops as if it crashed (immediate mode: no
 // checkpoint, every connection cut) and starts again later on the same port with the same data.
 import { spawnSync } from 'node:child_process';
+import os from 'node:os';
 import path from 'node:path';
 import type { PgCluster } from '../../../scripts/lib/pg-cluster';
 
 function pgCtl(cluster: PgCluster, args: string[]): void {
+  // The cluster says which account owns it when it knows (not root: PostgreSQL refuses root).
   const isRoot = typeof process.getuid === 'function' && process.getuid() === 0;
+  const runAs =
+    (cluster as { runAs?: string[] }).runAs ?? (isRoot ? ['runuser', '-u', 'postgres', '--'] : []);
   const argv = [path.join(cluster.binDir, 'pg_ctl'), '-D', path.join(cluster.dir, 'data'), ...args];
-  const [cmd, ...rest] = isRoot ? ['runuser', '-u', 'postgres', '--', ...argv] : argv;
-  const result = spawnSync(cmd!, rest, { encoding: 'utf8' });
+  const [cmd, ...rest] = [...runAs, ...argv];
+  const result = spawnSync(cmd!, rest, { encoding: 'utf8', cwd: os.tmpdir() });
   if (result.status !== 0)
     throw new Error(`pg_ctl ${args.join(' ')} failed: ${result.stderr || result.stdout}`);
 }
