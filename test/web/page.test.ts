@@ -1,11 +1,10 @@
 // The web page in a real headless Chromium against the real app (real Temporal, PostgreSQL and
 // worker), driven the way a rep and a manager use it.
-import fs from 'node:fs';
-import { chromium, type Browser, type BrowserContext, type Locator, type Page } from 'playwright-core';
+import type { Browser, BrowserContext, Locator, Page } from 'playwright-core';
+import { launchChromium } from '../support/browser';
 import { startTestApp, type TestApp, type TestUser } from '../support/app';
 import { waitUntil } from '../support/wait';
 
-const CHROMIUM = '/usr/bin/chromium';
 const SCREENSHOT = '/tmp/psm-page.png';
 /** The page's globals, typed for page.evaluate (this project's tsconfig has no DOM lib). */
 type PageGlobals = {
@@ -20,22 +19,8 @@ let app: TestApp;
 let browser: Browser;
 
 beforeAll(async () => {
-  if (!fs.existsSync(CHROMIUM)) throw new Error(`${CHROMIUM} is missing: apt-get install -y chromium`);
   app = await startTestApp();
-  // launch() gives every browser a fresh temporary profile (user-data-dir) and removes it on close.
-  browser = await chromium.launch({
-    executablePath: CHROMIUM,
-    headless: true,
-    args: [
-      '--headless',
-      '--no-sandbox',
-      '--disable-gpu',
-      '--no-first-run',
-      '--disable-background-networking',
-      '--disable-component-update',
-      '--disable-sync',
-    ],
-  });
+  browser = await launchChromium();
 });
 
 afterAll(async () => {
