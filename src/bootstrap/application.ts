@@ -75,12 +75,17 @@ export async function startApplication(opts: {
     let worker: Worker | undefined;
     if (runsWorker) {
       installTemporalRuntime(logger);
-      const connection = await connectWorker(temporal.address);
+      const connection = await connectWorker(
+        temporal.address,
+        config.temporal.namespace,
+        config.temporal.security,
+      );
       worker = await createWorker({
         connection,
         namespace: config.temporal.namespace,
         taskQueue: config.temporal.taskQueue,
         stickyTimeoutMs: config.temporal.stickyTimeoutMs,
+        maxCachedWorkflows: config.temporal.maxCachedWorkflows,
         activities: createActivities({
           prisma: db.prisma,
           sender,

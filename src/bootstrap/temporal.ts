@@ -33,7 +33,7 @@ export async function startTemporal(config: Config): Promise<RunningTemporal> {
     stopServer = server.stop;
   }
   try {
-    const client = await connectClient(address, config.temporal.namespace);
+    const client = await connectClient(address, config.temporal.namespace, config.temporal.security);
     return {
       address,
       client,

@@ -1,5 +1,6 @@
 // The one place that reads process.env. Every variable has an embedded default, so a fresh
 // clone runs with none set; setting one switches that part to the real service.
+import fs from 'node:fs';
 import path from 'node:path';
 import { z } from 'zod';
 import { linkSecretWeakness } from './secret-strength';
@@ -57,6 +58,19 @@ const EnvSchema = z.object({
   UPDATE_TIMEOUT_MS: z.coerce.number().int().positive().default(10_000),
   /** How long a deal's task waits for the worker that cached it before any worker may take it. */
   TEMPORAL_STICKY_TIMEOUT_MS: z.coerce.number().int().min(1000).default(1_500),
+  /** Deals a worker keeps in memory; unset: the SDK's default from the heap limit. 0: no cache. */
+  TEMPORAL_MAX_CACHED_WORKFLOWS: z.coerce.number().int().min(0).optional(),
+  /** TLS to TEMPORAL_ADDRESS (self-hosted cluster, Temporal Cloud); on whenever a TLS file or API key is set. */
+  TEMPORAL_TLS: z.enum(['true', 'false']).optional(),
+  /** mTLS client certificate and its key (PEM file paths; both or neither). */
+  TEMPORAL_TLS_CERT: z.string().min(1).optional(),
+  TEMPORAL_TLS_KEY: z.string().min(1).optional(),
+  /** CA that signed the server's certificate (PEM file path); unset: the system's roots. */
+  TEMPORAL_TLS_CA: z.string().min(1).optional(),
+  /** The name the server's certificate carries, when it differs from TEMPORAL_ADDRESS's host. */
+  TEMPORAL_TLS_SERVER_NAME: z.string().min(1).optional(),
+  /** Temporal Cloud API key (implies TLS). Never logged. */
+  TEMPORAL_API_KEY: z.string().min(1).optional(),
 
   /** Every process repairs read-model projections no caller finished: how often it looks. */
   READ_MODEL_RECONCILE_INTERVAL_MS: z.coerce.number().int().min(100).default(10_000),
@@ -96,6 +110,10 @@ export interface Config {
     cliPath: string;
     updateTimeoutMs: number;
     stickyTimeoutMs: number;
+    /** Undefined: the SDK's default from the heap limit. */
+    maxCachedWorkflows: number | undefined;
+    /** How to reach TEMPORAL_ADDRESS: TLS (mTLS) and an API key; empty for plain gRPC. */
+    security: TemporalSecurity;
   };
   database: { url: string | undefined; embeddedPort: number };
   mail: { smtpUrl: string | undefined; tlsRejectUnauthorized: boolean; from: string };
@@ -103,6 +121,16 @@ export interface Config {
   readModel: { reconcileIntervalMs: number; reconcileGraceMs: number };
   weeklyReport: { cron: string; timezone: string };
   demoSeed: boolean;
+}
+
+/** Connection.connect / NativeConnection.connect options (src/temporal/connect.ts). */
+export interface TemporalSecurity {
+  tls?: {
+    clientCertPair?: { crt: Buffer; key: Buffer };
+    serverRootCACertificate?: Buffer;
+    serverNameOverride?: string;
+  };
+  apiKey?: string;
 }
 
 export class ConfigError extends Error {
@@ -161,6 +189,8 @@ export function loadConfig(source: NodeJS.ProcessEnv = process.env): Config {
       cliPath: e.TEMPORAL_CLI_PATH ?? path.resolve(root, '.tools/venv/bin/temporal'),
       updateTimeoutMs: e.UPDATE_TIMEOUT_MS,
       stickyTimeoutMs: e.TEMPORAL_STICKY_TIMEOUT_MS,
+      maxCachedWorkflows: e.TEMPORAL_MAX_CACHED_WORKFLOWS,
+      security: temporalSecurity(e, root),
     },
     database: { url: e.DATABASE_URL, embeddedPort: e.EMBEDDED_PG_PORT },
     mail: {
@@ -180,4 +210,63 @@ export function loadConfig(source: NodeJS.ProcessEnv = process.env): Config {
     weeklyReport: { cron: e.WEEKLY_REPORT_CRON, timezone: e.WEEKLY_REPORT_TIMEZONE },
     demoSeed: e.DEMO_SEED === undefined ? e.DATABASE_URL === undefined : e.DEMO_SEED === 'true',
   };
+}
+
+/** A PEM file the operator named: it must exist, be readable and hold PEM. */
+function readPem(variable: string, file: string, root: string): Buffer {
+  let pem: Buffer;
+  try {
+    pem = fs.readFileSync(path.resolve(root, file));
+  } catch (err) {
+    throw new ConfigError(variable, `cannot read ${file}: ${(err as NodeJS.ErrnoException).code ?? 'error'}`);
+  }
+  if (!pem.toString('latin1').includes('-----BEGIN ')) {
+    throw new ConfigError(variable, `${file} is not a PEM file (no -----BEGIN line)`);
+  }
+  return pem;
+}
+
+function temporalSecurity(e: Env, root: string): TemporalSecurity {
+  if (e.TEMPORAL_TLS_CERT !== undefined && e.TEMPORAL_TLS_KEY === undefined)
+    throw new ConfigError(
+      'TEMPORAL_TLS_KEY',
+      "is required with TEMPORAL_TLS_CERT (the client certificate's key)",
+    );
+  if (e.TEMPORAL_TLS_KEY !== undefined && e.TEMPORAL_TLS_CERT === undefined)
+    throw new ConfigError('TEMPORAL_TLS_CERT', 'is required with TEMPORAL_TLS_KEY (the client certificate)');
+  const wantsTls =
+    e.TEMPORAL_TLS_CERT !== undefined ||
+    e.TEMPORAL_TLS_CA !== undefined ||
+    e.TEMPORAL_TLS_SERVER_NAME !== undefined ||
+    e.TEMPORAL_API_KEY !== undefined;
+  if (e.TEMPORAL_TLS === 'false' && wantsTls) {
+    const cause = e.TEMPORAL_API_KEY !== undefined ? 'an API key' : 'TEMPORAL_TLS_* files';
+    throw new ConfigError('TEMPORAL_TLS', `is false, but ${cause} need TLS`);
+  }
+  if (!wantsTls && e.TEMPORAL_TLS !== 'true') return {};
+  if (e.TEMPORAL_ADDRESS === undefined) {
+    const variable =
+      e.TEMPORAL_API_KEY !== undefined
+        ? 'TEMPORAL_API_KEY'
+        : e.TEMPORAL_TLS_CERT !== undefined
+          ? 'TEMPORAL_TLS_CERT'
+          : 'TEMPORAL_TLS';
+    throw new ConfigError(variable, 'needs TEMPORAL_ADDRESS (the embedded dev server speaks plain gRPC)');
+  }
+  const tls: NonNullable<TemporalSecurity['tls']> = {};
+  if (e.TEMPORAL_TLS_CERT !== undefined && e.TEMPORAL_TLS_KEY !== undefined) {
+    tls.clientCertPair = {
+      crt: readPem('TEMPORAL_TLS_CERT', e.TEMPORAL_TLS_CERT, root),
+      key: readPem('TEMPORAL_TLS_KEY', e.TEMPORAL_TLS_KEY, root),
+    };
+  }
+  if (e.TEMPORAL_TLS_CA !== undefined)
+    tls.serverRootCACertificate = readPem('TEMPORAL_TLS_CA', e.TEMPORAL_TLS_CA, root);
+  if (e.TEMPORAL_TLS_SERVER_NAME !== undefined) tls.serverNameOverride = e.TEMPORAL_TLS_SERVER_NAME;
+  // The key and the API key must never reach a log, even if someone logs the config.
+  if (tls.clientCertPair) Object.defineProperty(tls.clientCertPair, 'key', { enumerable: false });
+  const security: TemporalSecurity = { tls };
+  if (e.TEMPORAL_API_KEY !== undefined)
+    Object.defineProperty(security, 'apiKey', { value: e.TEMPORAL_API_KEY, enumerable: false });
+  return security;
 }

@@ -20,6 +20,11 @@ export async function createWorker(opts: {
   workflowBundle?: WorkflowBundleOption;
   /** Tests only: another workflows folder or file than the product's. */
   workflowsPath?: string;
+  /**
+   * TEMPORAL_MAX_CACHED_WORKFLOWS: deals kept in memory between their tasks (the sticky cache).
+   * Unset: the SDK's default from the heap limit. Deals sit idle for days, so the cache need not
+   * hold every open deal: an evicted one replays its history on its next task (README, sizing).
+   */
   maxCachedWorkflows?: number;
 }): Promise<Worker> {
   return Worker.create({
