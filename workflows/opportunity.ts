@@ -74,6 +74,7 @@ import type {
   RuleSet,
 } from './opportunity-types';
 import { toView, type OpportunityView } from './opportunity-view';
+import { keepSearchAttributesCurrent, SEARCH_ATTRIBUTES_PATCH } from './opportunity-search-attributes';
 
 const { lookupReportingLine } = proxyActivities<Activities>(DIRECTORY_ACTIVITY);
 const { sendNotification } = proxyActivities<Activities>(NOTIFICATION_ACTIVITY);
@@ -133,6 +134,7 @@ function wantProjection(state: OpportunityState, io: IoActivity): void {
 
 export async function opportunity(input: OpportunityStartInput): Promise<OpportunityView> {
   const lean = patched(LEAN_HISTORY_PATCH);
+  const searchAttributes = patched(SEARCH_ATTRIBUTES_PATCH);
   const rules: RuleSet = { authorization: patched(AUTHORIZATION_PATCH) };
   const state = input.carried ?? createInitialState(input, Date.now());
   // A new run projects whatever is unacknowledged: the created event, or a carried remainder.
@@ -161,6 +163,7 @@ export async function opportunity(input: OpportunityStartInput): Promise<Opportu
     drainOutbox(state, io),
     projectChanges(state, io),
     refreshLineOnReorganisation(state, io, rules),
+    keepSearchAttributesCurrent(state, searchAttributes),
   ]);
   const outcome = await Promise.race([
     runDeal(state, input, io, rules),

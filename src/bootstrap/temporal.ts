@@ -4,6 +4,7 @@ import type { Client } from '@temporalio/client';
 import type { Config } from '../config';
 import { connectClient } from '../temporal/connect';
 import { startDevServer } from '../temporal/dev-server';
+import { ensureSearchAttributes } from '../temporal/search-attributes';
 import { assertPortFree } from './ports';
 
 export interface RunningTemporal {
@@ -34,6 +35,8 @@ export async function startTemporal(config: Config): Promise<RunningTemporal> {
   }
   try {
     const client = await connectClient(address, config.temporal.namespace, config.temporal.security);
+    // Deals are started with their search attributes and keep them current: refuse to start without them.
+    await ensureSearchAttributes(client.connection, config.temporal.namespace);
     return {
       address,
       client,

@@ -4,6 +4,7 @@ import { spawn, type ChildProcess } from 'node:child_process';
 import fs from 'node:fs';
 import path from 'node:path';
 import { Connection } from '@temporalio/client';
+import { devServerSearchAttributeArgs } from '../contracts/search-attributes';
 
 export interface DevServerOptions {
   cliPath: string;
@@ -41,6 +42,8 @@ export async function startDevServer(opts: DevServerOptions): Promise<DevServer>
     'warn',
   ];
   args.push('--namespace', opts.namespace ?? 'default');
+  // The deals' search attributes, registered (idempotently) in that namespace at every start.
+  args.push(...devServerSearchAttributeArgs());
   if (opts.uiPort) args.push('--ui-port', String(opts.uiPort));
   else args.push('--headless');
   if (opts.dbFile) {

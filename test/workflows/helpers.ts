@@ -34,6 +34,7 @@ import type {
   OpportunityStartInput,
 } from '../../workflows/opportunity-types';
 import type { OpportunityView } from '../../workflows/opportunity-view';
+import { ensureSearchAttributes } from '../../src/temporal/search-attributes';
 
 export const REPO_ROOT = path.resolve(__dirname, '../..');
 export const TEST_SERVER_PATH = path.join(REPO_ROOT, '.tools/venv/bin/temporal-test-server');
@@ -49,10 +50,13 @@ export function quietTemporalLogs(): void {
 }
 
 /** The time-skipping test server from .tools (installed by the project), never downloaded. */
-export function createTimeSkippingEnv(): Promise<TestWorkflowEnvironment> {
-  return TestWorkflowEnvironment.createTimeSkipping({
+export async function createTimeSkippingEnv(): Promise<TestWorkflowEnvironment> {
+  const env = await TestWorkflowEnvironment.createTimeSkipping({
     server: { executable: { type: 'existing-path', path: TEST_SERVER_PATH } },
   });
+  // The deals' search attributes: the workflow upserts them, and an unknown one fails its task.
+  await ensureSearchAttributes(env.connection, env.namespace ?? 'default');
+  return env;
 }
 
 let bundle: Promise<WorkflowBundleWithSourceMap> | undefined;

@@ -19,12 +19,14 @@ import path from 'node:path';
 import { createHarness, REPO_ROOT, type DealDriver, type Harness } from './helpers';
 import { historyToJsonText } from './history-files';
 import {
+  approvedFollowsDealScenario,
   continuedDealScenario,
   ownerChangeScenario,
   possiblyDuplicatedMailScenario,
   reorganisationScenario,
   reroutedApprovalScenario,
   selfApprovalScenario,
+  stalledDealScenario,
   troubledDealScenario,
   wonDealScenario,
 } from './scenarios';
@@ -53,6 +55,11 @@ const RECORDINGS: Recording[] = [
   { name: 'authz-reorganisation', run: reorganisationScenario, which: 'latest' },
   // Recorded after patched('psm-mail-possibly-duplicated').
   { name: 'mail-possibly-duplicated', run: possiblyDuplicatedMailScenario, which: 'latest' },
+  // Recorded after patched('psm-void-approved-on-change').
+  { name: 'approved-follows-deal', run: approvedFollowsDealScenario, which: 'latest' },
+  // Recorded after patched('psm-search-attributes'): upserts at a stage change, a stall, an
+  // amount and owner change, the win.
+  { name: 'search-attributes-stalled-deal', run: stalledDealScenario, which: 'latest' },
 ];
 
 async function record(recording: Recording): Promise<void> {

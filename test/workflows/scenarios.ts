@@ -196,6 +196,31 @@ export async function reroutedApprovalScenario(h: Harness): Promise<DealDriver> 
   return deal;
 }
 
+/**
+ * The gate asked and approved by the manager while the deal looked small, then the amount raised:
+ * the approval no longer counts and goes to the director, who approves; the milestone follows.
+ * Recorded after patched('psm-void-approved-on-change').
+ */
+export async function approvedFollowsDealScenario(h: Harness): Promise<DealDriver> {
+  const deal = await h.startDeal({
+    name: 'Wenzhou valve plant IoT',
+    account: 'Wenzhou Valves',
+    amount: 600_000,
+  });
+  const gate = await requestGate(deal);
+  await deal.command('decideApproval', ACTORS.manager, { approvalId: gate, decision: 'approved' });
+  await h.advance('1d');
+  await deal.command('updateDeal', ACTORS.rep, { amount: 2_400_000 });
+  await expectRefusal(complete(deal, 'project_initiation'));
+  const pending = (await deal.state()).approvals.find((a) => a.status === 'pending');
+  await deal.command('decideApproval', ACTORS.director, {
+    approvalId: pending?.id ?? '',
+    decision: 'approved',
+  });
+  await complete(deal, 'project_initiation');
+  return deal;
+}
+
 /** A manager asks for the gate on their rep's deal: the director decides it, never the manager. */
 export async function selfApprovalScenario(h: Harness): Promise<DealDriver> {
   const deal = await h.startDeal({ name: 'Huzhou logistics WMS', account: 'Huzhou Logistics' });
@@ -249,4 +274,25 @@ export async function possiblyDuplicatedMailScenario(h: Harness): Promise<DealDr
   } finally {
     h.fakes.possiblyDuplicated = () => false;
   }
+}
+
+// ---- search attributes (runs since patched('psm-search-attributes')) ---------------------------
+
+/**
+ * A deal that reaches business breakthrough, stalls there (PsmStalled true at the escalation),
+ * changes amount and owner, and moves on (PsmStalled false): each change one upsert.
+ */
+export async function stalledDealScenario(h: Harness): Promise<DealDriver> {
+  const deal = await h.startDeal({ name: '宁波港智慧码头', account: '宁波舟山港集团' });
+  const gate = await requestGate(deal);
+  await deal.command('decideApproval', ACTORS.manager, { approvalId: gate, decision: 'approved' });
+  const stop = PSM_PROCESS.milestones.findIndex((m) => m.key === 'business_breakthrough');
+  for (const milestone of PSM_PROCESS.milestones.slice(0, stop + 1)) await complete(deal, milestone.key);
+  await logCall(h, deal);
+  const sla = PSM_PROCESS.milestones[stop]?.stallSlaDays ?? 30;
+  await h.advance(`${sla}d`);
+  await waitUntil(async () => (await deal.state()).stalled);
+  await deal.command('updateDeal', ACTORS.manager, { amount: 450_000, ownerId: USERS.teamRep });
+  await complete(deal, 'contract_signed', { userId: USERS.teamRep, role: 'rep' });
+  return deal;
 }
