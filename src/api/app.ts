@@ -18,6 +18,8 @@ import { errorHandler, notFoundHandler } from './middleware/errors';
 import { createRegistry, generateDocument } from './openapi';
 import { createUsersRouter } from './routes/users';
 import { createReorganisationAnnouncer } from '../users/users';
+import { metricsHandler, observeHttp } from '../observability/http';
+import { createMetricsRegistry } from '../observability/metrics';
 
 export interface AppDeps {
   prisma: PrismaClient;
@@ -37,6 +39,8 @@ export interface AppDeps {
   healthChecks: Record<string, HealthCheck>;
   /** Routers that need wiring the app does not own (email actions, web page). */
   extraRouters?: { path: string; router: Router }[];
+  /** GET /metrics (only with a token) and request spans (only when tracing is on). */
+  observability?: { metricsToken: string | undefined; tracing: boolean };
   /** Routers mounted under /api after authentication, given the OpenAPI registry. */
   apiRouters?: (registry: ReturnType<typeof createRegistry>) => Router[];
 }
@@ -45,6 +49,17 @@ export function createApp(deps: AppDeps): Express {
   const app = express();
   app.disable('x-powered-by');
   app.set('trust proxy', 'loopback');
+  // Before the request logger: its lines then carry the request's trace id.
+  app.use(observeHttp({ tracing: deps.observability?.tracing ?? false }));
+  if (deps.observability?.metricsToken) {
+    app.get(
+      '/metrics',
+      metricsHandler({
+        token: deps.observability.metricsToken,
+        registry: createMetricsRegistry(deps.prisma),
+      }),
+    );
+  }
   app.use(
     helmet({
       contentSecurityPolicy: {

@@ -20,6 +20,7 @@ import { wireApiRouters } from './api-routers';
 import { seedDemo } from '../demo/seed-demo';
 import { makeTreePrivate } from '../paths';
 import { startReadModelReconciler } from '../read-model/reconciler';
+import { startTracing } from '../observability/tracing';
 
 export interface RunningApplication {
   url: string | undefined;
@@ -45,11 +46,18 @@ export async function startApplication(opts: {
     if (!config.database.url || !config.temporal.address || !config.links.secret) {
       makeTreePrivate(config.dataDir);
     }
+    // First: the Temporal client and worker take their interceptors from it.
+    const tracing = startTracing({
+      endpoint: config.observability.otlpEndpoint,
+      serviceName: config.observability.serviceName,
+    });
+    if (tracing) stops.push(tracing.shutdown);
+
     const db = await startDatabase(config, { migrate: true });
     stops.push(db.stop);
     logger.info({ embedded: db.embedded }, 'database ready');
 
-    const temporal = await startTemporal(config);
+    const temporal = await startTemporal(config, { clientInterceptors: tracing?.clientInterceptors });
     stops.push(temporal.stop);
     logger.info(
       {
@@ -74,7 +82,7 @@ export async function startApplication(opts: {
 
     let worker: Worker | undefined;
     if (runsWorker) {
-      installTemporalRuntime(logger);
+      installTemporalRuntime(logger, { metricsPort: config.observability.temporalMetricsPort });
       const connection = await connectWorker(
         temporal.address,
         config.temporal.namespace,
@@ -86,6 +94,7 @@ export async function startApplication(opts: {
         taskQueue: config.temporal.taskQueue,
         stickyTimeoutMs: config.temporal.stickyTimeoutMs,
         maxCachedWorkflows: config.temporal.maxCachedWorkflows,
+        tracing: tracing?.worker,
         activities: createActivities({
           prisma: db.prisma,
           sender,
@@ -147,6 +156,7 @@ export async function startApplication(opts: {
           worker: workerCheck(temporal.client, config.temporal.namespace, config.temporal.taskQueue),
           mail: mailCheck(config.mail.smtpUrl, db.prisma),
         },
+        observability: { metricsToken: config.observability.metricsToken, tracing: Boolean(tracing) },
         apiRouters: routers.api,
         extraRouters: routers.extra,
       });

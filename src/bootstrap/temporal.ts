@@ -1,10 +1,9 @@
 import fs from 'node:fs';
 import path from 'node:path';
-import type { Client } from '@temporalio/client';
+import type { Client, WorkflowClientInterceptor } from '@temporalio/client';
 import type { Config } from '../config';
 import { connectClient } from '../temporal/connect';
 import { startDevServer } from '../temporal/dev-server';
-import { ensureSearchAttributes } from '../temporal/search-attributes';
 import { assertPortFree } from './ports';
 
 export interface RunningTemporal {
@@ -14,7 +13,10 @@ export interface RunningTemporal {
   stop(): Promise<void>;
 }
 
-export async function startTemporal(config: Config): Promise<RunningTemporal> {
+export async function startTemporal(
+  config: Config,
+  opts: { clientInterceptors?: WorkflowClientInterceptor[] } = {},
+): Promise<RunningTemporal> {
   let address = config.temporal.address;
   let stopServer: (() => Promise<void>) | undefined;
   if (!address) {
@@ -34,9 +36,12 @@ export async function startTemporal(config: Config): Promise<RunningTemporal> {
     stopServer = server.stop;
   }
   try {
-    const client = await connectClient(address, config.temporal.namespace, config.temporal.security);
-    // Deals are started with their search attributes and keep them current: refuse to start without them.
-    await ensureSearchAttributes(client.connection, config.temporal.namespace);
+    const client = await connectClient(
+      address,
+      config.temporal.namespace,
+      config.temporal.security,
+      opts.clientInterceptors,
+    );
     return {
       address,
       client,

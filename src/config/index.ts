@@ -80,6 +80,14 @@ const EnvSchema = z.object({
   WEEKLY_REPORT_CRON: z.string().default('0 9 * * MON'),
   WEEKLY_REPORT_TIMEZONE: z.string().default('Asia/Shanghai'),
 
+  /** Bearer token for GET /metrics on the API port; unset, /metrics does not exist (404). */
+  METRICS_TOKEN: z.string().min(32, 'must be at least 32 characters').optional(),
+  /** The Temporal SDK's own Prometheus exporter (worker processes), on 127.0.0.1; unset: off. */
+  TEMPORAL_METRICS_PORT: port.optional(),
+  /** OTLP/HTTP collector base URL (traces go to <url>/v1/traces); unset: no tracing. */
+  OTEL_EXPORTER_OTLP_ENDPOINT: z.url().optional(),
+  OTEL_SERVICE_NAME: z.string().min(1).default('psm'),
+
   /** Unset: on for the embedded database only, never for a real DATABASE_URL. */
   DEMO_SEED: z.enum(['true', 'false']).optional(),
 });
@@ -120,6 +128,12 @@ export interface Config {
   links: { secret: string | undefined; ttlHours: number; rateLimitPerMinute: number };
   readModel: { reconcileIntervalMs: number; reconcileGraceMs: number };
   weeklyReport: { cron: string; timezone: string };
+  observability: {
+    metricsToken: string | undefined;
+    temporalMetricsPort: number | undefined;
+    otlpEndpoint: string | undefined;
+    serviceName: string;
+  };
   demoSeed: boolean;
 }
 
@@ -208,6 +222,12 @@ export function loadConfig(source: NodeJS.ProcessEnv = process.env): Config {
       reconcileGraceMs: e.READ_MODEL_RECONCILE_GRACE_MS,
     },
     weeklyReport: { cron: e.WEEKLY_REPORT_CRON, timezone: e.WEEKLY_REPORT_TIMEZONE },
+    observability: {
+      metricsToken: e.METRICS_TOKEN,
+      temporalMetricsPort: e.TEMPORAL_METRICS_PORT,
+      otlpEndpoint: e.OTEL_EXPORTER_OTLP_ENDPOINT,
+      serviceName: e.OTEL_SERVICE_NAME,
+    },
     demoSeed: e.DEMO_SEED === undefined ? e.DATABASE_URL === undefined : e.DEMO_SEED === 'true',
   };
 }

@@ -12,6 +12,7 @@
 import { randomUUID } from 'node:crypto';
 import type { PrismaClient } from '../db/prisma';
 import { isPermanentSmtpRejection, type MailSender } from './transport';
+import { recordMailDelivery } from '../observability/metrics';
 
 export type Delivery =
   | { outcome: 'sent' | 'already_sent'; possiblyDuplicated: boolean }
@@ -48,7 +49,7 @@ interface Claimed {
 
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 
-export async function deliverStoredEmail(opts: {
+type DeliveryOptions = {
   prisma: PrismaClient;
   sender: MailSender;
   from: string;
@@ -56,7 +57,19 @@ export async function deliverStoredEmail(opts: {
   timing?: Partial<DeliveryTiming>;
   /** Called while the delivery is alive (e.g. a Temporal activity heartbeat). */
   heartbeat?: () => void;
-}): Promise<Delivery> {
+};
+
+/** Counts every outcome (mail_deliveries_total) around the delivery itself. */
+export async function deliverStoredEmail(opts: DeliveryOptions): Promise<Delivery> {
+  const delivery = await deliver(opts).catch((err: unknown) => {
+    recordMailDelivery('error');
+    throw err;
+  });
+  recordMailDelivery(delivery.outcome, 'possiblyDuplicated' in delivery && delivery.possiblyDuplicated);
+  return delivery;
+}
+
+async function deliver(opts: DeliveryOptions): Promise<Delivery> {
   const { prisma, sender, from, key } = opts;
   const timing = { ...DEFAULT_DELIVERY_TIMING, ...opts.timing };
   const claimId = randomUUID();

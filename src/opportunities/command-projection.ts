@@ -16,6 +16,7 @@ import type { Client } from '@temporalio/client';
 import type { ProjectionInput } from '../contracts/activities';
 import type { PrismaClient } from '../db/prisma';
 import { projectSafely } from '../read-model/project-safely';
+import { recordProjectionLag } from '../observability/metrics';
 import {
   clearProjectionMark,
   writeProjectionMark,
@@ -83,6 +84,9 @@ export function createCommandProjector(deps: CommandProjectionDeps): CommandProj
     } else {
       ({ gapAfter } = await projectSafely(deps.prisma, work, { requireContiguous: true, attempt }));
     }
+    // How far behind the read model was: the seq it should hold (the repeat's, or the one just
+    // before this command's events) minus the one it held (gapAfter; null when it followed on).
+    recordProjectionLag(typeof work === 'number' ? work : (work.events[0]?.seq ?? 1) - 1, gapAfter);
     if (gapAfter === null) return;
     const fill = await deps.client.connection.withDeadline(Date.now() + deps.timeoutMs, () =>
       deps.client.workflow.getHandle(opportunityId).query(projectionSinceQuery, gapAfter),

@@ -5,9 +5,9 @@
 import { createHash, randomUUID } from 'node:crypto';
 import { WorkflowExecutionAlreadyStartedError, type Client } from '@temporalio/client';
 import { isReportingLinePending } from '../contracts/refusals';
-import { dealSearchAttributes, dealSummary } from '../contracts/search-attributes';
 import { AppError } from '../errors/app-error';
 import { toAppError } from '../temporal/errors';
+import { commandOutcome, recordCommand } from '../observability/metrics';
 import type { CommandProjector, ProjectionMark } from './command-projection';
 import type {
   Actor,
@@ -19,7 +19,6 @@ import type {
 import type { OpportunityView } from '../../workflows/opportunity-view';
 import type { opportunity } from '../../workflows/opportunity';
 import { getStateQuery, opportunityUpdates } from '../../workflows/opportunity-messages';
-import { PSM_PROCESS } from '../../workflows/psm-process';
 
 /** The workflow type (its function's name); `start<typeof opportunity>` checks the arguments against it. */
 export const OPPORTUNITY_WORKFLOW = 'opportunity';
@@ -83,16 +82,6 @@ export function createOpportunityClient({
             workflowId: input.id,
             taskQueue,
             args: [input],
-            // What an operator searches by and sees in the Temporal UI; the workflow keeps them current.
-            typedSearchAttributes: dealSearchAttributes({
-              milestone: PSM_PROCESS.milestones[0]!.key,
-              ownerId: input.ownerId,
-              status: 'open',
-              stalled: false,
-              amount: input.amount,
-              account: input.account,
-            }),
-            staticSummary: dealSummary(input),
           });
           return { id: input.id, created: true };
         } catch (err) {
@@ -101,10 +90,12 @@ export function createOpportunityClient({
         }
       }).catch((err: unknown) => {
         projector.unmark(mark);
+        recordCommand('create', commandOutcome(err));
         throw err;
       });
       if (!started.created) projector.unmark(mark);
       await markWritten(mark);
+      recordCommand('create', started.created ? 'ok' : 'repeated');
       return started;
     },
 
@@ -139,6 +130,7 @@ export function createOpportunityClient({
           else if (projection) projector.schedule(id, projection, mark);
           // A repeat: its first caller may have died before projecting it.
           else projector.ensure(id, result.seq, mark);
+          recordCommand(name, 'ok');
           return result;
         } catch (err) {
           // Refused (4xx): nothing was recorded. A timeout or outage keeps its mark: the Update may have committed.
@@ -146,10 +138,14 @@ export function createOpportunityClient({
           // A won deal's workflow completes once its handover checklist is done: an Update to
           // it is "not found" to the server, but to the caller the deal is closed, not missing.
           if (err instanceof AppError && err.code === 'NOT_FOUND' && (await isClosed(id))) {
+            recordCommand(name, 'DEAL_CLOSED');
             throw new AppError('DEAL_CLOSED', 'this opportunity is closed: its process has finished');
           }
           const transient = err instanceof AppError && isReportingLinePending(err.code, err.details);
-          if (!transient || Date.now() + 200 > deadline) throw err;
+          if (!transient || Date.now() + 200 > deadline) {
+            recordCommand(name, commandOutcome(err));
+            throw err;
+          }
           await new Promise((r) => setTimeout(r, Math.min(50 * 2 ** attempt, 500)));
         }
       }

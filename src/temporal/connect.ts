@@ -1,4 +1,4 @@
-import { Client, Connection } from '@temporalio/client';
+import { Client, Connection, type WorkflowClientInterceptor } from '@temporalio/client';
 import { NativeConnection } from '@temporalio/worker';
 import type { TemporalSecurity } from '../config';
 
@@ -10,6 +10,8 @@ export async function connectClient(
   namespace: string,
   /** TLS (mTLS) and an API key from config (TEMPORAL_TLS_*, TEMPORAL_API_KEY). */
   security: TemporalSecurity = {},
+  /** Tracing's interceptors (src/observability/tracing.ts), when it is on. */
+  interceptors: WorkflowClientInterceptor[] = [],
 ): Promise<Client> {
   try {
     const connection = await Connection.connect({
@@ -18,7 +20,7 @@ export async function connectClient(
       ...connectionSecurity(security, namespace),
     });
     await connection.workflowService.describeNamespace({ namespace });
-    return new Client({ connection, namespace });
+    return new Client({ connection, namespace, interceptors: { workflow: interceptors } });
   } catch (err) {
     throw new TemporalUnreachableError(
       `TEMPORAL_ADDRESS: cannot reach Temporal at ${address} (namespace ${namespace}): ${(err as Error).message.split('\n')[0]}`,

@@ -1,6 +1,12 @@
 // The one place a worker is built: the activities come in already wired to their clients.
 import path from 'node:path';
-import { Worker, type NativeConnection, type WorkflowBundleOption } from '@temporalio/worker';
+import {
+  Worker,
+  type WorkerOptions,
+  type NativeConnection,
+  type WorkerInterceptors,
+  type WorkflowBundleOption,
+} from '@temporalio/worker';
 import type { Activities } from '../contracts/activities';
 
 export const WORKFLOWS_PATH = path.resolve(__dirname, '../../workflows');
@@ -26,6 +32,8 @@ export async function createWorker(opts: {
    * hold every open deal: an evicted one replays its history on its next task (README, sizing).
    */
   maxCachedWorkflows?: number;
+  /** Tracing's workflow and activity interceptors and span sink, when it is on. */
+  tracing?: { interceptors: WorkerInterceptors; sinks: NonNullable<WorkerOptions['sinks']> };
 }): Promise<Worker> {
   return Worker.create({
     connection: opts.connection,
@@ -37,5 +45,6 @@ export async function createWorker(opts: {
       ? { workflowBundle: opts.workflowBundle }
       : { workflowsPath: opts.workflowsPath ?? WORKFLOWS_PATH }),
     ...(opts.maxCachedWorkflows !== undefined ? { maxCachedWorkflows: opts.maxCachedWorkflows } : {}),
+    ...(opts.tracing ? { interceptors: opts.tracing.interceptors, sinks: opts.tracing.sinks } : {}),
   });
 }
