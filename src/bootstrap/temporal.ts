@@ -4,6 +4,7 @@ import type { Client, WorkflowClientInterceptor } from '@temporalio/client';
 import type { Config } from '../config';
 import { connectClient } from '../temporal/connect';
 import { startDevServer } from '../temporal/dev-server';
+import { ensureSearchAttributes } from '../temporal/search-attributes';
 import { assertPortFree } from './ports';
 
 export interface RunningTemporal {
@@ -42,6 +43,8 @@ export async function startTemporal(
       config.temporal.security,
       opts.clientInterceptors,
     );
+    // Deals are started with their search attributes and keep them current: refuse to start without them.
+    await ensureSearchAttributes(client.connection, config.temporal.namespace);
     return {
       address,
       client,

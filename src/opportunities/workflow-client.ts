@@ -5,6 +5,7 @@
 import { createHash, randomUUID } from 'node:crypto';
 import { WorkflowExecutionAlreadyStartedError, type Client } from '@temporalio/client';
 import { isReportingLinePending } from '../contracts/refusals';
+import { dealSearchAttributes, dealSummary } from '../contracts/search-attributes';
 import { AppError } from '../errors/app-error';
 import { toAppError } from '../temporal/errors';
 import { commandOutcome, recordCommand } from '../observability/metrics';
@@ -19,6 +20,7 @@ import type {
 import type { OpportunityView } from '../../workflows/opportunity-view';
 import type { opportunity } from '../../workflows/opportunity';
 import { getStateQuery, opportunityUpdates } from '../../workflows/opportunity-messages';
+import { PSM_PROCESS } from '../../workflows/psm-process';
 
 /** The workflow type (its function's name); `start<typeof opportunity>` checks the arguments against it. */
 export const OPPORTUNITY_WORKFLOW = 'opportunity';
@@ -82,6 +84,16 @@ export function createOpportunityClient({
             workflowId: input.id,
             taskQueue,
             args: [input],
+            // What an operator searches by and sees in the Temporal UI; the workflow keeps them current.
+            typedSearchAttributes: dealSearchAttributes({
+              milestone: PSM_PROCESS.milestones[0]!.key,
+              ownerId: input.ownerId,
+              status: 'open',
+              stalled: false,
+              amount: input.amount,
+              account: input.account,
+            }),
+            staticSummary: dealSummary(input),
           });
           return { id: input.id, created: true };
         } catch (err) {
