@@ -30,6 +30,11 @@ export interface Actor {
 export interface RuleSet {
   /** Owner changes checked, approvals re-routed and never self-decided, reorganisations signalled. */
   authorization: boolean;
+  /**
+   * With the authorization rules: an approved gate or skip not used yet is re-routed (or voided)
+   * like a pending one when the amount, owner or line changes (patched('psm-void-approved-on-change')).
+   */
+  approvedFollowDeal?: boolean;
 }
 
 export interface OpportunityStartInput {
@@ -197,6 +202,8 @@ export interface Stakeholder {
 
 export interface ApprovalRecord extends ApprovalFacts {
   decidedAt: string | null;
+  /** The decider's role, kept since patched('psm-void-approved-on-change'). */
+  decidedByRole?: ActorRole;
   /** 0 = waiting, 1 = approver reminded, 2 = escalated to the approver's manager. */
   chaseLevel: EscalationLevel;
   /** When the current chase delay started counting (request, last chase, or resume). */

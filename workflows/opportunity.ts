@@ -105,6 +105,20 @@ export const AUTHORIZATION_PATCH = 'psm-authorization-rules';
  */
 export const POSSIBLY_DUPLICATED_PATCH = 'psm-mail-possibly-duplicated';
 
+/**
+ * Marks runs where an approved gate or skip not used yet follows the deal like a pending one: an
+ * amount, owner or line change that takes it out of its approver's authority re-routes it (see
+ * rerouteApprovals). Taken at start, or by a run with the authorization rules at its first command
+ * or signal after the deployment, as AUTHORIZATION_PATCH.
+ */
+export const APPROVED_FOLLOW_DEAL_PATCH = 'psm-void-approved-on-change';
+
+/** Turns the approved-follow-the-deal rule on for a run with the authorization rules, if it may. */
+function adoptApprovedFollowDeal(rules: RuleSet): void {
+  if (rules.approvedFollowDeal === true || !rules.authorization) return;
+  rules.approvedFollowDeal = patched(APPROVED_FOLLOW_DEAL_PATCH);
+}
+
 /** Turns the authorization rules on for this run if it may (see AUTHORIZATION_PATCH). */
 function adoptAuthorizationRules(rules: RuleSet): boolean {
   if (rules.authorization) return false;
@@ -135,7 +149,10 @@ function wantProjection(state: OpportunityState, io: IoActivity): void {
 export async function opportunity(input: OpportunityStartInput): Promise<OpportunityView> {
   const lean = patched(LEAN_HISTORY_PATCH);
   const searchAttributes = patched(SEARCH_ATTRIBUTES_PATCH);
-  const rules: RuleSet = { authorization: patched(AUTHORIZATION_PATCH) };
+  const rules: RuleSet = {
+    authorization: patched(AUTHORIZATION_PATCH),
+    approvedFollowDeal: patched(APPROVED_FOLLOW_DEAL_PATCH),
+  };
   const state = input.carried ?? createInitialState(input, Date.now());
   // A new run projects whatever is unacknowledged: the created event, or a carried remainder.
   const io: IoActivity = {
@@ -156,6 +173,7 @@ export async function opportunity(input: OpportunityStartInput): Promise<Opportu
   registerCommandHandlers(state, rules);
   setHandler(reportingLineChangedSignal, () => {
     adoptAuthorizationRules(rules);
+    adoptApprovedFollowDeal(rules);
     if (rules.authorization) io.lineRefreshWanted = true;
   });
 
@@ -342,6 +360,7 @@ function adoptLine(
     ...(rules.authorization ? { trigger } : {}),
   });
   state.reportingLine = line;
+  adoptApprovedFollowDeal(rules);
   if (rules.authorization) rerouteApprovals(state, Date.now(), null, 'reporting_line_changed', uuid4, rules);
 }
 
@@ -463,6 +482,7 @@ function registerCommandHandlers(state: OpportunityState, rules: RuleSet): void 
       // A run started before the rules takes them at its first command after the deployment;
       // its validator ran on the old rules, so the new ones are checked here.
       if (adoptAuthorizationRules(rules)) spec.validate(state, command, Date.now(), rules);
+      adoptApprovedFollowDeal(rules);
       const ownerToLookUp = spec.needsReportingLineOf?.(command);
       let line: ReportingLine | undefined;
       if (ownerToLookUp !== undefined) {

@@ -117,6 +117,11 @@ export async function applyEvent(tx: Tx, s: OpportunitySnapshot, e: ProjectionEv
       const id = str(p.approvalId);
       const decision = str(p.decision);
       if (!id || (decision !== 'approved' && decision !== 'rejected' && decision !== 'cancelled')) return;
+      // An approved gate the deal outgrew (psm-void-approved-on-change): it keeps who decided it.
+      if (decision === 'cancelled' && p.previousStatus === 'approved') {
+        await tx.approval.updateMany({ where: { id, status: 'approved' }, data: { status: 'cancelled' } });
+        return;
+      }
       await tx.approval.updateMany({
         where: { id, status: 'pending' },
         data: { status: decision, decidedAt: at, decidedById: e.actorId, comment: str(p.comment) },

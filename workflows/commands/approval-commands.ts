@@ -173,11 +173,13 @@ export const decideApproval: CommandSpec<DecideApprovalCommand> = {
     optionalText(command.comment, 'comment');
   },
 
-  apply(state, command, { now }) {
+  apply(state, command, { now, rules = FIRST_RULES }) {
     const approval = state.approvals.find((a) => a.id === command.approvalId);
     if (!approval) return refuse('UNKNOWN_APPROVAL', `this deal has no approval ${command.approvalId}`);
     approval.status = command.decision;
     approval.decidedById = command.actor.userId;
+    // An admin's approval holds whoever decides the request later (see deciderStillCovers).
+    if (rules.approvedFollowDeal) approval.decidedByRole = command.actor.role;
     approval.decidedAt = iso(now);
     approval.comment = command.comment ?? null;
     appendEvent(state, now, 'approval_decided', command.actor.userId, {
@@ -204,6 +206,14 @@ export const decideApproval: CommandSpec<DecideApprovalCommand> = {
  * changes is withdrawn and asked again of the new approver, who is mailed as for any request;
  * the old approver's links and reminders die with the withdrawn one. A request nobody may decide
  * any more is voided. Both are journalled: approval_rerouted (from, to, why) or approval_voided.
+ *
+ * With rules.approvedFollowDeal (patched('psm-void-approved-on-change')) the same goes for a gate or
+ * skip already approved but not used yet (its milestone still ahead), unless whoever approved it
+ * may still decide it (the new approver, someone above them, or an admin): otherwise "ask while
+ * small, have the manager approve, raise the amount, complete the milestone" would bypass the
+ * director. Such an approval moves approved -> cancelled and is asked again of the new approver
+ * (the request still stands: nobody has to ask twice, and the director is mailed at once); the
+ * events carry previousStatus: 'approved'.
  */
 export function rerouteApprovals(
   state: OpportunityState,
@@ -214,21 +224,27 @@ export function rerouteApprovals(
   rules: RuleSet,
 ): void {
   for (const approval of [...state.approvals]) {
-    if (approval.status !== 'pending') continue;
+    const wasApproved = rules.approvedFollowDeal === true && approvedButUnused(state, approval);
+    if (approval.status !== 'pending' && !wasApproved) continue;
     const to = currentApprover(state, approval, rules);
     if (to === approval.approverId) continue;
+    if (wasApproved && to !== null && deciderStillCovers(state, approval, to)) continue;
+    // An approved one keeps who decided it and when; only its status says it no longer counts.
+    const previous = wasApproved ? { previousStatus: 'approved' as const } : {};
     approval.status = 'cancelled';
-    approval.decidedAt = iso(now);
+    if (!wasApproved) approval.decidedAt = iso(now);
     appendEvent(state, now, 'approval_decided', actorId, {
       approvalId: approval.id,
       decision: 'cancelled',
       comment: null,
+      ...previous,
     });
     if (to === null) {
       appendEvent(state, now, 'approval_voided', actorId, {
         approvalId: approval.id,
         approverId: approval.approverId,
         reason: why,
+        ...previous,
       });
       continue;
     }
@@ -239,6 +255,7 @@ export function rerouteApprovals(
       fromApproverId: approval.approverId,
       toApproverId: to,
       reason: why,
+      ...previous,
     });
     // The read model takes the requester from the request event's actor: keep who asked.
     openApproval(state, now, approval.requestedById, {
@@ -251,4 +268,24 @@ export function rerouteApprovals(
       approverId: to,
     });
   }
+}
+
+/** An approved gate or skip whose milestone is still ahead: nothing has used it yet. */
+function approvedButUnused(state: OpportunityState, approval: ApprovalRecord): boolean {
+  return (
+    approval.status === 'approved' &&
+    approval.kind !== 'discount' &&
+    approval.milestone !== null &&
+    milestoneIndexOf(approval.milestone) > state.reachedIndex
+  );
+}
+
+/** Whether whoever approved it could decide it now that it goes to `approverId`. */
+function deciderStillCovers(state: OpportunityState, approval: ApprovalRecord, approverId: string): boolean {
+  const decider = approval.decidedById;
+  if (decider === null) return false;
+  if (decider === approverId || approval.decidedByRole === 'admin') return true;
+  const chain = state.reportingLine?.chain ?? [];
+  const rank = chain.indexOf(approverId);
+  return rank >= 0 && chain.indexOf(decider) > rank;
 }
