@@ -52,6 +52,7 @@ export function wireApiRouters(deps: {
     taskQueue: deps.config.temporal.taskQueue,
     timeoutMs: deps.config.temporal.updateTimeoutMs,
     projector,
+    workflowTaskTimeoutMs: deps.config.temporal.workflowTaskTimeoutMs,
   });
   return {
     drain: () => projector.drain(),

@@ -58,6 +58,15 @@ const EnvSchema = z.object({
   UPDATE_TIMEOUT_MS: z.coerce.number().int().positive().default(10_000),
   /** How long a deal's task waits for the worker that cached it before any worker may take it. */
   TEMPORAL_STICKY_TIMEOUT_MS: z.coerce.number().int().min(1000).default(1_500),
+  /**
+   * How long a deal's workflow task may run on a worker before the server gives it to another:
+   * a task handed to a worker that then froze or died waits this long. Well above a normal task
+   * (milliseconds; a cold replay of a long history on a busy 2-core worker, a second or so) and
+   * well inside UPDATE_TIMEOUT_MS, so a healthy worker takes over while the API still waits.
+   * Set when a deal starts and kept across continue-as-new; running deals keep the old 10 s
+   * until they next continue as new.
+   */
+  TEMPORAL_WORKFLOW_TASK_TIMEOUT_MS: z.coerce.number().int().min(1000).max(120_000).default(4_000),
   /** Deals a worker keeps in memory; unset: the SDK's default from the heap limit. 0: no cache. */
   TEMPORAL_MAX_CACHED_WORKFLOWS: z.coerce.number().int().min(0).optional(),
   /** TLS to TEMPORAL_ADDRESS (self-hosted cluster, Temporal Cloud); on whenever a TLS file or API key is set. */
@@ -118,6 +127,7 @@ export interface Config {
     cliPath: string;
     updateTimeoutMs: number;
     stickyTimeoutMs: number;
+    workflowTaskTimeoutMs: number;
     /** Undefined: the SDK's default from the heap limit. */
     maxCachedWorkflows: number | undefined;
     /** How to reach TEMPORAL_ADDRESS: TLS (mTLS) and an API key; empty for plain gRPC. */
@@ -203,6 +213,7 @@ export function loadConfig(source: NodeJS.ProcessEnv = process.env): Config {
       cliPath: e.TEMPORAL_CLI_PATH ?? path.resolve(root, '.tools/venv/bin/temporal'),
       updateTimeoutMs: e.UPDATE_TIMEOUT_MS,
       stickyTimeoutMs: e.TEMPORAL_STICKY_TIMEOUT_MS,
+      workflowTaskTimeoutMs: e.TEMPORAL_WORKFLOW_TASK_TIMEOUT_MS,
       maxCachedWorkflows: e.TEMPORAL_MAX_CACHED_WORKFLOWS,
       security: temporalSecurity(e, root),
     },

@@ -33,6 +33,8 @@ export interface OpportunityClientOptions {
   projector: CommandProjector;
   /** Wait for the read model before answering (scripts); the API answers first. */
   awaitProjection?: boolean;
+  /** A new deal's workflow task timeout (TEMPORAL_WORKFLOW_TASK_TIMEOUT_MS); unset: Temporal's 10 s. */
+  workflowTaskTimeoutMs?: number;
 }
 
 type CommandFields<N extends CommandName> = Omit<CommandInputs[N], 'requestId' | 'actor'>;
@@ -49,6 +51,7 @@ export function createOpportunityClient({
   timeoutMs,
   projector,
   awaitProjection = false,
+  workflowTaskTimeoutMs,
 }: OpportunityClientOptions) {
   const withDeadline = async <T>(fn: () => Promise<T>): Promise<T> => {
     try {
@@ -84,6 +87,8 @@ export function createOpportunityClient({
             workflowId: input.id,
             taskQueue,
             args: [input],
+            // Kept by every continue-as-new (the server carries it over).
+            ...(workflowTaskTimeoutMs === undefined ? {} : { workflowTaskTimeout: workflowTaskTimeoutMs }),
             // What an operator searches by and sees in the Temporal UI; the workflow keeps them current.
             typedSearchAttributes: dealSearchAttributes({
               milestone: PSM_PROCESS.milestones[0]!.key,
