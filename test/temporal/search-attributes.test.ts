@@ -1,0 +1,140 @@
+// An operator finds deals by search attribute on the real dev server (registered by its
+// --search-attribute flags), with the real app: deals created and moved through the API, then
+// `temporal workflow list --query` (the client's list and the CLI) returns exactly the right ones,
+// and describe() shows each deal's summary.
+//
+// A stall takes 30 days at business breakthrough and the dev server cannot skip time, so the
+// stalled deal is a run continued from a stalled one (continue-as-new's carried state, the way a
+// long-lived deal's next run starts). The stall itself, upserted by the escalation, is proven on
+// the time-skipping server (test/workflows/opportunity-search-attributes.test.ts).
+import { execFileSync } from 'node:child_process';
+import path from 'node:path';
+import { randomBytes } from 'node:crypto';
+import type { opportunity } from '../../workflows';
+import { PSM_PROCESS } from '../../workflows/psm-process';
+import { createInitialState } from '../../workflows/opportunity-state';
+import { startTestApp, type TestApp } from '../support/app';
+import { temporalAddress } from '../support/temporal';
+import { waitUntil } from '../support/wait';
+
+let app: TestApp;
+beforeAll(async () => {
+  app = await startTestApp();
+});
+afterAll(async () => {
+  await app?.stop();
+});
+
+const BUSINESS_BREAKTHROUGH = PSM_PROCESS.milestones.findIndex((m) => m.key === 'business_breakthrough');
+/** One account per run, so the queries see only this test's deals. */
+const ACCOUNT = `浙江能源集团-${randomBytes(3).toString('hex')}`;
+
+async function createDeal(name: string): Promise<string> {
+  const res = await app.api(app.org.repA1, 'POST', '/api/opportunities', {
+    name,
+    account: ACCOUNT,
+    amount: 300000,
+  });
+  expect(res.status).toBe(201);
+  return res.body.id as string;
+}
+
+async function moveTo(id: string, lastIndex: number): Promise<void> {
+  const req = await app.api(app.org.repA1, 'POST', `/api/opportunities/${id}/approvals`, {
+    kind: 'milestone_gate',
+    milestone: 'project_initiation',
+    reason: 'Need is clear',
+  });
+  expect(req.status).toBe(200);
+  const dec = await app.api(
+    app.org.managerA,
+    'POST',
+    `/api/opportunities/${id}/approvals/${req.body.approvalId}/decision`,
+    { decision: 'approved' },
+  );
+  expect(dec.status).toBe(200);
+  for (const m of PSM_PROCESS.milestones.slice(0, lastIndex + 1)) {
+    const done = await app.api(app.org.repA1, 'POST', `/api/opportunities/${id}/milestones`, {
+      milestone: m.key,
+      criteriaMet: m.rule === 'all' ? m.criteria.map((c) => c.key) : [m.criteria[0]!.key],
+      evidence: 'Meeting notes',
+    });
+    expect(done.status).toBe(200);
+  }
+}
+
+async function list(query: string): Promise<string[]> {
+  const ids: string[] = [];
+  for await (const wf of app.client.workflow.list({ query })) ids.push(wf.workflowId);
+  return ids.sort();
+}
+
+/** Visibility is eventually consistent: wait until the query answers `expected`. */
+async function listed(query: string, expected: string[]): Promise<string[]> {
+  let ids: string[] = [];
+  await waitUntil(async () => {
+    ids = await list(query);
+    return JSON.stringify(ids) === JSON.stringify([...expected].sort());
+  }, 20_000).catch(() => undefined);
+  return ids;
+}
+
+test('an operator finds every stalled deal at business breakthrough, and sees each deal summarised', async () => {
+  const early = await createDeal('Hangzhou grid analytics');
+  const moving = await createDeal('Ningbo substation IoT');
+  await moveTo(moving, BUSINESS_BREAKTHROUGH);
+
+  // A deal at business breakthrough whose stall escalation fired, continuing in a new run.
+  const stalledId = `opp-stalled-${randomBytes(6).toString('hex')}`;
+  const input = {
+    id: stalledId,
+    name: 'Wenzhou wind farm SCADA',
+    account: ACCOUNT,
+    amount: 720000,
+    currency: 'CNY',
+    ownerId: app.org.repA1.id,
+    createdBy: { userId: app.org.repA1.id, role: 'rep' as const },
+  };
+  const carried = createInitialState(input, Date.now());
+  carried.reachedIndex = BUSINESS_BREAKTHROUGH;
+  carried.stall = { anchor: new Date(Date.now() - 31 * 86_400_000).toISOString(), level: 1 };
+  await app.client.workflow.start<typeof opportunity>('opportunity', {
+    workflowId: stalledId,
+    taskQueue: app.taskQueue,
+    args: [{ ...input, carried }],
+  });
+
+  const atBreakthrough = `PsmAccount = '${ACCOUNT}' AND PsmMilestone = 'business_breakthrough'`;
+  const stalledQuery = `${atBreakthrough} AND PsmStalled = true`;
+  expect(await listed(`PsmAccount = '${ACCOUNT}'`, [early, moving, stalledId])).toEqual(
+    [early, moving, stalledId].sort(),
+  );
+  expect(await listed(atBreakthrough, [moving, stalledId])).toEqual([moving, stalledId].sort());
+  expect(await listed(stalledQuery, [stalledId])).toEqual([stalledId]);
+  expect(
+    await listed(`PsmAccount = '${ACCOUNT}' AND PsmStatus = 'open' AND PsmAmount >= 500000`, [stalledId]),
+  ).toEqual([stalledId]);
+  expect(
+    await listed(`PsmAccount = '${ACCOUNT}' AND PsmOwner = '${app.org.repA1.id}' AND PsmStalled = false`, [
+      early,
+      moving,
+    ]),
+  ).toEqual([early, moving].sort());
+
+  // The README's command, as an operator types it.
+  const cli = path.resolve(__dirname, '../../.tools/venv/bin/temporal');
+  const out = execFileSync(
+    cli,
+    ['workflow', 'list', '--address', temporalAddress(), '--query', stalledQuery, '--output', 'json'],
+    { encoding: 'utf8' },
+  );
+  const fromCli = (JSON.parse(out) as { execution: { workflowId: string } }[]).map(
+    (w) => w.execution.workflowId,
+  );
+  expect(fromCli).toEqual([stalledId]);
+
+  // The Temporal UI's summary of a deal created through the API: deal · account · amount.
+  const described = await app.client.workflow.getHandle(moving).describe();
+  expect(await described.staticSummary()).toBe(`Ningbo substation IoT · ${ACCOUNT} · CNY 300,000`);
+  expect(described.typedSearchAttributes.getAll().length).toBeGreaterThanOrEqual(6);
+});
