@@ -98,6 +98,14 @@ const EVENT = {
   execution_completed: ['合同执行完成', 'Contract execution completed'],
   reporting_line_missing: ['汇报线查询失败', 'Reporting line not found'],
   reporting_line_changed: ['汇报线变更', 'Reporting line changed'],
+  approval_rerouted: ['审批已转交', 'Approval re-routed'],
+  approval_voided: ['审批已作废', 'Approval voided'],
+  dead_lettered: ['记录无法保存（已转入死信）', 'Record could not be stored (dead-lettered)'],
+};
+const REROUTE_REASON = {
+  amount_changed: ['金额变更', 'amount changed'],
+  owner_changed: ['负责人变更', 'owner changed'],
+  reporting_line_changed: ['汇报线变更', 'reporting line changed'],
 };
 const NOTIFICATION = {
   follow_up_reminder: ['跟进提醒', 'Follow-up reminder'],
@@ -1763,6 +1771,10 @@ function describeEvent(e) {
     case 'notification_sent':
     case 'notification_possibly_duplicated':
       return `${label(NOTIFICATION, p.template)} → ${p.recipientId ? userName(String(p.recipientId)) : '—'}`;
+    case 'approval_rerouted':
+      return `${userName(String(p.fromApproverId))} → ${userName(String(p.toApproverId))}（${label(REROUTE_REASON, p.reason)}）`;
+    case 'approval_voided':
+      return `${userName(String(p.approverId))}（${label(REROUTE_REASON, p.reason)}）`;
     case 'sla_breached':
       return milestoneName(p.milestone);
     case 'reporting_line_changed': {
