@@ -175,6 +175,10 @@ describe('split deployment: 2 APIs + 2 workers on one Temporal and one PostgreSQ
       if ((missing.length === 0 && behind.length === 0) || Date.now() > convergedBy) break;
       await sleep(500);
     }
+    const lastAccepted = Math.max(...accepted.map((r) => r.acceptedAt!));
+    process.stdout.write(
+      `split deployment: read model ${missing.length + behind.length === 0 ? 'converged' : 'NOT converged'} ${((Date.now() - lastAccepted) / 1000).toFixed(1)} s after the last accepted command\n`,
+    );
     expect({ missing, behind }).toEqual({ missing: [], behind: [] });
 
     // A read-model row per application, too (a projection applied twice would show as 2).
