@@ -4,8 +4,9 @@
 // every handler in awaited spans, which moves the Update's completion relative to the workflow's
 // timer and activity commands, and every recorded history in test/histories fails to replay with
 // them (test/observability/replay-with-tracing.test.ts). These add no await and no command:
-// - each start, Update and signal's trace header (the client's span) is remembered, and copied
-//   onto the activities the workflow schedules next, so their spans join that command's trace;
+// - each start, Update and signal's trace header (the client's span) is remembered until the end
+//   of that workflow activation, and copied onto the activities scheduled in it, so their spans
+//   join that command's trace (what a timer schedules days later starts a trace of its own);
 // - the workflow's part is reported through a sink (outside the sandbox, never during replay) as
 //   a span under the client's: RunWorkflow:<type> when the run starts, HandleUpdate:<name> when
 //   an Update settles (ok or refused with its code).
@@ -21,6 +22,7 @@ import {
   type WorkflowExecuteInput,
   type WorkflowInboundCallsInterceptor,
   type WorkflowInterceptors,
+  type WorkflowInternalsInterceptor,
   type WorkflowOutboundCallsInterceptor,
   type SignalInput,
 } from '@temporalio/workflow';
@@ -102,5 +104,11 @@ export const interceptors = (): WorkflowInterceptors => {
       return next(stamp(input));
     },
   };
-  return { inbound: [inbound], outbound: [outbound] };
+  const internals: WorkflowInternalsInterceptor = {
+    concludeActivation(input, next) {
+      latest = undefined;
+      return next(input);
+    },
+  };
+  return { inbound: [inbound], outbound: [outbound], internals: [internals] };
 };
