@@ -50,6 +50,7 @@ export async function startApplication(opts: {
     const tracing = startTracing({
       endpoint: config.observability.otlpEndpoint,
       serviceName: config.observability.serviceName,
+      warn: (message) => logger.warn({ component: 'opentelemetry' }, message),
     });
     if (tracing) stops.push(tracing.shutdown);
 

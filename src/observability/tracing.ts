@@ -2,7 +2,7 @@
 // (src/observability/http.ts) through the Temporal client's Update or start, the workflow and its
 // activities (the SDK's interceptors), exported as OTLP/HTTP JSON to `<endpoint>/v1/traces`.
 // Unset, nothing is installed: no tracer, no interceptors, no extra header on any history event.
-import { SpanStatusCode, context, propagation, trace } from '@opentelemetry/api';
+import { DiagLogLevel, SpanStatusCode, context, diag, propagation, trace } from '@opentelemetry/api';
 import { OTLPTraceExporter } from '@opentelemetry/exporter-trace-otlp-http';
 import { Resource } from '@opentelemetry/resources';
 import { BatchSpanProcessor } from '@opentelemetry/sdk-trace-base';
@@ -29,8 +29,19 @@ export interface Tracing {
 export function startTracing(opts: {
   endpoint: string | undefined;
   serviceName: string;
+  /** Where the SDK's own warnings go (e.g. the collector refusing or not answering). */
+  warn?: (message: string) => void;
 }): Tracing | undefined {
   if (!opts.endpoint) return undefined;
+  if (opts.warn) {
+    const warn = opts.warn;
+    const log = (message: string, ...args: unknown[]) =>
+      warn([message, ...args.map(String)].join(' ').slice(0, 500));
+    diag.setLogger(
+      { error: log, warn: log, info: () => {}, debug: () => {}, verbose: () => {} },
+      DiagLogLevel.WARN,
+    );
+  }
   const resource = new Resource({ 'service.name': opts.serviceName });
   const processor = new BatchSpanProcessor(
     new OTLPTraceExporter({ url: `${opts.endpoint.replace(/\/$/, '')}/v1/traces` }),
@@ -59,6 +70,7 @@ export function startTracing(opts: {
       trace.disable();
       context.disable();
       propagation.disable();
+      diag.disable();
     },
   };
 }
