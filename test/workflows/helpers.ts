@@ -348,6 +348,43 @@ export async function createHarness(): Promise<Harness> {
   };
 }
 
+/**
+ * One harness per test file: created before the file's tests, every deal retired after each test
+ * (so its clocks stop loading the next), closed after the file. Call at the top level of a test
+ * file; the returned harness forwards to the one created in beforeAll.
+ */
+export function useHarness(): Harness {
+  let harness: Harness | undefined;
+  beforeAll(async () => {
+    harness = await createHarness();
+  });
+  afterEach(async () => {
+    await harness?.retireDeals();
+  });
+  afterAll(async () => {
+    await harness?.close();
+  });
+  const current = (): Harness => {
+    if (harness === undefined) throw new Error('useHarness: the harness is used before beforeAll ran');
+    return harness;
+  };
+  return {
+    get env() {
+      return current().env;
+    },
+    get fakes() {
+      return current().fakes;
+    },
+    get taskQueue() {
+      return current().taskQueue;
+    },
+    startDeal: (overrides) => current().startDeal(overrides),
+    advance: (duration) => current().advance(duration),
+    retireDeals: () => current().retireDeals(),
+    close: () => current().close(),
+  };
+}
+
 /** How close (in server time) a timer may be when a skip ends; see Harness.advance. */
 const TIMER_GUARD_MS = 60_000;
 

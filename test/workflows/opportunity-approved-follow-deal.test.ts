@@ -2,20 +2,11 @@
 // patched('psm-void-approved-on-change'), issue 9 item 10): "ask while small, have the manager
 // approve, raise the amount, complete the milestone" no longer bypasses the director.
 
-import { ACTORS, USERS, createHarness, refusalOf, type DealDriver, type Harness } from './helpers';
+import { ACTORS, USERS, useHarness, refusalOf, type DealDriver } from './helpers';
 import type { Actor } from '../../workflows/opportunity-types';
 import { complete, requestGate } from './scenarios';
 
-let h: Harness;
-beforeAll(async () => {
-  h = await createHarness();
-});
-afterEach(async () => {
-  await h.retireDeals();
-});
-afterAll(async () => {
-  await h?.close();
-});
+const h = useHarness();
 
 async function approval(deal: DealDriver, id: string) {
   return (await deal.state()).approvals.find((a) => a.id === id);

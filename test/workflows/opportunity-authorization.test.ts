@@ -4,28 +4,10 @@
 
 import { reportingLineChangedSignal } from '../../workflows/opportunity-messages';
 import type { ReportingLineChangeResult } from '../../workflows';
-import {
-  ACTORS,
-  USERS,
-  createHarness,
-  eventually,
-  refusalOf,
-  waitUntil,
-  type DealDriver,
-  type Harness,
-} from './helpers';
+import { ACTORS, USERS, useHarness, eventually, refusalOf, waitUntil, type DealDriver } from './helpers';
 import { complete, logCall, requestGate } from './scenarios';
 
-let h: Harness;
-beforeAll(async () => {
-  h = await createHarness();
-});
-afterEach(async () => {
-  await h.retireDeals();
-});
-afterAll(async () => {
-  await h?.close();
-});
+const h = useHarness();
 
 const teamRep = { userId: USERS.teamRep, role: 'rep' } as const;
 

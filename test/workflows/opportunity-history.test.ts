@@ -10,25 +10,15 @@ import {
   ACTORS,
   DAY_MS,
   USERS,
-  createHarness,
+  useHarness,
   eventually,
   refusalOf,
   waitUntil,
   type DealDriver,
-  type Harness,
 } from './helpers';
 import { complete, logCall, requestGate } from './scenarios';
 
-let h: Harness;
-beforeAll(async () => {
-  h = await createHarness();
-});
-afterEach(async () => {
-  await h.retireDeals();
-});
-afterAll(async () => {
-  await h?.close();
-});
+const h = useHarness();
 
 const T = temporal.api.enums.v1.EventType;
 

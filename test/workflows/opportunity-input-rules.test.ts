@@ -5,18 +5,9 @@
 // replay-safe; test/workflows/replay.test.ts still replays every recorded history.)
 
 import { ApplicationFailure } from '@temporalio/common';
-import { ACTORS, createHarness, type Harness } from './helpers';
+import { ACTORS, useHarness } from './helpers';
 
-let h: Harness;
-beforeAll(async () => {
-  h = await createHarness();
-});
-afterEach(async () => {
-  await h.retireDeals();
-});
-afterAll(async () => {
-  await h?.close();
-});
+const h = useHarness();
 
 async function refusal(attempt: Promise<unknown>): Promise<{ code: string | undefined; details: unknown }> {
   try {

@@ -1,7 +1,7 @@
 // Whole deals on the time-skipping server: won, lost and reopened, on hold, continued as new.
 
 import { PSM_PROCESS } from '../../workflows/psm-process';
-import { ACTORS, USERS, createHarness, eventually, refusalOf, type Harness } from './helpers';
+import { ACTORS, USERS, useHarness, eventually, refusalOf } from './helpers';
 import {
   complete,
   continuedDealScenario,
@@ -11,16 +11,7 @@ import {
   wonDealScenario,
 } from './scenarios';
 
-let h: Harness;
-beforeAll(async () => {
-  h = await createHarness();
-});
-afterEach(async () => {
-  await h.retireDeals();
-});
-afterAll(async () => {
-  await h?.close();
-});
+const h = useHarness();
 
 describe('a disciplined deal over about 90 days', () => {
   test('reaches contract_signed, is won, and ends when the handover checklist is done', async () => {

@@ -1,19 +1,10 @@
 // A mail the email activity resent after an attempt that may already have delivered it (same
 // Message-ID) is journalled in the deal's history, so whoever reads the deal sees it; mail
 // delivered once journals nothing extra.
-import { createHarness, type Harness } from './helpers';
+import { useHarness } from './helpers';
 import { possiblyDuplicatedMailScenario, requestGate } from './scenarios';
 
-let h: Harness;
-beforeAll(async () => {
-  h = await createHarness();
-});
-afterEach(async () => {
-  await h.retireDeals();
-});
-afterAll(async () => {
-  await h?.close();
-});
+const h = useHarness();
 
 it('journals notification_possibly_duplicated for a mail reported possibly duplicated', async () => {
   const deal = await possiblyDuplicatedMailScenario(h);

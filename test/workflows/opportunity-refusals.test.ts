@@ -3,19 +3,10 @@
 
 import type { MilestoneKey } from '../../workflows/psm-process';
 import { PSM_PROCESS } from '../../workflows/psm-process';
-import { ACTORS, createHarness, refusalOf, waitUntil, type DealDriver, type Harness } from './helpers';
+import { ACTORS, useHarness, refusalOf, waitUntil, type DealDriver } from './helpers';
 import { complete, criteriaFor, requestGate } from './scenarios';
 
-let h: Harness;
-beforeAll(async () => {
-  h = await createHarness();
-});
-afterEach(async () => {
-  await h.retireDeals();
-});
-afterAll(async () => {
-  await h?.close();
-});
+const h = useHarness();
 
 async function historyLength(deal: DealDriver): Promise<number> {
   return (await deal.handle.fetchHistory()).events?.length ?? 0;

@@ -9,19 +9,10 @@ import type { opportunity } from '../../workflows';
 import { dealSearchAttributes } from '../../src/contracts/search-attributes';
 import { PSM_PROCESS } from '../../workflows/psm-process';
 import type { OpportunityStartInput } from '../../workflows/opportunity-types';
-import { ACTORS, USERS, DealDriver, createHarness, waitUntil, type Harness } from './helpers';
+import { ACTORS, USERS, DealDriver, useHarness, waitUntil } from './helpers';
 import { complete, continuedDealScenario, logCall, requestGate } from './scenarios';
 
-let h: Harness;
-beforeAll(async () => {
-  h = await createHarness();
-});
-afterEach(async () => {
-  await h.retireDeals();
-});
-afterAll(async () => {
-  await h?.close();
-});
+const h = useHarness();
 
 const T = temporal.api.enums.v1.EventType;
 type History = temporal.api.history.v1.IHistory;

@@ -3,19 +3,10 @@
 
 import { PSM_PROCESS } from '../../workflows/psm-process';
 import { addWorkingDays } from '../../workflows/working-days';
-import { ACTORS, DAY_MS, USERS, createHarness, eventually, type DealDriver, type Harness } from './helpers';
+import { ACTORS, DAY_MS, USERS, useHarness, eventually, type DealDriver } from './helpers';
 import { complete, logCall, requestGate } from './scenarios';
 
-let h: Harness;
-beforeAll(async () => {
-  h = await createHarness();
-});
-afterEach(async () => {
-  await h.retireDeals();
-});
-afterAll(async () => {
-  await h?.close();
-});
+const h = useHarness();
 
 const mailsOf = (deal: DealDriver, template: string) =>
   h.fakes.notificationsFor(deal.id).filter((m) => m.template === template);
