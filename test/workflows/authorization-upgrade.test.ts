@@ -2,96 +2,23 @@
 // rules (a deployment): it replays its past on the old rules, takes the new ones at its first
 // command after the deployment, and the resulting history replays without a determinism error.
 
-import path from 'node:path';
-import { randomUUID } from 'node:crypto';
-import type { TestWorkflowEnvironment } from '@temporalio/testing';
-import { bundleWorkflowCode, Worker, type WorkflowBundleWithSourceMap } from '@temporalio/worker';
-import type { opportunity } from '../../workflows';
-import {
-  ACTORS,
-  FakeActivities,
-  USERS,
-  WORKFLOWS_PATH,
-  DealDriver,
-  createTimeSkippingEnv,
-  quietTemporalLogs,
-  refusalOf,
-  waitUntil,
-  workflowBundle,
-} from './helpers';
+import { ACTORS, USERS, refusalOf, workflowBundle } from './helpers';
 import { requestGate } from './scenarios';
+import { bundleBeforePatch, useDeployment } from './upgrade';
 
-const silent = { log() {}, trace() {}, debug() {}, info() {}, warn() {}, error() {} };
-
-function bundleBeforeAuthorization(): Promise<WorkflowBundleWithSourceMap> {
-  return bundleWorkflowCode({
-    workflowsPath: WORKFLOWS_PATH,
-    logger: silent,
-    webpackConfigHook: (config) => {
-      config.module?.rules?.push({
-        test: /workflows[\\/]opportunity\.ts$/,
-        enforce: 'pre',
-        use: [{ loader: path.join(__dirname, 'fixtures/before-authorization-loader.js') }],
-      });
-      return config;
-    },
-  });
-}
-
-let env: TestWorkflowEnvironment;
-beforeAll(async () => {
-  quietTemporalLogs();
-  env = await createTimeSkippingEnv();
-});
-afterAll(async () => {
-  await env?.teardown();
-});
-
-/** No workflow cache: no sticky queue, so the next worker gets the run's tasks at once. */
-async function runWorker(taskQueue: string, bundle: WorkflowBundleWithSourceMap, fakes: FakeActivities) {
-  const worker = await Worker.create({
-    connection: env.nativeConnection,
-    taskQueue,
-    workflowBundle: bundle,
-    activities: fakes.asActivities(),
-    maxCachedWorkflows: 0,
-  });
-  const running = worker.run();
-  return async () => {
-    worker.shutdown();
-    await running;
-  };
-}
+const deployment = useDeployment('psm-upgrade');
 
 test('a deal from before the rules takes them at its first command after the deployment', async () => {
-  const fakes = new FakeActivities();
-  const taskQueue = `psm-upgrade-${randomUUID()}`;
-  const id = `opp-${randomUUID()}`;
-
-  const stopOld = await runWorker(taskQueue, await bundleBeforeAuthorization(), fakes);
-  const handle = await env.client.workflow.start<typeof opportunity>('opportunity', {
-    workflowId: id,
-    taskQueue,
-    args: [
-      {
-        id,
-        name: 'Jinhua smart campus',
-        account: 'Jinhua University',
-        amount: 480_000,
-        currency: 'CNY',
-        ownerId: USERS.rep,
-        createdBy: ACTORS.rep,
-      },
-    ],
-  });
-  const deal = new DealDriver(handle, id, fakes);
-  await waitUntil(async () => (await deal.state()).reportingLine !== null);
+  const stopOld = await deployment.runWorker(
+    await bundleBeforePatch(/workflows[\\/]opportunity\.ts$/, 'before-authorization-loader.js'),
+  );
+  const deal = await deployment.startDeal({ name: 'Jinhua smart campus', account: 'Jinhua University' });
   // The old rules: the manager's own request lands on the manager.
   const gate = await requestGate(deal, ACTORS.manager);
   expect((await deal.state()).approvals[0]).toMatchObject({ id: gate, approverId: USERS.manager });
   await stopOld();
 
-  const stopNew = await runWorker(taskQueue, await workflowBundle(), fakes);
+  const stopNew = await deployment.runWorker(await workflowBundle());
   try {
     // First command after the deployment: the rules apply to it (the handler re-checks).
     const own = await refusalOf(
@@ -110,8 +37,5 @@ test('a deal from before the rules takes them at its first command after the dep
   }
 
   // The run's whole history (old commands, then the patch taken mid-run) replays on today's code.
-  const history = await handle.fetchHistory();
-  await expect(
-    Worker.runReplayHistory({ workflowBundle: await workflowBundle() }, history, id),
-  ).resolves.toBeUndefined();
+  await deployment.expectReplays(deal);
 });

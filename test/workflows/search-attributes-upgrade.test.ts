@@ -2,67 +2,14 @@
 // picked up by a worker with them (a deployment): a command that changes no attribute still adds
 // nothing, its first change brings all six at once, and the mixed history replays.
 
-import path from 'node:path';
-import { randomUUID } from 'node:crypto';
 import { temporal } from '@temporalio/proto';
-import type { TestWorkflowEnvironment } from '@temporalio/testing';
-import { bundleWorkflowCode, Worker, type WorkflowBundleWithSourceMap } from '@temporalio/worker';
-import type { opportunity } from '../../workflows';
 import { PSM_PROCESS } from '../../workflows/psm-process';
-import {
-  ACTORS,
-  FakeActivities,
-  USERS,
-  WORKFLOWS_PATH,
-  DealDriver,
-  createTimeSkippingEnv,
-  quietTemporalLogs,
-  waitUntil,
-  workflowBundle,
-} from './helpers';
+import { ACTORS, USERS, workflowBundle, type DealDriver } from './helpers';
 import { complete, requestGate } from './scenarios';
+import { bundleBeforePatch, useDeployment } from './upgrade';
 
-const silent = { log() {}, trace() {}, debug() {}, info() {}, warn() {}, error() {} };
 const T = temporal.api.enums.v1.EventType;
-
-function bundleBeforeSearchAttributes(): Promise<WorkflowBundleWithSourceMap> {
-  return bundleWorkflowCode({
-    workflowsPath: WORKFLOWS_PATH,
-    logger: silent,
-    webpackConfigHook: (config) => {
-      config.module?.rules?.push({
-        test: /workflows[\\/]opportunity(-search-attributes)?\.ts$/,
-        enforce: 'pre',
-        use: [{ loader: path.join(__dirname, 'fixtures/before-search-attributes-loader.js') }],
-      });
-      return config;
-    },
-  });
-}
-
-let env: TestWorkflowEnvironment;
-beforeAll(async () => {
-  quietTemporalLogs();
-  env = await createTimeSkippingEnv();
-});
-afterAll(async () => {
-  await env?.teardown();
-});
-
-async function runWorker(taskQueue: string, bundle: WorkflowBundleWithSourceMap, fakes: FakeActivities) {
-  const worker = await Worker.create({
-    connection: env.nativeConnection,
-    taskQueue,
-    workflowBundle: bundle,
-    activities: fakes.asActivities(),
-    maxCachedWorkflows: 0,
-  });
-  const running = worker.run();
-  return async () => {
-    worker.shutdown();
-    await running;
-  };
-}
+const deployment = useDeployment('psm-sa-upgrade');
 
 /** The deal's own upserts (not the SDK's TemporalChangeVersion) and its patch ids, in order. */
 async function upsertsAndPatches(deal: DealDriver) {
@@ -89,28 +36,13 @@ async function upsertsAndPatches(deal: DealDriver) {
 }
 
 test('a deal from before the attributes gets all of them at its first change after the deployment', async () => {
-  const fakes = new FakeActivities();
-  const taskQueue = `psm-sa-upgrade-${randomUUID()}`;
-  const id = `opp-${randomUUID()}`;
-
-  const stopOld = await runWorker(taskQueue, await bundleBeforeSearchAttributes(), fakes);
-  const handle = await env.client.workflow.start<typeof opportunity>('opportunity', {
-    workflowId: id,
-    taskQueue,
-    args: [
-      {
-        id,
-        name: 'Shaoxing textile ERP',
-        account: '绍兴纺织集团',
-        amount: 480_000,
-        currency: 'CNY',
-        ownerId: USERS.rep,
-        createdBy: ACTORS.rep,
-      },
-    ],
-  });
-  const deal = new DealDriver(handle, id, fakes);
-  await waitUntil(async () => (await deal.state()).reportingLine !== null);
+  const stopOld = await deployment.runWorker(
+    await bundleBeforePatch(
+      /workflows[\\/]opportunity(-search-attributes)?\.ts$/,
+      'before-search-attributes-loader.js',
+    ),
+  );
+  const deal = await deployment.startDeal({ name: 'Shaoxing textile ERP', account: '绍兴纺织集团' });
   const gate = await requestGate(deal);
   await deal.command('decideApproval', ACTORS.manager, { approvalId: gate, decision: 'approved' });
   await complete(deal, 'project_initiation');
@@ -118,12 +50,12 @@ test('a deal from before the attributes gets all of them at its first change aft
   expect((await upsertsAndPatches(deal)).upserts).toEqual([]);
   await stopOld();
 
-  const stopNew = await runWorker(taskQueue, await workflowBundle(), fakes);
+  const stopNew = await deployment.runWorker(await workflowBundle());
   try {
     // No attribute changes: nothing, not even the patch marker.
     await deal.command('logActivity', ACTORS.rep, {
       kind: 'call',
-      occurredAt: new Date(await env.currentTimeMs()).toISOString(),
+      occurredAt: new Date(await deployment.env().currentTimeMs()).toISOString(),
       note: 'Call after the deployment.',
     });
     let seen = await upsertsAndPatches(deal);
@@ -148,8 +80,5 @@ test('a deal from before the attributes gets all of them at its first change aft
     await stopNew();
   }
 
-  const history = await handle.fetchHistory();
-  await expect(
-    Worker.runReplayHistory({ workflowBundle: await workflowBundle() }, history, id),
-  ).resolves.toBeUndefined();
+  await deployment.expectReplays(deal);
 });
