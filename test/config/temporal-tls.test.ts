@@ -5,6 +5,7 @@
 // that requires mTLS.
 import { execFileSync } from 'node:child_process';
 import fs from 'node:fs';
+import http2 from 'node:http2';
 import net from 'node:net';
 import os from 'node:os';
 import path from 'node:path';
@@ -182,5 +183,54 @@ describe('Temporal through a proxy that requires a client certificate', () => {
     await expect(connectWorker(address, namespace, security)).rejects.toBeInstanceOf(
       TemporalUnreachableError,
     );
+  });
+});
+
+describe('Temporal with an API key', () => {
+  it('sends the key (and the namespace) over TLS from the client and the worker', async () => {
+    // An HTTP/2 server reads the gRPC headers, records them and answers UNAUTHENTICATED.
+    const seen: { authorization?: string; namespace?: string }[] = [];
+    const server = http2.createSecureServer({
+      key: fs.readFileSync(file('server.key')),
+      cert: fs.readFileSync(file('server.pem')),
+    });
+    const sessions = new Set<http2.ServerHttp2Session>();
+    server.on('session', (session) => sessions.add(session));
+    server.on('stream', (stream, headers) => {
+      seen.push({
+        authorization: headers.authorization as string | undefined,
+        namespace: headers['temporal-namespace'] as string | undefined,
+      });
+      stream.respond(
+        { ':status': 200, 'content-type': 'application/grpc', 'grpc-status': '16' },
+        { endStream: true },
+      );
+    });
+    await new Promise<void>((r) => server.listen(0, '127.0.0.1', r));
+    const address = `127.0.0.1:${(server.address() as net.AddressInfo).port}`;
+    try {
+      const apiKey = 'psm-test-api-key-0123456789abcdef';
+      const { security } = loadConfig({
+        TEMPORAL_ADDRESS: address,
+        TEMPORAL_NAMESPACE: 'psm.acct',
+        TEMPORAL_API_KEY: apiKey,
+        TEMPORAL_TLS_CA: file('ca.pem'),
+        TEMPORAL_TLS_SERVER_NAME: 'temporal.test',
+      }).temporal;
+      await expect(connectClient(address, 'psm.acct', security)).rejects.toBeInstanceOf(
+        TemporalUnreachableError,
+      );
+      const clientCalls = seen.length;
+      await expect(connectWorker(address, 'psm.acct', security)).rejects.toBeInstanceOf(
+        TemporalUnreachableError,
+      );
+      expect(clientCalls).toBeGreaterThan(0);
+      expect(seen.length).toBeGreaterThan(clientCalls);
+      for (const call of seen)
+        expect(call).toEqual({ authorization: `Bearer ${apiKey}`, namespace: 'psm.acct' });
+    } finally {
+      for (const session of sessions) session.destroy();
+      await new Promise((r) => server.close(r));
+    }
   });
 });
