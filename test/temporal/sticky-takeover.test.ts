@@ -6,53 +6,17 @@
 // poller. (Temporal Server 1.32, the dev server here, notices a killed worker's closed connection
 // at once, so this also passes with the default there: it guards the take-over, and the config.)
 import { randomUUID } from 'node:crypto';
-import { Client, Connection } from '@temporalio/client';
-import { NativeConnection } from '@temporalio/worker';
-import type { Activities } from '../../src/contracts/activities';
 import { loadConfig } from '../../src/config';
-import { createWorker } from '../../src/temporal/worker';
-import { spawnWorker } from '../activities/support/spawn-worker';
-import { temporalAddress } from '../support/temporal';
-
-const WORKFLOWS = require.resolve('./workflows/counter');
+import { useTakeoverServer, withCounterCachedByDoomedWorker } from './takeover';
 
 describe('worker take-over after a worker dies', () => {
-  let connection: Connection;
-  let nativeConnection: NativeConnection;
-
-  beforeAll(async () => {
-    connection = await Connection.connect({ address: temporalAddress() });
-    nativeConnection = await NativeConnection.connect({ address: temporalAddress() });
-  });
-  afterAll(async () => {
-    await connection.close();
-    await nativeConnection.close();
-  });
+  const server = useTakeoverServer();
 
   it('a command to a deal the dead worker had cached succeeds in well under half of UPDATE_TIMEOUT_MS', async () => {
     const config = loadConfig({});
     const taskQueue = `sticky-${randomUUID()}`;
-    const client = new Client({ connection });
-    const doomed = await spawnWorker({
-      TEMPORAL_ADDRESS: temporalAddress(),
-      TASK_QUEUE: taskQueue,
-      WORKFLOWS_PATH: WORKFLOWS,
-    });
-    try {
-      const handle = await client.workflow.start('counterWorkflow', {
-        taskQueue,
-        workflowId: `counter-${randomUUID()}`,
-      });
-      // Only the doomed worker polls yet: it runs the workflow and keeps it cached.
-      expect(await handle.executeUpdate<number, []>('bump')).toBe(1);
-      const healthy = await createWorker({
-        connection: nativeConnection,
-        namespace: 'default',
-        taskQueue,
-        stickyTimeoutMs: config.temporal.stickyTimeoutMs,
-        workflowsPath: WORKFLOWS,
-        activities: {} as Activities,
-      });
+    await withCounterCachedByDoomedWorker(server.client(), taskQueue, undefined, async (doomed, handle) => {
+      const healthy = await server.healthyWorker(taskQueue, config);
       await healthy.runUntil(async () => {
         await doomed.kill();
         const started = Date.now();
@@ -62,8 +26,6 @@ describe('worker take-over after a worker dies', () => {
         expect(tookMs).toBeLessThan(config.temporal.updateTimeoutMs / 2);
         await handle.terminate();
       });
-    } finally {
-      await doomed.kill();
-    }
+    });
   });
 });
