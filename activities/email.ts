@@ -2,9 +2,13 @@
 //
 // How "at most once" holds: the EmailMessage row (unique idempotencyKey) is created once with the
 // rendered mail; deliverStoredEmail claims it with a lease, sends outside any transaction and
-// marks it sent, retrying the mark through a database blip. A concurrent attempt finding a live
-// lease fails retryably instead of sending. The one gap left is an attempt that died after the
-// server's acceptance: the resend carries the same Message-ID and the row says possiblyDuplicated.
+// marks it sent, retrying the mark (heartbeating) until just before the activity's start-to-close,
+// so a database outage shorter than that never resends and no second attempt starts meanwhile. A
+// concurrent attempt finding a live lease fails retryably instead of sending. The one gap left is
+// an attempt that died (or outlived its mark window) after the server's acceptance: the resend
+// carries the same Message-ID and is flagged possiblyDuplicated by its claim. Each attempt says in
+// its Temporal heartbeat when it starts talking SMTP, so the next one flags its resend even when a
+// crashed database lost the claim that would have told it.
 //
 // A mail that can never go out (the database refuses its data, the server answers 5xx) is
 // dead-lettered (status 'dead', lastError) and fails non-retryably, so the deal's later mails flow.
@@ -163,7 +167,12 @@ export function createEmailActivities(options: EmailActivitiesOptions): EmailAct
 
   async function sendNotification(raw: NotificationRequest): Promise<NotificationDelivery> {
     const req = parse(raw);
-    const heartbeat = activityHeartbeat();
+    const startedAt = Date.now();
+    const context = activityContext();
+    const earlier = context?.info.heartbeatDetails as AttemptProgress | undefined;
+    const mayAlreadyBeDelivered = earlier?.smtpStarted === true;
+    let progress: AttemptProgress = { smtpStarted: mayAlreadyBeDelivered };
+    const heartbeat = context ? () => context.heartbeat(progress) : undefined;
     heartbeat?.();
     const existing = await prisma.emailMessage.findUnique({
       where: { idempotencyKey: req.key },
@@ -188,6 +197,13 @@ export function createEmailActivities(options: EmailActivitiesOptions): EmailAct
       key: req.key,
       timing: options.deliveryTiming,
       heartbeat,
+      mayAlreadyBeDelivered,
+      onSmtp(mayHaveDelivered) {
+        // Once an attempt may have delivered, every later resend is a possible duplicate.
+        progress = { smtpStarted: mayAlreadyBeDelivered || mayHaveDelivered };
+        heartbeat?.();
+      },
+      markDeadline: context ? markDeadline(startedAt, context.info.startToCloseTimeoutMs) : undefined,
     });
     switch (delivery.outcome) {
       case 'sent':
@@ -228,11 +244,25 @@ function undeliverable(key: string, reason: string): ApplicationFailure {
   });
 }
 
+/** What an attempt tells the next one through its heartbeat (kept by Temporal, not the database). */
+interface AttemptProgress {
+  /** This or an earlier attempt started an SMTP conversation that may have delivered the mail. */
+  smtpStarted: boolean;
+}
+
+/** The "sent" mark stops retrying this long before start-to-close, so attempts never overlap. */
+export const MARK_DEADLINE_MARGIN_MS = 5_000;
+
+function markDeadline(startedAt: number, startToCloseMs: number): number | undefined {
+  return startToCloseMs > MARK_DEADLINE_MARGIN_MS
+    ? startedAt + startToCloseMs - MARK_DEADLINE_MARGIN_MS
+    : undefined;
+}
+
 /** Outside an activity (direct calls in tests, scripts) there is nothing to heartbeat to. */
-function activityHeartbeat(): (() => void) | undefined {
+function activityContext(): Context | undefined {
   try {
-    const context = Context.current();
-    return () => context.heartbeat();
+    return Context.current();
   } catch {
     return undefined;
   }

@@ -8,8 +8,9 @@ import type { ActivityOptions, LocalActivityOptions } from '@temporalio/workflow
  * the heartbeat timeout instead of the whole start-to-close; that retry waits for the dead
  * attempt's claim lease (15 s, src/mail/deliver-stored-email.ts) and resends: under 30 s in all.
  * Start-to-close covers the SMTP timeouts (connection 10 s + greeting 10 s + socket 20 s,
- * src/mail/transport.ts) plus the 8 s the "sent" mark may retry. An attempt that outlives it keeps
- * its claim, so the retry waits instead of sending twice.
+ * src/mail/transport.ts); after the server's 250 the "sent" mark retries (heartbeating) until 5 s
+ * before it, so a database outage of up to ~50 s after a quick send never resends, and Temporal
+ * never starts a second attempt while the first still marks.
  */
 export const NOTIFICATION_ACTIVITY: ActivityOptions = {
   startToCloseTimeout: '60 seconds',

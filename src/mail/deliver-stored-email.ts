@@ -3,12 +3,17 @@
 // 1. claim: one UPDATE takes the row (status 'sending', a fresh claimId, claimedAt, attempts+1)
 //    unless it is sent, dead, or held by another attempt whose lease is still running;
 // 2. send over SMTP, outside any transaction, renewing the lease while the conversation lasts;
-// 3. mark it sent in one short statement, retried in-process with backoff, so a database blip just
-//    after the server's 250 does not lead to a resend.
+// 3. mark it sent in one short statement, retried in-process with backoff (for an activity: until
+//    just before its start-to-close, heartbeating and renewing the lease all along), so a database
+//    outage shorter than that after the server's 250 never leads to a resend.
 //
-// What remains: an attempt that died (or could not mark the row for the whole retry window) after
+// What remains: an attempt that died (or could not mark the row for its whole retry window) after
 // the server accepted the mail leaves a 'sending' row whose lease expires; the next attempt resends
-// it with the same Message-ID and flags the row possiblyDuplicated, and says so to its caller.
+// it with the same Message-ID and flags the row possiblyDuplicated, and says so to its caller. The
+// flag is written by the resend's claim itself (never after the resend), and again with the mark.
+// The caller may know more than the row: a database that crashed can lose an acknowledged claim
+// (synchronous_commit=off), so the previous attempt's own word (mayAlreadyBeDelivered, e.g. from its
+// Temporal heartbeat) flags the resend too.
 import { randomUUID } from 'node:crypto';
 import type { PrismaClient } from '../db/prisma';
 import { isPermanentSmtpRejection, type MailSender } from './transport';
@@ -26,7 +31,7 @@ export type Delivery =
 export interface DeliveryTiming {
   /** How long a claim stays valid without renewal; a stale claim may be taken over (and resent). */
   leaseMs: number;
-  /** How long the "sent" mark is retried after the server accepted the mail. */
+  /** How long the "sent" mark is retried after the server accepted the mail (unless given a markDeadline). */
   markRetryMs: number;
 }
 
@@ -57,6 +62,15 @@ type DeliveryOptions = {
   timing?: Partial<DeliveryTiming>;
   /** Called while the delivery is alive (e.g. a Temporal activity heartbeat). */
   heartbeat?: () => void;
+  /**
+   * Epoch ms until which the "sent" mark may retry (an activity: shortly before its start-to-close,
+   * so no second attempt starts while this one still marks). Default: markRetryMs after the 250.
+   */
+  markDeadline?: number;
+  /** An earlier attempt may have handed this mail to the server, whatever the row says. */
+  mayAlreadyBeDelivered?: boolean;
+  /** Told just before the SMTP conversation starts (true) and when it failed without delivery (false). */
+  onSmtp?: (mayHaveDelivered: boolean) => void;
 };
 
 /** Counts every outcome (mail_deliveries_total) around the delivery itself. */
@@ -75,7 +89,7 @@ async function deliver(opts: DeliveryOptions): Promise<Delivery> {
   const claimId = randomUUID();
   const claimed = await prisma.$queryRaw<Claimed[]>`
     UPDATE "EmailMessage" SET
-      "possiblyDuplicated" = "possiblyDuplicated" OR "status" = 'sending',
+      "possiblyDuplicated" = "possiblyDuplicated" OR "status" = 'sending' OR ${opts.mayAlreadyBeDelivered === true},
       "status" = 'sending',
       "claimId" = ${claimId}::uuid,
       "claimedAt" = timezone('UTC', now()),
@@ -116,6 +130,7 @@ async function deliver(opts: DeliveryOptions): Promise<Delivery> {
   );
   try {
     try {
+      opts.onSmtp?.(true);
       await sender.send({
         from,
         to: message.toAddress,
@@ -127,6 +142,7 @@ async function deliver(opts: DeliveryOptions): Promise<Delivery> {
         headers: { 'Auto-Submitted': 'auto-generated', 'X-PSM-Notification-Key': key },
       });
     } catch (error) {
+      opts.onSmtp?.(false);
       const permanent = isPermanentSmtpRejection(error);
       const lastError = errorText(error);
       // Only this attempt's claim: a takeover after a lost lease is not overwritten. Best effort:
@@ -141,25 +157,32 @@ async function deliver(opts: DeliveryOptions): Promise<Delivery> {
         ? { outcome: 'dead', error: lastError }
         : { outcome: 'failed', error: error ?? new Error('send failed') };
     }
-    return await markSent(prisma, message, sender.kind, timing.markRetryMs);
+    return await markSent(prisma, message, sender.kind, opts.markDeadline ?? Date.now() + timing.markRetryMs);
   } finally {
     clearInterval(renew);
   }
 }
 
-/** The server has the mail: record it, retrying through a short database outage. */
+/** The server has the mail: record it, retrying through a database outage until the deadline. */
 async function markSent(
   prisma: PrismaClient,
   message: Claimed,
   transport: MailSender['kind'],
-  retryMs: number,
+  deadline: number,
 ): Promise<Delivery> {
-  const deadline = Date.now() + retryMs;
   for (let pause = 100; ; pause = Math.min(pause * 2, 1_000)) {
     try {
       await prisma.emailMessage.updateMany({
         where: { id: message.id },
-        data: { status: 'sent', sentAt: new Date(), lastError: null, claimId: null, transport },
+        data: {
+          status: 'sent',
+          sentAt: new Date(),
+          lastError: null,
+          claimId: null,
+          transport,
+          // Again with the mark: a crash may have lost the claim that wrote it.
+          ...(message.possiblyDuplicated ? { possiblyDuplicated: true } : {}),
+        },
       });
       return { outcome: 'sent', possiblyDuplicated: message.possiblyDuplicated };
     } catch (error) {

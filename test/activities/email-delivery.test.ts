@@ -2,6 +2,7 @@
 // the receiver holds (or just after it gave) its 250, attempts overlap, a claim goes stale, and
 // mail that can never go out is dead-lettered instead of blocking the deal's later mail.
 import { ApplicationFailure } from '@temporalio/common';
+import { MockActivityEnvironment } from '@temporalio/testing';
 import { Client } from 'pg';
 import type { NotificationDelivery, NotificationRequest } from '../../src/contracts/activities';
 import { createEmailActivities, type EmailActivities } from '../../activities/email';
@@ -92,6 +93,41 @@ describe('email delivery under failure', () => {
     }
   }
 
+  /**
+   * As Temporal runs the activity: each attempt in its own activity context with the email
+   * activity's timeouts, carrying the previous attempt's last heartbeat details, retried with
+   * exponential backoff (1 s, 2 s, 4 s ...; or the failure's nextRetryDelay) until it succeeds,
+   * fails non-retryably, or runs out of attempts.
+   */
+  async function asTemporal(
+    activities: EmailActivities,
+    req: NotificationRequest,
+    opts: { startToCloseMs?: number; maxAttempts?: number; heartbeatDetails?: unknown } = {},
+  ): Promise<{ result?: NotificationDelivery; error?: unknown; attempts: number; heartbeat: unknown }> {
+    let heartbeat: unknown = opts.heartbeatDetails;
+    for (let attempt = 1; ; attempt++) {
+      const env = new MockActivityEnvironment({
+        attempt,
+        heartbeatDetails: heartbeat,
+        startToCloseTimeoutMs: opts.startToCloseMs ?? 60_000,
+        heartbeatTimeoutMs: 10_000,
+      });
+      env.on('heartbeat', (details: unknown) => (heartbeat = details));
+      try {
+        return { result: await env.run(activities.sendNotification, req), attempts: attempt, heartbeat };
+      } catch (error) {
+        if (
+          (error instanceof ApplicationFailure && error.nonRetryable) ||
+          attempt >= (opts.maxAttempts ?? 10)
+        )
+          return { error, attempts: attempt, heartbeat };
+        const backoff = 1_000 * 2 ** (attempt - 1);
+        const delay = error instanceof ApplicationFailure ? Number(error.nextRetryDelay ?? backoff) : backoff;
+        await sleep(Math.min(delay, 20_000));
+      }
+    }
+  }
+
   const row = (key: string) => db.prisma.emailMessage.findUniqueOrThrow({ where: { idempotencyKey: key } });
 
   it('the database connection dies just after the 250: the mail is marked sent, not sent again', async () => {
@@ -144,6 +180,89 @@ describe('email delivery under failure', () => {
     const ids = receiver.messages.map((m) => m.headers.get('message-id'));
     expect(ids).toEqual([messageIdFor(req.key, FROM), messageIdFor(req.key, FROM)]);
     expect(await row(req.key)).toMatchObject({ status: 'sent', attempts: 2, possiblyDuplicated: true });
+  });
+
+  it('a 12 s database outage right after the 250 inside the activity: the mark outlasts it, one mail, no resend', async () => {
+    const req = await request();
+    let revived: Promise<unknown> = Promise.resolve();
+    let crashedAt = 0;
+    beforeAccept = async () => {
+      // The server has the whole message; its 250 follows at once, into a dead database. Once.
+      beforeAccept = undefined;
+      await killDatabase(true);
+      crashedAt = Date.now();
+      revived = sleep(12_000).then(reviveDatabase);
+    };
+    let outcome: Awaited<ReturnType<typeof asTemporal>>;
+    try {
+      outcome = await asTemporal(activitiesWith(), req);
+    } finally {
+      await revived;
+      await reviveDatabase();
+    }
+    await sleep(500);
+    expect(receiver.messages).toHaveLength(1);
+    expect(outcome.error).toBeUndefined();
+    expect(outcome).toMatchObject({ result: { possiblyDuplicated: false }, attempts: 1 });
+    // The one attempt lived through the outage, heartbeating, and stayed inside its start-to-close.
+    expect(Date.now() - crashedAt).toBeLessThan(55_000);
+    expect(await row(req.key)).toMatchObject({ status: 'sent', attempts: 1, possiblyDuplicated: false });
+  });
+
+  it('a resend after a crash that lost the claim is still flagged, before it goes out: the attempt said so in its heartbeat', async () => {
+    const activities = activitiesWith({ deliveryTiming: { leaseMs: 1_500, markRetryMs: 1_000 } });
+    const req = await request();
+    let revived: Promise<unknown> = Promise.resolve();
+    beforeAccept = async () => {
+      await killDatabase(true);
+      revived = sleep(4_000).then(reviveDatabase);
+    };
+    // A short start-to-close: the mark gives up (after 2 s) while the database is still down.
+    let first: Awaited<ReturnType<typeof asTemporal>>;
+    try {
+      first = await asTemporal(activities, req, { startToCloseMs: 7_000, maxAttempts: 1 });
+    } finally {
+      await revived;
+      await reviveDatabase();
+    }
+    expect(first.error).toBeInstanceOf(Error);
+    expect(first.error).not.toMatchObject({ nonRetryable: true });
+    // The crash (synchronous_commit=off, immediate stop) lost the acknowledged claim: the row is as
+    // it was before it, nothing in the database says a copy may be out.
+    await db.prisma.emailMessage.update({
+      where: { idempotencyKey: req.key },
+      data: { status: 'pending', claimId: null, claimedAt: null, attempts: 0, possiblyDuplicated: false },
+    });
+    let flaggedBeforeResend: boolean | undefined;
+    beforeAccept = async () => {
+      flaggedBeforeResend = (await row(req.key)).possiblyDuplicated;
+    };
+    const second = await asTemporal(activities, req, { heartbeatDetails: first.heartbeat, maxAttempts: 3 });
+    expect(second.error).toBeUndefined();
+    expect(second.result).toEqual({ possiblyDuplicated: true });
+    expect(flaggedBeforeResend).toBe(true);
+    expect(receiver.messages).toHaveLength(2);
+    expect(receiver.messages.map((m) => m.headers.get('message-id'))).toEqual([
+      messageIdFor(req.key, FROM),
+      messageIdFor(req.key, FROM),
+    ]);
+    expect(await row(req.key)).toMatchObject({ status: 'sent', possiblyDuplicated: true });
+  });
+
+  it("an SMTP refusal is not a possible delivery: the next attempt's send is not flagged", async () => {
+    const refusing = await startSmtpReceiver({ rejectRecipients: true, rejectCode: 451 });
+    const refusingSender = createMailTransport({ smtpUrl: refusing.url, tlsRejectUnauthorized: true });
+    try {
+      const req = await request();
+      const first = await asTemporal(activitiesWith({ sender: refusingSender }), req, { maxAttempts: 1 });
+      expect(first.error).toBeInstanceOf(Error);
+      const second = await asTemporal(activitiesWith(), req, { heartbeatDetails: first.heartbeat });
+      expect(second.result).toEqual({ possiblyDuplicated: false });
+      expect(receiver.messages).toHaveLength(1);
+    } finally {
+      refusingSender.close();
+      await refusing.stop();
+    }
   });
 
   it('a concurrent attempt finds a live claim and fails retryably instead of sending a second copy', async () => {
