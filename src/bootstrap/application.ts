@@ -21,6 +21,7 @@ import { seedDemo } from '../demo/seed-demo';
 import { makeTreePrivate } from '../paths';
 import { startReadModelReconciler } from '../read-model/reconciler';
 import { startTracing } from '../observability/tracing';
+import { startMetricsServer } from '../observability/metrics-server';
 
 export interface RunningApplication {
   url: string | undefined;
@@ -112,6 +113,17 @@ export async function startApplication(opts: {
       });
       running.catch((err: unknown) => logger.fatal({ err }, 'worker stopped'));
       logger.info({ taskQueue: config.temporal.taskQueue }, 'worker running');
+      const { metricsToken, metricsPort } = config.observability;
+      if (!runsApi && metricsToken && metricsPort !== undefined) {
+        const metrics = await startMetricsServer({
+          host: config.http.host,
+          port: metricsPort,
+          token: metricsToken,
+          prisma: db.prisma,
+        });
+        stops.push(metrics.stop);
+        logger.info({ url: `http://${config.http.host}:${metricsPort}/metrics` }, 'worker metrics listening');
+      }
       const schedule = await ensureWeeklyReportSchedule(temporal.client, {
         taskQueue: config.temporal.taskQueue,
         cron: config.weeklyReport.cron,

@@ -91,6 +91,8 @@ const EnvSchema = z.object({
 
   /** Bearer token for GET /metrics on the API port; unset, /metrics does not exist (404). */
   METRICS_TOKEN: z.string().min(32, 'must be at least 32 characters').optional(),
+  /** Worker-only processes (--role=worker): serve the token-guarded /metrics on HOST:METRICS_PORT. */
+  METRICS_PORT: port.optional(),
   /** The Temporal SDK's own Prometheus exporter (worker processes), on 127.0.0.1; unset: off. */
   TEMPORAL_METRICS_PORT: port.optional(),
   /** OTLP/HTTP collector base URL (traces go to <url>/v1/traces); unset: no tracing. */
@@ -140,6 +142,7 @@ export interface Config {
   weeklyReport: { cron: string; timezone: string };
   observability: {
     metricsToken: string | undefined;
+    metricsPort: number | undefined;
     temporalMetricsPort: number | undefined;
     otlpEndpoint: string | undefined;
     serviceName: string;
@@ -235,6 +238,7 @@ export function loadConfig(source: NodeJS.ProcessEnv = process.env): Config {
     weeklyReport: { cron: e.WEEKLY_REPORT_CRON, timezone: e.WEEKLY_REPORT_TIMEZONE },
     observability: {
       metricsToken: e.METRICS_TOKEN,
+      metricsPort: e.METRICS_PORT,
       temporalMetricsPort: e.TEMPORAL_METRICS_PORT,
       otlpEndpoint: e.OTEL_EXPORTER_OTLP_ENDPOINT,
       serviceName: e.OTEL_SERVICE_NAME,

@@ -23,6 +23,7 @@ const spans: OtlpSpan[] = [];
 const logLines: Record<string, any>[] = [];
 let receiver: http.Server;
 let temporalMetricsPort: number;
+let workerMetricsPort: number;
 let app: TestApp;
 
 beforeAll(async () => {
@@ -43,6 +44,7 @@ beforeAll(async () => {
   const receiverPort = await freePort();
   await new Promise<void>((resolve) => receiver.listen(receiverPort, '127.0.0.1', resolve));
   temporalMetricsPort = await freePort();
+  workerMetricsPort = await freePort();
   const logs = new Writable({
     write(chunk: Buffer, _enc, done) {
       for (const line of chunk.toString('utf8').split('\n')) if (line) logLines.push(JSON.parse(line));
@@ -53,6 +55,8 @@ beforeAll(async () => {
     env: {
       METRICS_TOKEN,
       TEMPORAL_METRICS_PORT: String(temporalMetricsPort),
+      // Used only by worker-only processes (the all-in-one app serves /metrics on its API port).
+      METRICS_PORT: String(workerMetricsPort),
       OTEL_EXPORTER_OTLP_ENDPOINT: `http://127.0.0.1:${receiverPort}`,
     },
     logger: createLogger('info', logs),
@@ -254,5 +258,25 @@ describe('traces', () => {
     expect(trace.find((s) => s.name === 'HandleUpdate:logActivity')!.parentSpanId).toBe(client.spanId);
     // No span name carries an id.
     expect(spans.some((s) => s.name.includes(id))).toBe(false);
+  });
+});
+
+// Last: a second app in this jest process registers and, when stopped, unregisters the global
+// tracer the first app uses (one process runs one app in production).
+describe('a worker-only process', () => {
+  it('serves the same token-guarded /metrics on METRICS_PORT', async () => {
+    const url = `http://127.0.0.1:${workerMetricsPort}/metrics`;
+    await expect(fetch(url)).rejects.toThrow(); // the all-in-one app does not bind it
+    const stopWorker = await app.startWorker();
+    try {
+      expect((await fetch(url)).status).toBe(401);
+      const res = await fetch(url, { headers: { Authorization: `Bearer ${METRICS_TOKEN}` } });
+      expect(res.status).toBe(200);
+      const text = await res.text();
+      expect(text).toContain('# TYPE mail_deliveries_total counter');
+      expect(series(text, 'outbox_messages', { status: 'pending' })).toBeDefined();
+    } finally {
+      await stopWorker();
+    }
   });
 });
