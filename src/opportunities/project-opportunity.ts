@@ -168,6 +168,35 @@ export interface ProjectOutcome {
   gapAfter: number | null;
 }
 
+/** The read model's last seq for the deal (null: no row yet), and `gapAfter` as in ProjectOutcome. */
+export interface ProjectionHead {
+  holds: number | null;
+  gapAfter: number | null;
+}
+
+/**
+ * Serialises projections of one deal until the transaction ends (a retry racing a later call
+ * must not interleave) and reads how far the read model got, in one round trip. Raw SQL on the
+ * hot path: it runs after every command, and each compiled Prisma query costs about a millisecond
+ * and a half of CPU. With `requireContiguous`, a projection whose first event (`sorted` by seq)
+ * would leave a gap after the read model's last one, and that brings a newer snapshot, is refused.
+ */
+export async function lockHead(
+  tx: Tx,
+  input: ProjectionInput,
+  sorted: readonly ProjectionEvent[],
+  requireContiguous: boolean,
+): Promise<ProjectionHead> {
+  const s = input.snapshot;
+  const [head] = await tx.$queryRaw<{ lastEventSeq: number | null }[]>`
+    SELECT o."lastEventSeq" FROM (SELECT pg_advisory_xact_lock(hashtext(${s.id}))) AS l
+    LEFT JOIN "Opportunity" AS o ON o.id = ${s.id}`;
+  const holds = head?.lastEventSeq ?? null;
+  const first = sorted[0]?.seq ?? s.seq + 1;
+  const gap = requireContiguous && first > (holds ?? 0) + 1 && s.seq > (holds ?? 0);
+  return { holds, gapAfter: gap ? (holds ?? 0) : null };
+}
+
 export async function projectOpportunity(
   prisma: PrismaClient,
   input: ProjectionInput,
@@ -176,17 +205,8 @@ export async function projectOpportunity(
   const { snapshot: s } = input;
   const events = [...input.events].sort((a, b) => a.seq - b.seq);
   return prisma.$transaction(async (tx) => {
-    // Serialise projections of one deal (a retry racing a later call must not interleave), and
-    // read how far the read model got, in one round trip. Raw SQL on the hot path: it runs after
-    // every command, and each compiled Prisma query costs about a millisecond and a half of CPU.
-    const [head] = await tx.$queryRaw<{ lastEventSeq: number | null }[]>`
-      SELECT o."lastEventSeq" FROM (SELECT pg_advisory_xact_lock(hashtext(${s.id}))) AS l
-      LEFT JOIN "Opportunity" AS o ON o.id = ${s.id}`;
-    const holds = head?.lastEventSeq ?? null;
-    const first = events[0]?.seq ?? s.seq + 1;
-    if (options.requireContiguous && first > (holds ?? 0) + 1 && s.seq > (holds ?? 0)) {
-      return { gapAfter: holds ?? 0 };
-    }
+    const { holds, gapAfter } = await lockHead(tx, input, events, options.requireContiguous ?? false);
+    if (gapAfter !== null) return { gapAfter };
     if (holds === null) {
       await tx.opportunity.create({
         data: { id: s.id, createdAt: new Date(s.createdAt), ...opportunityData(s) },

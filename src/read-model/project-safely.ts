@@ -10,6 +10,7 @@ import type { Prisma, PrismaClient } from '../db/prisma';
 import type { OpportunitySnapshot, ProjectionEvent, ProjectionInput } from '../contracts/activities';
 import {
   applyEvent,
+  lockHead,
   opportunityData,
   projectOpportunity,
   type ProjectOutcome,
@@ -68,14 +69,8 @@ async function projectIsolated(
   const events = [...input.events].sort((a, b) => a.seq - b.seq);
   return prisma.$transaction(
     async (tx) => {
-      const [head] = await tx.$queryRaw<{ lastEventSeq: number | null }[]>`
-        SELECT o."lastEventSeq" FROM (SELECT pg_advisory_xact_lock(hashtext(${s.id}))) AS l
-        LEFT JOIN "Opportunity" AS o ON o.id = ${s.id}`;
-      const holds = head?.lastEventSeq ?? null;
-      const first = events[0]?.seq ?? s.seq + 1;
-      if (opts.requireContiguous && first > (holds ?? 0) + 1 && s.seq > (holds ?? 0)) {
-        return { gapAfter: holds ?? 0 };
-      }
+      const { holds, gapAfter } = await lockHead(tx, input, events, opts.requireContiguous);
+      if (gapAfter !== null) return { gapAfter };
 
       /** Runs one write under a savepoint: null if it landed, the failure if it is to be dead-lettered. */
       const isolate = async (write: () => Promise<unknown>): Promise<ProjectionFailure | null> => {
