@@ -1,0 +1,2 @@
+-- CreateIndex
+CREATE INDEX "EmailMessage_status_idx" ON "EmailMessage"("status");
