@@ -2,7 +2,7 @@
 // a gate the manager approved while the deal looked small no longer counts once the amount
 // rises past the director threshold; completing the milestone needs the director. Also: a new
 // deal starts with the configured workflow task timeout (issue 9 item 4).
-import { startTestApp, type TestApp, type TestUser } from '../support/app';
+import { createDeal as createDealVia, startTestApp, type TestApp, type TestUser } from '../support/app';
 import { waitUntil } from '../support/wait';
 
 let app: TestApp;
@@ -13,15 +13,8 @@ afterAll(async () => {
   await app?.stop();
 });
 
-async function createDeal(user: TestUser, amount: number): Promise<string> {
-  const res = await app.api(user, 'POST', '/api/opportunities', {
-    name: 'Plant MES',
-    account: 'Jinhua Steel',
-    amount,
-  });
-  expect(res.status).toBe(201);
-  return res.body.id as string;
-}
+const createDeal = (user: TestUser, amount: number) =>
+  createDealVia(app, { name: 'Plant MES', account: 'Jinhua Steel', amount }, user);
 
 const completeInitiation = (user: TestUser, id: string) =>
   app.api(user, 'POST', `/api/opportunities/${id}/milestones`, {

@@ -2,7 +2,7 @@
 // the OpenAPI document, so a new route without a row here fails this test. A refused call
 // (401/403) must leave the database exactly as it was, and the deal's workflow history too.
 import { issueApiToken } from '../../src/auth/api-tokens';
-import { startTestApp, type TestApp, type TestUser } from '../support/app';
+import { createDeal as createDealVia, startTestApp, type TestApp, type TestUser } from '../support/app';
 import { waitUntil } from '../support/wait';
 
 const ROLES = [
@@ -224,15 +224,7 @@ async function historyLength(id: string): Promise<number> {
   return (await app.client.workflow.getHandle(id).fetchHistory()).events?.length ?? 0;
 }
 
-async function createDeal(): Promise<string> {
-  const res = await app.api(app.org.repA1, 'POST', '/api/opportunities', {
-    name: 'Matrix A1',
-    account: 'M',
-    amount: 1000,
-  });
-  expect(res.status).toBe(201);
-  return res.body.id as string;
-}
+const createDeal = () => createDealVia(app, { name: 'Matrix A1', account: 'M', amount: 1000 });
 
 async function ok(user: TestUser, method: string, path: string, body?: unknown) {
   const res = await app.api(user, method, path, body);

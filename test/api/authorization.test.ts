@@ -1,7 +1,7 @@
 // Authorization rules through the real app (real Temporal, PostgreSQL and worker): owner changes,
 // approvals that follow the amount and are never self-decided, and a reorganisation (PATCH of a
 // user's manager) reaching the running deals of that user within a minute.
-import { startTestApp, type TestApp, type TestUser } from '../support/app';
+import { createDeal as createDealVia, startTestApp, type TestApp, type TestUser } from '../support/app';
 import { waitUntil } from '../support/wait';
 
 let app: TestApp;
@@ -12,15 +12,8 @@ afterAll(async () => {
   await app?.stop();
 });
 
-async function createDeal(user: TestUser, amount = 300_000): Promise<string> {
-  const res = await app.api(user, 'POST', '/api/opportunities', {
-    name: 'Core banking',
-    account: 'Wuxi Bank',
-    amount,
-  });
-  expect(res.status).toBe(201);
-  return res.body.id as string;
-}
+const createDeal = (user: TestUser, amount = 300_000) =>
+  createDealVia(app, { name: 'Core banking', account: 'Wuxi Bank', amount }, user);
 
 async function requestGate(user: TestUser, id: string): Promise<string> {
   const res = await app.api(user, 'POST', `/api/opportunities/${id}/approvals`, {

@@ -3,7 +3,7 @@
 // caller left.
 // Real app: real Temporal, real PostgreSQL, the real worker.
 import { randomUUID } from 'node:crypto';
-import { startTestApp, type TestApp } from '../support/app';
+import { createDeal as createDealVia, readModelJournal, startTestApp, type TestApp } from '../support/app';
 import { waitUntil } from '../support/wait';
 import { logActivityUpdate } from '../../workflows/opportunity-messages';
 
@@ -16,26 +16,17 @@ afterAll(async () => {
 });
 
 async function createDeal(): Promise<string> {
-  const res = await app.api(app.org.repA1, 'POST', '/api/opportunities', {
+  const id = await createDealVia(app, {
     name: 'Core banking migration',
     account: 'Jiangnan Bank',
     amount: 420000,
   });
-  expect(res.status).toBe(201);
-  const id = res.body.id as string;
   // The created event is the workflow's own to project.
   await waitUntil(async () => (await app.db.prisma.opportunity.findUnique({ where: { id } })) !== null);
   return id;
 }
 
-const journal = async (id: string) =>
-  (
-    await app.db.prisma.opportunityEvent.findMany({
-      where: { opportunityId: id },
-      orderBy: { seq: 'asc' },
-      select: { seq: true, type: true },
-    })
-  ).map((e) => `${e.seq}:${e.type}`);
+const journal = (id: string) => readModelJournal(app, id);
 
 test('a command reaches the read model from the API, without waiting for the workflow', async () => {
   const id = await createDeal();

@@ -1,7 +1,7 @@
 // Input the read model could never store is refused at the door (issue 9, items 6a and 7), and a
 // workflow refusal reaches the caller with its code and typed details (issue 10, item 2).
 // Real app: real Temporal, real PostgreSQL, the real worker.
-import { startTestApp, type TestApp } from '../support/app';
+import { createDeal as createDealVia, startTestApp, type TestApp } from '../support/app';
 
 let app: TestApp;
 beforeAll(async () => {
@@ -11,16 +11,8 @@ afterAll(async () => {
   await app?.stop();
 });
 
-async function createDeal(over: Record<string, unknown> = {}): Promise<string> {
-  const res = await app.api(app.org.repA1, 'POST', '/api/opportunities', {
-    name: 'Data platform',
-    account: 'Jiangnan Bank',
-    amount: 300000,
-    ...over,
-  });
-  expect(res.status).toBe(201);
-  return res.body.id as string;
-}
+const createDeal = (over: Record<string, unknown> = {}) =>
+  createDealVia(app, { name: 'Data platform', account: 'Jiangnan Bank', amount: 300000, ...over });
 
 const invalid = { status: 400, body: { error: { code: 'INVALID_INPUT' } } };
 

@@ -15,7 +15,7 @@ import { startApplication } from '../../src/bootstrap/application';
 import { startReadModelReconciler } from '../../src/read-model/reconciler';
 import { logActivityUpdate } from '../../workflows/opportunity-messages';
 import { freePort } from '../../scripts/lib/pg-cluster';
-import { startTestApp, type TestApp, type TestUser } from '../support/app';
+import { createDeal as createDealVia, startTestApp, type TestApp, type TestUser } from '../support/app';
 import { temporalAddress } from '../support/temporal';
 import { waitUntil } from '../support/wait';
 import { startPgProxy, type PgProxy } from './pg-proxy';
@@ -81,13 +81,11 @@ async function startProxiedApi(): Promise<ProxiedApi> {
 }
 
 async function createDeal(): Promise<string> {
-  const res = await app.api(app.org.repA1, 'POST', '/api/opportunities', {
+  const id = await createDealVia(app, {
     name: 'Data centre consolidation',
     account: 'Huadong Power',
     amount: 800000,
   });
-  expect(res.status).toBe(201);
-  const id = res.body.id as string;
   await waitUntil(() => app.db.prisma.opportunity.findUnique({ where: { id } }));
   return id;
 }

@@ -8,7 +8,7 @@
 import { randomUUID } from 'node:crypto';
 import type { OpportunitySnapshot, ProjectionEvent } from '../../src/contracts/activities';
 import { projectSafely } from '../../src/read-model/project-safely';
-import { startTestApp, type TestApp } from '../support/app';
+import { readModelJournal, startTestApp, type TestApp } from '../support/app';
 import { waitUntil } from '../support/wait';
 
 let app: TestApp;
@@ -19,14 +19,7 @@ afterAll(async () => {
   await app?.stop();
 });
 
-const journal = async (id: string) =>
-  (
-    await app.db.prisma.opportunityEvent.findMany({
-      where: { opportunityId: id },
-      orderBy: { seq: 'asc' },
-      select: { seq: true, type: true },
-    })
-  ).map((e) => `${e.seq}:${e.type}`);
+const journal = (id: string) => readModelJournal(app, id);
 
 test('a NUL in a running deal is dead-lettered and stored sanitised; its later commands flow on', async () => {
   const id = `opp-${randomUUID()}`;

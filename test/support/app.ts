@@ -185,3 +185,48 @@ export async function startTestApp(
     },
   };
 }
+
+// ---- steps through the API that many tests take -------------------------------------------
+
+/** Creates a deal through the API as `user` (rep A1 unless named), expecting 201; returns its id. */
+export async function createDeal(
+  app: TestApp,
+  fields: { name: string; account: string; amount: number } & Record<string, unknown>,
+  user: TestUser = app.org.repA1,
+): Promise<string> {
+  const res = await app.api(user, 'POST', '/api/opportunities', fields);
+  expect(res.status).toBe(201);
+  return res.body.id as string;
+}
+
+/**
+ * Rep A1 asks for the project-initiation gate and manager A approves it (both expecting 200);
+ * returns the approval id. For deals whose amount needs the manager, not the director.
+ */
+export async function approveInitiationGate(app: TestApp, id: string): Promise<string> {
+  const req = await app.api(app.org.repA1, 'POST', `/api/opportunities/${id}/approvals`, {
+    kind: 'milestone_gate',
+    milestone: 'project_initiation',
+    reason: 'Need is clear',
+  });
+  expect(req.status).toBe(200);
+  const approvalId = req.body.approvalId as string;
+  const dec = await app.api(
+    app.org.managerA,
+    'POST',
+    `/api/opportunities/${id}/approvals/${approvalId}/decision`,
+    { decision: 'approved' },
+  );
+  expect(dec.status).toBe(200);
+  return approvalId;
+}
+
+/** The deal's events in the read model, in order, as "seq:type". */
+export async function readModelJournal(app: TestApp, id: string): Promise<string[]> {
+  const events = await app.db.prisma.opportunityEvent.findMany({
+    where: { opportunityId: id },
+    orderBy: { seq: 'asc' },
+    select: { seq: true, type: true },
+  });
+  return events.map((e) => `${e.seq}:${e.type}`);
+}

@@ -13,7 +13,12 @@ import { randomBytes } from 'node:crypto';
 import type { opportunity } from '../../workflows';
 import { PSM_PROCESS } from '../../workflows/psm-process';
 import { createInitialState } from '../../workflows/opportunity-state';
-import { startTestApp, type TestApp } from '../support/app';
+import {
+  approveInitiationGate,
+  createDeal as createDealVia,
+  startTestApp,
+  type TestApp,
+} from '../support/app';
 import { temporalAddress } from '../support/temporal';
 import { waitUntil } from '../support/wait';
 
@@ -29,30 +34,10 @@ const BUSINESS_BREAKTHROUGH = PSM_PROCESS.milestones.findIndex((m) => m.key === 
 /** One account per run, so the queries see only this test's deals. */
 const ACCOUNT = `浙江能源集团-${randomBytes(3).toString('hex')}`;
 
-async function createDeal(name: string): Promise<string> {
-  const res = await app.api(app.org.repA1, 'POST', '/api/opportunities', {
-    name,
-    account: ACCOUNT,
-    amount: 300000,
-  });
-  expect(res.status).toBe(201);
-  return res.body.id as string;
-}
+const createDeal = (name: string) => createDealVia(app, { name, account: ACCOUNT, amount: 300000 });
 
 async function moveTo(id: string, lastIndex: number): Promise<void> {
-  const req = await app.api(app.org.repA1, 'POST', `/api/opportunities/${id}/approvals`, {
-    kind: 'milestone_gate',
-    milestone: 'project_initiation',
-    reason: 'Need is clear',
-  });
-  expect(req.status).toBe(200);
-  const dec = await app.api(
-    app.org.managerA,
-    'POST',
-    `/api/opportunities/${id}/approvals/${req.body.approvalId}/decision`,
-    { decision: 'approved' },
-  );
-  expect(dec.status).toBe(200);
+  await approveInitiationGate(app, id);
   for (const m of PSM_PROCESS.milestones.slice(0, lastIndex + 1)) {
     const done = await app.api(app.org.repA1, 'POST', `/api/opportunities/${id}/milestones`, {
       milestone: m.key,
