@@ -19,28 +19,12 @@ import { ZReportQuerySchema } from '../../src/reports/schemas';
 import { ZCreateUserSchema } from '../../src/users/schemas';
 import { COMMANDS } from '../../workflows/commands';
 import { asUpdateValidator } from '../../workflows/opportunity-input';
-import { createInitialState } from '../../workflows/opportunity-state';
 import type { OpportunityState } from '../../workflows/opportunity-types';
-import { ACTORS, DIRECTORY, USERS } from '../workflows/helpers';
+import { ACTORS, newDealState } from '../workflows/helpers';
 
 const T0 = Date.parse('2026-03-03T01:00:00Z');
 
-function newDeal(): OpportunityState {
-  const state = createInitialState(
-    {
-      id: 'opp-1',
-      name: 'Deal',
-      account: 'Acme',
-      amount: 100,
-      currency: 'CNY',
-      ownerId: USERS.rep,
-      createdBy: ACTORS.rep,
-    },
-    T0,
-  );
-  state.reportingLine = DIRECTORY[USERS.rep] ?? null;
-  return state;
-}
+const newDeal = () => newDealState(T0);
 
 type Name = keyof typeof COMMANDS;
 

@@ -25,6 +25,7 @@ import type {
 } from '../../src/contracts/activities';
 import type { opportunity } from '../../workflows';
 import { getStateQuery, opportunityUpdates } from '../../workflows/opportunity-messages';
+import { createInitialState } from '../../workflows/opportunity-state';
 import { dueClocks } from '../../workflows/opportunity-timers';
 import type {
   Actor,
@@ -32,6 +33,7 @@ import type {
   CommandName,
   CommandResult,
   OpportunityStartInput,
+  OpportunityState,
 } from '../../workflows/opportunity-types';
 import type { OpportunityView } from '../../workflows/opportunity-view';
 import { ensureSearchAttributes } from '../../src/temporal/search-attributes';
@@ -243,6 +245,24 @@ export class FakeActivities {
     }
     return latest;
   }
+}
+
+/** A fresh deal's state (the rep's, 100 CNY, its reporting line known) at `now`, for pure-logic tests. */
+export function newDealState(now: number): OpportunityState {
+  const state = createInitialState(
+    {
+      id: 'opp-1',
+      name: 'Deal',
+      account: 'Acme',
+      amount: 100,
+      currency: 'CNY',
+      ownerId: USERS.rep,
+      createdBy: ACTORS.rep,
+    },
+    now,
+  );
+  state.reportingLine = DIRECTORY[USERS.rep] ?? null;
+  return state;
 }
 
 // ---- harness ---------------------------------------------------------------------------------

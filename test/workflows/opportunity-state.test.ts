@@ -6,7 +6,6 @@ import {
   MAX_EVENTS_IN_STATE,
   MAX_REMEMBERED_REQUESTS,
   appendEvent,
-  createInitialState,
   markProjected,
   rememberResult,
   rememberedResult,
@@ -14,27 +13,11 @@ import {
   type TransitionContext,
 } from '../../workflows/opportunity-state';
 import { fireTimer, planTimers, timerPlanSignature } from '../../workflows/opportunity-timers';
-import type { OpportunityState } from '../../workflows/opportunity-types';
-import { ACTORS, DAY_MS, DIRECTORY, USERS } from './helpers';
+import { ACTORS, DAY_MS, USERS, newDealState } from './helpers';
 
 const T0 = Date.parse('2025-03-03T01:00:00Z');
 
-function newDeal(): OpportunityState {
-  const state = createInitialState(
-    {
-      id: 'opp-1',
-      name: 'Deal',
-      account: 'Acme',
-      amount: 100,
-      currency: 'CNY',
-      ownerId: USERS.rep,
-      createdBy: ACTORS.rep,
-    },
-    T0,
-  );
-  state.reportingLine = DIRECTORY[USERS.rep] ?? null;
-  return state;
-}
+const newDeal = () => newDealState(T0);
 
 function ctx(now: number): TransitionContext {
   let n = 0;
