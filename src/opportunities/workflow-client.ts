@@ -4,6 +4,7 @@
 // with the same Idempotency-Key never applies a command twice.
 import { createHash, randomUUID } from 'node:crypto';
 import { WorkflowExecutionAlreadyStartedError, type Client } from '@temporalio/client';
+import type { SearchAttributePair } from '@temporalio/common';
 import { isReportingLinePending } from '../contracts/refusals';
 import { dealSearchAttributes, dealSummary } from '../contracts/search-attributes';
 import { AppError } from '../errors/app-error';
@@ -43,6 +44,20 @@ export function newOpportunityId(ownerId: string, idempotencyKey: string | undef
   if (!idempotencyKey) return `opp-${randomUUID()}`;
   // A retried create with the same key lands on the same workflow id and is recognised.
   return `opp-${createHash('sha256').update(`${ownerId}\0${idempotencyKey}`).digest('hex').slice(0, 32)}`;
+}
+
+/** The search attributes a deal starts with (the workflow keeps them current from then on). */
+export function startSearchAttributes(
+  input: Pick<OpportunityStartInput, 'ownerId' | 'amount' | 'account'>,
+): SearchAttributePair[] {
+  return dealSearchAttributes({
+    milestone: PSM_PROCESS.milestones[0]!.key,
+    ownerId: input.ownerId,
+    status: 'open',
+    stalled: false,
+    amount: input.amount,
+    account: input.account,
+  });
 }
 
 export function createOpportunityClient({
@@ -90,14 +105,7 @@ export function createOpportunityClient({
             // Kept by every continue-as-new (the server carries it over).
             ...(workflowTaskTimeoutMs === undefined ? {} : { workflowTaskTimeout: workflowTaskTimeoutMs }),
             // What an operator searches by and sees in the Temporal UI; the workflow keeps them current.
-            typedSearchAttributes: dealSearchAttributes({
-              milestone: PSM_PROCESS.milestones[0]!.key,
-              ownerId: input.ownerId,
-              status: 'open',
-              stalled: false,
-              amount: input.amount,
-              account: input.account,
-            }),
+            typedSearchAttributes: startSearchAttributes(input),
             staticSummary: dealSummary(input),
           });
           return { id: input.id, created: true };

@@ -6,7 +6,7 @@
 import { randomUUID } from 'node:crypto';
 import { temporal } from '@temporalio/proto';
 import type { opportunity } from '../../workflows';
-import { dealSearchAttributes } from '../../src/contracts/search-attributes';
+import { startSearchAttributes } from '../../src/opportunities/workflow-client';
 import { PSM_PROCESS } from '../../workflows/psm-process';
 import type { OpportunityStartInput } from '../../workflows/opportunity-types';
 import { ACTORS, USERS, DealDriver, useHarness, waitUntil } from './helpers';
@@ -69,14 +69,7 @@ async function startLikeTheApi(overrides: Partial<OpportunityStartInput> = {}): 
     workflowId: id,
     taskQueue: h.taskQueue,
     args: [input],
-    typedSearchAttributes: dealSearchAttributes({
-      milestone: PSM_PROCESS.milestones[0]!.key,
-      ownerId: input.ownerId,
-      status: 'open',
-      stalled: false,
-      amount: input.amount,
-      account: input.account,
-    }),
+    typedSearchAttributes: startSearchAttributes(input),
   });
   const deal = new DealDriver(handle, id, h.fakes);
   await waitUntil(async () => (await deal.state()).reportingLine !== null);
