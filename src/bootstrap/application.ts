@@ -57,7 +57,8 @@ export async function startApplication(opts: {
 
     const db = await startDatabase(config, { migrate: true });
     stops.push(db.stop);
-    logger.info({ embedded: db.embedded }, 'database ready');
+    if (db.notice) logger.warn(db.notice);
+    logger.info({ embedded: db.embedded, engine: db.engine }, 'database ready');
 
     const temporal = await startTemporal(config, { clientInterceptors: tracing?.clientInterceptors });
     stops.push(temporal.stop);

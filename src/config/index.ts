@@ -30,6 +30,8 @@ const EnvSchema = z.object({
     .regex(/^postgres(ql)?:\/\/.+/, 'must be a postgres:// or postgresql:// URL')
     .optional(),
   EMBEDDED_PG_PORT: port.default(5433),
+  /** Without DATABASE_URL: unset picks PostgreSQL, or PGlite for a DATA_DIR that already holds a PGlite cluster. */
+  EMBEDDED_DB: z.enum(['postgres', 'pglite']).optional(),
 
   SMTP_URL: z
     .string()
@@ -135,7 +137,11 @@ export interface Config {
     /** How to reach TEMPORAL_ADDRESS: TLS (mTLS) and an API key; empty for plain gRPC. */
     security: TemporalSecurity;
   };
-  database: { url: string | undefined; embeddedPort: number };
+  database: {
+    url: string | undefined;
+    embeddedPort: number;
+    embeddedEngine: 'postgres' | 'pglite' | undefined;
+  };
   mail: { smtpUrl: string | undefined; tlsRejectUnauthorized: boolean; from: string };
   links: { secret: string | undefined; ttlHours: number; rateLimitPerMinute: number };
   readModel: { reconcileIntervalMs: number; reconcileGraceMs: number };
@@ -220,7 +226,7 @@ export function loadConfig(source: NodeJS.ProcessEnv = process.env): Config {
       maxCachedWorkflows: e.TEMPORAL_MAX_CACHED_WORKFLOWS,
       security: temporalSecurity(e, root),
     },
-    database: { url: e.DATABASE_URL, embeddedPort: e.EMBEDDED_PG_PORT },
+    database: { url: e.DATABASE_URL, embeddedPort: e.EMBEDDED_PG_PORT, embeddedEngine: e.EMBEDDED_DB },
     mail: {
       smtpUrl: e.SMTP_URL,
       tlsRejectUnauthorized: e.SMTP_TLS_REJECT_UNAUTHORIZED === 'true',

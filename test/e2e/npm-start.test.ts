@@ -1,6 +1,7 @@
 // Starts the product the way README does (`npm start`, embedded defaults: Temporal dev server
 // persisted to the data folder, embedded PostgreSQL, local outbox) and drives the walking
-// skeleton over HTTP; then restarts it on the same data and finds everything still there.
+// skeleton over HTTP; then restarts it on the same data and finds everything still there, also
+// after a kill -9 of the app (which must take its PostgreSQL server with it).
 import { execFileSync, spawn, type ChildProcess } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
 import fs from 'node:fs';
@@ -49,6 +50,20 @@ async function waitFor<T>(
   }
 }
 
+/** A zombie (dead, not yet reaped by whoever adopted it) counts as dead. */
+const isAlive = (pid: number): boolean => {
+  try {
+    process.kill(pid, 0);
+  } catch {
+    return false;
+  }
+  try {
+    return !/^\d+ \(.*\) Z/.test(fs.readFileSync(`/proc/${pid}/stat`, 'utf8'));
+  } catch {
+    return false;
+  }
+};
+
 /** Ctrl-C as a terminal sends it: SIGINT to the whole process group. */
 async function stop(started: Started, dataDir: string): Promise<void> {
   process.kill(-started.child.pid!, 'SIGINT');
@@ -64,6 +79,8 @@ describe('npm start (embedded defaults)', () => {
   const dataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'psm-e2e-'));
   let env: Record<string, string>;
   let base: string;
+  let repToken: string;
+  let id: string;
 
   beforeAll(async () => {
     const [port, temporalPort, uiPort, pgPort] = [
@@ -89,8 +106,6 @@ describe('npm start (embedded defaults)', () => {
 
   it('runs the walking skeleton, stops cleanly on Ctrl-C, and keeps deals across a restart', async () => {
     const first = npmStart(env);
-    let repToken: string;
-    let id: string;
     try {
       const health = await waitFor(
         'healthy',
@@ -149,6 +164,8 @@ describe('npm start (embedded defaults)', () => {
       await stop(first, dataDir);
     }
     expect(first.output()).toMatch(/stopping/);
+    expect(first.output()).toMatch(/"engine":"postgres"[^\n]*"msg":"database ready"/);
+    expect(fs.existsSync(path.join(dataDir, 'postgres', 'PG_VERSION'))).toBe(true);
 
     const second = npmStart(env);
     try {
@@ -157,13 +174,58 @@ describe('npm start (embedded defaults)', () => {
         async () => ((await fetch(`${base}/health`)).status === 200 ? true : undefined),
         second,
       );
-      const auth = { Authorization: `Bearer ${repToken!}` };
-      const res = await fetch(`${base}/api/opportunities/${id!}`, { headers: auth });
+      const auth = { Authorization: `Bearer ${repToken}` };
+      const res = await fetch(`${base}/api/opportunities/${id}`, { headers: auth });
       expect(res.status).toBe(200);
       expect(((await res.json()) as { status: string }).status).toBe('open');
       expect(second.output()).not.toMatch(/Demo organisation created/);
     } finally {
       await stop(second, dataDir);
+    }
+  });
+
+  it('a kill -9 of the app takes its PostgreSQL server with it, and a re-run finds the deals', async () => {
+    const started = npmStart(env);
+    const pidFile = path.join(dataDir, 'postgres', 'postmaster.pid');
+    let server = 0;
+    try {
+      await waitFor(
+        'healthy',
+        async () => ((await fetch(`${base}/health`)).status === 200 ? true : undefined),
+        started,
+      );
+      server = Number(fs.readFileSync(pidFile, 'utf8').split('\n')[0]);
+      const app = Number(fs.readFileSync(`/proc/${server}/stat`, 'utf8').split(') ')[1]!.split(' ')[1]);
+      expect(fs.readFileSync(`/proc/${app}/cmdline`, 'utf8')).toContain('main.ts');
+      process.kill(app, 'SIGKILL'); // the app only: no signal reaches the server from us
+      const deadline = Date.now() + 15_000;
+      while (isAlive(server) && Date.now() < deadline) await new Promise((r) => setTimeout(r, 100));
+      expect(isAlive(server)).toBe(false);
+    } finally {
+      // npm, tsx and the Temporal dev server are left to clean up (as a closed terminal would)
+      try {
+        process.kill(-started.child.pid!, 'SIGKILL');
+      } catch {
+        // gone already
+      }
+      await started.exited;
+    }
+    expect(fs.existsSync(pidFile)).toBe(true); // stale: the next start must cope
+
+    const again = npmStart(env);
+    try {
+      await waitFor(
+        'healthy after kill -9',
+        async () => ((await fetch(`${base}/health`)).status === 200 ? true : undefined),
+        again,
+      );
+      const res = await fetch(`${base}/api/opportunities/${id}`, {
+        headers: { Authorization: `Bearer ${repToken}` },
+      });
+      expect(res.status).toBe(200);
+      expect(((await res.json()) as { status: string }).status).toBe('open');
+    } finally {
+      await stop(again, dataDir);
     }
   });
 
