@@ -1,21 +1,13 @@
 // One-click email actions end to end: the workflow asks for an approval, the approver's mail
 // carries signed links, GET confirms without acting, POST decides once, and every attack fails.
-import { Writable } from 'node:stream';
-import pino from 'pino';
-import { startTestApp, type TestApp } from '../support/app';
+import { captureLogs, startTestApp, type TestApp } from '../support/app';
 import { waitUntil } from '../support/wait';
 
 let app: TestApp;
-const logLines: string[] = [];
+const { logger, lines: logLines } = captureLogs();
 const usedLinks: string[] = [];
 beforeAll(async () => {
-  const sink = new Writable({
-    write(chunk: Buffer, _enc, done) {
-      logLines.push(chunk.toString());
-      done();
-    },
-  });
-  app = await startTestApp({ logger: pino({ level: 'info' }, sink) });
+  app = await startTestApp({ logger });
 });
 afterAll(async () => {
   await app?.stop();

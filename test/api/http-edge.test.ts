@@ -2,9 +2,7 @@
 // get, and what reaches the logs and caches.
 import net from 'node:net';
 import { randomUUID } from 'node:crypto';
-import { Writable } from 'node:stream';
-import pino from 'pino';
-import { startTestApp, type TestApp } from '../support/app';
+import { captureLogs, startTestApp, type TestApp } from '../support/app';
 
 /** A TCP proxy in front of PostgreSQL that a test can cut (a real outage, as the app sees it). */
 async function startCuttableProxy(target: { host: string; port: number }) {
@@ -43,19 +41,13 @@ async function startCuttableProxy(target: { host: string; port: number }) {
 
 let app: TestApp;
 let proxy: Awaited<ReturnType<typeof startCuttableProxy>>;
-const lines: string[] = [];
+const { logger, lines } = captureLogs();
 const from = (address: string) => ({ 'X-Forwarded-For': address });
 
 beforeAll(async () => {
-  const sink = new Writable({
-    write(chunk: Buffer, _enc, done) {
-      lines.push(chunk.toString());
-      done();
-    },
-  });
   app = await startTestApp({
     env: { API_AUTH_FAILURES_PER_MINUTE: '5', HEALTH_RATE_LIMIT_PER_MINUTE: '5' },
-    logger: pino({ level: 'info' }, sink),
+    logger,
     appDatabaseUrl: async (direct) => {
       const url = new URL(direct);
       proxy = await startCuttableProxy({ host: url.hostname, port: Number(url.port) });

@@ -1,7 +1,5 @@
 // What a caller sees when the worker is down, when they send too much, and what the logs hold.
-import { Writable } from 'node:stream';
-import pino from 'pino';
-import { startTestApp, type TestApp } from '../support/app';
+import { captureLogs, startTestApp, type TestApp } from '../support/app';
 
 describe('with the worker down', () => {
   let app: TestApp;
@@ -74,17 +72,11 @@ describe('with the worker down', () => {
 
 describe('protection and logs', () => {
   let app: TestApp;
-  const lines: string[] = [];
+  const { logger, lines } = captureLogs();
   beforeAll(async () => {
-    const sink = new Writable({
-      write(chunk: Buffer, _enc, done) {
-        lines.push(chunk.toString());
-        done();
-      },
-    });
     app = await startTestApp({
       env: { API_RATE_LIMIT_PER_MINUTE: '8' },
-      logger: pino({ level: 'info' }, sink),
+      logger,
     });
   });
   afterAll(async () => {

@@ -4,6 +4,8 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { randomBytes } from 'node:crypto';
+import { Writable } from 'node:stream';
+import pino from 'pino';
 import { Client, Connection } from '@temporalio/client';
 import { loadConfig } from '../../src/config';
 import { createLogger, type Logger } from '../../src/logger';
@@ -229,4 +231,16 @@ export async function readModelJournal(app: TestApp, id: string): Promise<string
     select: { seq: true, type: true },
   });
   return events.map((e) => `${e.seq}:${e.type}`);
+}
+
+/** A logger at info level whose JSON lines (one string each) are kept in `lines`, for startTestApp. */
+export function captureLogs(): { logger: Logger; lines: string[] } {
+  const lines: string[] = [];
+  const sink = new Writable({
+    write(chunk: Buffer, _enc, done) {
+      lines.push(chunk.toString());
+      done();
+    },
+  });
+  return { logger: pino({ level: 'info' }, sink), lines };
 }
