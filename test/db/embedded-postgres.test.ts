@@ -10,6 +10,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { Client } from 'pg';
 import { LINK_SECRET_FILE } from '../../src/links/secret';
+import { makeTreePrivate } from '../../src/paths';
 
 const freePort = () =>
   new Promise<number>((resolve) => {
@@ -292,6 +293,21 @@ describe('embedded PostgreSQL (the default) and DATA_DIR', () => {
     expect(modeOf(path.join(dataDir, LINK_SECRET_FILE))).toBe(0o600);
     expect(modeOf(path.join(dataDir, 'left-over.log'))).toBe(0o600);
     expect(looseUnder(dataDir)).toEqual([]);
+  });
+
+  it('keeps DATA_DIR traversable and the server folders its own when the app makes DATA_DIR private again', async () => {
+    const pgDir = path.join(dataDir, 'postgres');
+    const owner = fs.statSync(pgDir).uid;
+    makeTreePrivate(dataDir); // every start (and the link secret) runs it before the database
+    expect(modeOf(dataDir)).toBe(isRoot ? 0o711 : 0o700);
+    expect(fs.statSync(pgDir).uid).toBe(owner);
+    expect(fs.statSync(socketDir()).uid).toBe(owner);
+    expect(looseUnder(dataDir)).toEqual([]);
+    const client = new Client({ connectionString: db.url });
+    await client.connect();
+    await client.query('CREATE TABLE after_private (x int)'); // the server still reaches its files
+    await client.query('DROP TABLE after_private');
+    await client.end();
   });
 
   it('listens on no TCP port', async () => {
