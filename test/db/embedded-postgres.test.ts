@@ -422,9 +422,21 @@ describe('embedded PostgreSQL (the default) and DATA_DIR', () => {
     await new Promise((r) => setTimeout(r, 1000));
     const pidFile = path.join(dataDir, 'postgres', 'postmaster.pid');
     const lines = fs.readFileSync(pidFile, 'utf8').split('\n');
-    lines[0] = String(process.pid); // alive, and not a PostgreSQL server
+    // A live process of the server's own user, not a PostgreSQL server: PostgreSQL alone would
+    // take it for a running postmaster and refuse to start.
+    const owner = fs.statSync(path.join(dataDir, 'postgres')).uid;
+    const reused = spawn(
+      'sleep',
+      ['60'],
+      isRoot ? { uid: owner, gid: fs.statSync(path.join(dataDir, 'postgres')).gid } : {},
+    );
+    lines[0] = String(reused.pid);
     fs.writeFileSync(pidFile, lines.join('\n'));
-    await start('existing');
+    try {
+      await start('existing');
+    } finally {
+      reused.kill('SIGKILL');
+    }
     child.stdin!.write('stop\n');
     await nextLine(/^stopped$/);
     expect(fs.existsSync(pidFile)).toBe(false);
