@@ -46,8 +46,11 @@ export interface CommandProjector {
   mark(opportunityId: string, kind: ProjectionMarkKind): ProjectionMark;
   /** The command was refused or repeated: there is nothing of its own to project. */
   unmark(mark: ProjectionMark): void;
-  /** Projects in the background; a deal's projections run in the order they were scheduled. */
-  schedule(opportunityId: string, projection: ProjectionInput, mark?: ProjectionMark): void;
+  /**
+   * Projects in the background; a deal's projections run in the order they were scheduled. The
+   * promise (never rejecting) settles once this one is in the read model or left to the reconciler.
+   */
+  schedule(opportunityId: string, projection: ProjectionInput, mark?: ProjectionMark): Promise<void>;
   /** Projects now (retrying); resolves once the read model has it or it was left to the reconciler. */
   project(opportunityId: string, projection: ProjectionInput, mark?: ProjectionMark): Promise<void>;
   /**
@@ -121,6 +124,7 @@ export function createCommandProjector(deps: CommandProjectionDeps): CommandProj
     void next.then(() => {
       if (tails.get(opportunityId) === next) tails.delete(opportunityId);
     });
+    return next;
   };
 
   return {
@@ -139,7 +143,7 @@ export function createCommandProjector(deps: CommandProjectionDeps): CommandProj
     },
     project,
     schedule: (opportunityId, projection, mark) => enqueue(opportunityId, projection, mark),
-    ensure: (opportunityId, seq, mark) => enqueue(opportunityId, seq, mark),
+    ensure: (opportunityId, seq, mark) => void enqueue(opportunityId, seq, mark),
     async drain(graceMs = DEFAULT_DRAIN_MS) {
       drainDeadline = Date.now() + graceMs;
       let timer: NodeJS.Timeout | undefined;

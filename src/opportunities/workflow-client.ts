@@ -38,6 +38,21 @@ export interface OpportunityClientOptions {
   workflowTaskTimeoutMs?: number;
 }
 
+export interface CommandOptions {
+  /**
+   * Answer only once the read model has the command (or after this long): for commands that change
+   * who may see the deal, so the next request, served from the read model, already sees the change.
+   */
+  waitForReadModelMs?: number;
+}
+
+/** Resolves when `work` settles or after `ms`, whichever comes first. */
+async function settledWithin(work: Promise<void>, ms: number): Promise<void> {
+  let timer: NodeJS.Timeout | undefined;
+  await Promise.race([work, new Promise<void>((resolve) => (timer = setTimeout(resolve, ms)))]);
+  clearTimeout(timer);
+}
+
 type CommandFields<N extends CommandName> = Omit<CommandInputs[N], 'requestId' | 'actor'>;
 
 export function newOpportunityId(ownerId: string, idempotencyKey: string | undefined): string {
@@ -134,6 +149,7 @@ export function createOpportunityClient({
       fields: CommandFields<N>,
       actor: Actor,
       idempotencyKey: string | undefined,
+      options: CommandOptions = {},
     ): Promise<CommandResult> {
       const requestId = idempotencyKey ? `${name}:${idempotencyKey}` : `${name}:${randomUUID()}`;
       const input = { ...fields, requestId, actor } as CommandInputs[N];
@@ -152,7 +168,10 @@ export function createOpportunityClient({
           );
           await markWritten(mark);
           if (projection && awaitProjection) await projector.project(id, projection, mark);
-          else if (projection) projector.schedule(id, projection, mark);
+          else if (projection) {
+            const projected = projector.schedule(id, projection, mark);
+            if (options.waitForReadModelMs) await settledWithin(projected, options.waitForReadModelMs);
+          }
           // A repeat: its first caller may have died before projecting it.
           else projector.ensure(id, result.seq, mark);
           recordCommand(name, 'ok');

@@ -31,6 +31,9 @@ import { defineRoute } from '../route';
 import type { AuthenticatedUser } from '../../auth/api-tokens';
 import type { CommandName } from '../../../workflows/opportunity-types';
 
+/** How long an owner change waits for the read model before answering (it answers either way). */
+const OWNER_CHANGE_READ_MODEL_WAIT_MS = 3_000;
+
 const COMMAND_ERRORS = [404, 409, 422];
 
 /** What newOpportunityId makes: `opp-` and a UUID, or `opp-` and 32 hex digits (from a key). */
@@ -229,12 +232,14 @@ export function createOpportunitiesRouter({
         const fields = spec.toFields(body as never, params as never) as Parameters<
           OpportunityClient['command']
         >[2];
+        // A new owner's next request is answered from the read model: let it see the change.
         const result = await opportunities.command(
           p.id,
           spec.name,
           fields as never,
           actorOf(user),
           idempotencyKey,
+          newOwner === undefined ? {} : { waitForReadModelMs: OWNER_CHANGE_READ_MODEL_WAIT_MS },
         );
         // The owner may have changed: read it afresh next time.
         if (spec.name === 'updateDeal') access.forget(p.id);
