@@ -16,6 +16,7 @@ import { randomBytes } from 'node:crypto';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
+import { hasSetpriv } from '../die-with-parent';
 import { Client } from 'pg';
 
 const hideSystem = (): boolean => process.env.HIDE_SYSTEM_DEPS === '1';
@@ -132,9 +133,6 @@ export function pgToolArgv(
 ): string[] {
   return [...cluster.runAs, path.join(cluster.binDir, tool), ...args];
 }
-
-const hasSetpriv = (): boolean =>
-  process.platform === 'linux' && spawnSync('setpriv', ['--version'], { stdio: 'ignore' }).status === 0;
 
 /**
  * Like pgToolArgv, and the tool gets SIGKILL when this process dies (setpriv --pdeathsig), even

@@ -4,6 +4,7 @@ import { spawn, type ChildProcess } from 'node:child_process';
 import fs from 'node:fs';
 import path from 'node:path';
 import { Connection } from '@temporalio/client';
+import { dyingWithUs } from '../die-with-parent';
 import { devServerSearchAttributeArgs } from '../contracts/search-attributes';
 
 export interface DevServerOptions {
@@ -52,7 +53,9 @@ export async function startDevServer(opts: DevServerOptions): Promise<DevServer>
   }
   args.push(...(opts.extraArgs ?? []));
   const log = opts.logFile ? fs.openSync(opts.logFile, 'a') : 'ignore';
-  const child = spawn(opts.cliPath, args, { stdio: ['ignore', log, log], detached: false });
+  // Dies with us, even by kill -9: a killed `npm start` must not leave the server holding its port.
+  const run = dyingWithUs(opts.cliPath, args);
+  const child = spawn(run.cmd, run.args, { stdio: ['ignore', log, log], detached: false });
   const address = `127.0.0.1:${opts.port}`;
   let exited: number | null = null;
   child.on('exit', (code) => {

@@ -64,6 +64,29 @@ const isAlive = (pid: number): boolean => {
   }
 };
 
+const cmdlineOf = (pid: number): string => {
+  try {
+    return fs.readFileSync(`/proc/${pid}/cmdline`, 'utf8').replace(/\0/g, ' ');
+  } catch {
+    return '';
+  }
+};
+
+/** The live processes whose parent is `pid`. */
+function childrenOf(pid: number): number[] {
+  return fs
+    .readdirSync('/proc')
+    .filter((name) => /^\d+$/.test(name))
+    .map(Number)
+    .filter((child) => {
+      try {
+        return fs.readFileSync(`/proc/${child}/stat`, 'utf8').split(') ')[1]!.split(' ')[1] === String(pid);
+      } catch {
+        return false;
+      }
+    });
+}
+
 /** Ctrl-C as a terminal sends it: SIGINT to the whole process group. */
 async function stop(started: Started, dataDir: string): Promise<void> {
   process.kill(-started.child.pid!, 'SIGINT');
@@ -184,7 +207,7 @@ describe('npm start (embedded defaults)', () => {
     }
   });
 
-  it('a kill -9 of the app takes its PostgreSQL server with it, and a re-run finds the deals', async () => {
+  it('a kill -9 of the app takes its PostgreSQL and Temporal servers with it, and a re-run finds the deals', async () => {
     const started = npmStart(env);
     const pidFile = path.join(dataDir, 'postgres', 'postmaster.pid');
     let server = 0;
@@ -197,10 +220,14 @@ describe('npm start (embedded defaults)', () => {
       server = Number(fs.readFileSync(pidFile, 'utf8').split('\n')[0]);
       const app = Number(fs.readFileSync(`/proc/${server}/stat`, 'utf8').split(') ')[1]!.split(' ')[1]);
       expect(fs.readFileSync(`/proc/${app}/cmdline`, 'utf8')).toContain('main.ts');
-      process.kill(app, 'SIGKILL'); // the app only: no signal reaches the server from us
+      const temporal = childrenOf(app).find((pid) => cmdlineOf(pid).includes('start-dev'));
+      expect(temporal).toBeDefined();
+      process.kill(app, 'SIGKILL'); // the app only: no signal reaches the servers from us
       const deadline = Date.now() + 15_000;
-      while (isAlive(server) && Date.now() < deadline) await new Promise((r) => setTimeout(r, 100));
+      while ((isAlive(server) || isAlive(temporal!)) && Date.now() < deadline)
+        await new Promise((r) => setTimeout(r, 100));
       expect(isAlive(server)).toBe(false);
+      expect(isAlive(temporal!)).toBe(false);
     } finally {
       // npm, tsx and the Temporal dev server are left to clean up (as a closed terminal would)
       try {
