@@ -32,8 +32,11 @@ export const DIRECTORY_ACTIVITY: ActivityOptions = {
  * scheduled by a committed task, so every projected event is one the history agrees with.
  */
 export const PROJECTION_ACTIVITY: ActivityOptions = {
-  startToCloseTimeout: '30 seconds',
-  retry: { initialInterval: '1 second', backoffCoefficient: 2, maximumInterval: '5 minutes' },
+  // A projection takes milliseconds; an attempt held by a worker that died is given up on soon.
+  startToCloseTimeout: '15 seconds',
+  // The read model is what lists and reports show: after an outage or a slow spell, try again
+  // within seconds, not minutes (5 minutes between attempts left it stale long after recovery).
+  retry: { initialInterval: '1 second', backoffCoefficient: 2, maximumInterval: '10 seconds' },
 };
 
 /**

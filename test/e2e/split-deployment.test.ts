@@ -177,7 +177,12 @@ describe('split deployment: 2 APIs + 2 workers on one Temporal and one PostgreSQ
             select: { lastEventSeq: true },
           });
           if (row?.lastEventSeq !== view.seq)
-            behind.push(`${id}: read model ${row?.lastEventSeq} vs workflow ${view.seq}`);
+            behind.push(
+              `${id}: read model ${row?.lastEventSeq} vs workflow ${view.seq} (behind: ${view.events
+                .filter((e) => e.seq > (row?.lastEventSeq ?? 0))
+                .map((e) => e.type)
+                .join(', ')})`,
+            );
         }
       }
       if ((missing.length === 0 && behind.length === 0) || Date.now() > convergedBy) break;
