@@ -11,6 +11,21 @@ import path from 'node:path';
 import { Client } from 'pg';
 import { LINK_SECRET_FILE } from '../../src/links/secret';
 import { makeTreePrivate } from '../../src/paths';
+import { isAlive } from '../support/processes';
+
+/** Nothing answers on the loopback TCP port, whatever the password. */
+async function expectNoTcpListener(port: number, password?: string): Promise<void> {
+  const client = new Client({
+    host: '127.0.0.1',
+    port,
+    user: 'postgres',
+    ...(password === undefined ? {} : { password }),
+    database: 'postgres',
+    connectionTimeoutMillis: 3000,
+  });
+  client.on('error', () => undefined);
+  await expect(client.connect()).rejects.toMatchObject({ code: 'ECONNREFUSED' });
+}
 
 const freePort = () =>
   new Promise<number>((resolve) => {
@@ -108,16 +123,7 @@ describe('embedded PGlite (EMBEDDED_DB=pglite) and DATA_DIR', () => {
   });
 
   it('listens on no TCP port: a client with a wrong (or any) password is refused', async () => {
-    const client = new Client({
-      host: '127.0.0.1',
-      port,
-      user: 'postgres',
-      password: 'wrong-password',
-      database: 'postgres',
-      connectionTimeoutMillis: 3000,
-    });
-    client.on('error', () => undefined);
-    await expect(client.connect()).rejects.toMatchObject({ code: 'ECONNREFUSED' });
+    await expectNoTcpListener(port, 'wrong-password');
   });
 
   it('serves this OS user on a Unix socket inside DATA_DIR', async () => {
@@ -219,19 +225,6 @@ const STRANGER = 54321; // a uid with no account: neither ours nor the server's
 
 const postmasterPid = (dataDir: string): number =>
   Number(fs.readFileSync(path.join(dataDir, 'postgres', 'postmaster.pid'), 'utf8').split('\n')[0]);
-/** A zombie (dead, not yet reaped by whoever adopted it) counts as dead. */
-const isAlive = (pid: number): boolean => {
-  try {
-    process.kill(pid, 0);
-  } catch {
-    return false;
-  }
-  try {
-    return !/^\d+ \(.*\) Z/.test(fs.readFileSync(`/proc/${pid}/stat`, 'utf8'));
-  } catch {
-    return false;
-  }
-};
 
 describe('embedded PostgreSQL (the default) and DATA_DIR', () => {
   let parent: string;
@@ -311,15 +304,7 @@ describe('embedded PostgreSQL (the default) and DATA_DIR', () => {
   });
 
   it('listens on no TCP port', async () => {
-    const client = new Client({
-      host: '127.0.0.1',
-      port,
-      user: 'postgres',
-      database: 'postgres',
-      connectionTimeoutMillis: 3000,
-    });
-    client.on('error', () => undefined);
-    await expect(client.connect()).rejects.toMatchObject({ code: 'ECONNREFUSED' });
+    await expectNoTcpListener(port);
   });
 
   it('serves the app on the Unix socket in DATA_DIR with its password', async () => {

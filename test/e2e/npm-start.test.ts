@@ -9,6 +9,7 @@ import net from 'node:net';
 import os from 'node:os';
 import path from 'node:path';
 import { freePort } from '../../scripts/lib/pg-cluster';
+import { childrenOf, cmdlineOf, isAlive } from '../support/processes';
 
 const ROOT = path.resolve(__dirname, '../..');
 jest.setTimeout(300_000);
@@ -48,43 +49,6 @@ async function waitFor<T>(
     }
     await new Promise((r) => setTimeout(r, 500));
   }
-}
-
-/** A zombie (dead, not yet reaped by whoever adopted it) counts as dead. */
-const isAlive = (pid: number): boolean => {
-  try {
-    process.kill(pid, 0);
-  } catch {
-    return false;
-  }
-  try {
-    return !/^\d+ \(.*\) Z/.test(fs.readFileSync(`/proc/${pid}/stat`, 'utf8'));
-  } catch {
-    return false;
-  }
-};
-
-const cmdlineOf = (pid: number): string => {
-  try {
-    return fs.readFileSync(`/proc/${pid}/cmdline`, 'utf8').replace(/\0/g, ' ');
-  } catch {
-    return '';
-  }
-};
-
-/** The live processes whose parent is `pid`. */
-function childrenOf(pid: number): number[] {
-  return fs
-    .readdirSync('/proc')
-    .filter((name) => /^\d+$/.test(name))
-    .map(Number)
-    .filter((child) => {
-      try {
-        return fs.readFileSync(`/proc/${child}/stat`, 'utf8').split(') ')[1]!.split(' ')[1] === String(pid);
-      } catch {
-        return false;
-      }
-    });
 }
 
 /** Ctrl-C as a terminal sends it: SIGINT to the whole process group. */
