@@ -62,6 +62,52 @@ export interface ExecutionStepDefinition {
   readonly checklist: readonly KeyedLabel[];
 }
 
+/** The deal team (LTC iron triangle): 客户责任人 AR, 解决方案责任人 SR, 履行责任人 FR, a delivery owner, members. */
+export const TEAM_ROLES = ['AR', 'SR', 'FR', 'delivery', 'member'] as const;
+export type TeamRole = (typeof TEAM_ROLES)[number];
+
+/** Commands a team member may send within their role (the owner and the owner's line may send all). */
+export type TeamCommand =
+  | 'completeMilestone'
+  | 'setChecklistItem'
+  | 'logActivity'
+  | 'upsertStakeholder'
+  | 'requestApproval'
+  | 'recordProjectPlan'
+  | 'acceptHandover'
+  | 'recordClosingLessons';
+
+export interface TeamRoleDefinition {
+  readonly name: Bilingual;
+  /** At most one person holds the role on a deal (assigning another replaces them). */
+  readonly single: boolean;
+  readonly commands: readonly TeamCommand[];
+  /** Milestones this role completes and whose checklists it ticks ('all', or keys incl. contract_execution). */
+  readonly steps: 'all' | readonly string[];
+}
+
+export interface LtcDefinition {
+  readonly roles: Readonly<Record<TeamRole, TeamRoleDefinition>>;
+  /** A stall while working towards one of these milestones also tells the team members in these roles. */
+  readonly stallAlsoTells: Readonly<Record<string, readonly TeamRole[]>>;
+  readonly kickoff: {
+    /** At or above this amount (or flagged major) a deal needs its project plan (开工会)... */
+    readonly fromAmount: number;
+    /** ...recorded after this milestone, before the next one can be completed. */
+    readonly afterMilestone: string;
+  };
+  readonly handover: {
+    /** The 交底会 documents the FR (or the named delivery owner) accepts. */
+    readonly documents: readonly KeyedLabel[];
+    /** The execution checklist item the acceptance ticks. */
+    readonly checklistItem: string;
+    /** Days a won deal waits for the acceptance before the acceptor's manager is told (level 1)... */
+    readonly escalateAfterDays: number;
+    /** ...and this many days later, the acceptor's director (level 2). */
+    readonly directorAfterDays: number;
+  };
+}
+
 export interface ProcessDefinition {
   readonly milestones: readonly SalesMilestoneDefinition[];
   readonly execution: ExecutionStepDefinition;
@@ -94,6 +140,8 @@ export interface ProcessDefinition {
     readonly fromMilestone: string;
     readonly sponsorStances: readonly StakeholderStance[];
   };
+  /** Sales projects the LTC way (seed 003): the deal team, kickoff and plan, closing and handover. */
+  readonly ltc: LtcDefinition;
 }
 
 export const STAKEHOLDER_ROLES = ['approver', 'decision_maker', 'evaluator', 'influencer', 'user'] as const;
@@ -317,6 +365,72 @@ export const PSM_PROCESS = {
     fromMilestone: 'technical_breakthrough_2',
     sponsorStances: ['power_sponsor', 'sponsor'],
   },
+  ltc: {
+    roles: {
+      AR: {
+        name: { zh: '客户责任人', en: 'Account responsible (AR)' },
+        single: true,
+        commands: [
+          'completeMilestone',
+          'setChecklistItem',
+          'logActivity',
+          'upsertStakeholder',
+          'requestApproval',
+          'recordProjectPlan',
+          'recordClosingLessons',
+        ],
+        steps: 'all',
+      },
+      SR: {
+        name: { zh: '解决方案责任人', en: 'Solution responsible (SR)' },
+        single: true,
+        commands: [
+          'completeMilestone',
+          'setChecklistItem',
+          'logActivity',
+          'upsertStakeholder',
+          'recordProjectPlan',
+          'recordClosingLessons',
+        ],
+        steps: ['technical_breakthrough_1', 'technical_breakthrough_2'],
+      },
+      FR: {
+        name: { zh: '履行责任人', en: 'Fulfilment responsible (FR)' },
+        single: true,
+        commands: ['setChecklistItem', 'logActivity', 'acceptHandover', 'recordClosingLessons'],
+        steps: ['contract_signed', 'contract_execution'],
+      },
+      delivery: {
+        name: { zh: '交付负责人', en: 'Delivery owner' },
+        single: true,
+        commands: ['setChecklistItem', 'logActivity', 'acceptHandover'],
+        steps: ['contract_execution'],
+      },
+      member: {
+        name: { zh: '项目组成员', en: 'Team member' },
+        single: false,
+        commands: ['logActivity'],
+        steps: [],
+      },
+    },
+    stallAlsoTells: {
+      technical_breakthrough_1: ['SR'],
+      technical_breakthrough_2: ['SR'],
+    },
+    kickoff: { fromAmount: 1_000_000, afterMilestone: 'project_initiation' },
+    handover: {
+      documents: [
+        item('contract', '合同及技术协议', 'Contract and technical agreement'),
+        item('solution', '技术方案及配置清单', 'Solution and bill of materials'),
+        item('commitments', '对客户的承诺事项', 'Commitments made to the customer'),
+        item('customer_contacts', '客户关系及联系人', 'Customer relationships and contacts'),
+        item('open_risks', '遗留问题与风险', 'Open issues and risks'),
+      ],
+      checklistItem: 'delivery_handover',
+      escalateAfterDays: 5,
+      directorAfterDays: 5,
+    },
+  },
 } as const satisfies ProcessDefinition;
 
 export type Process = typeof PSM_PROCESS;
@@ -355,4 +469,8 @@ export function criterionLabel(criterionKey: string): Bilingual | undefined {
 
 export function isSponsorOrBetter(stance: StakeholderStance): boolean {
   return (PSM_PROCESS.noSponsorWarning.sponsorStances as readonly StakeholderStance[]).includes(stance);
+}
+
+export function teamRoleOf(role: string): TeamRoleDefinition | undefined {
+  return (PSM_PROCESS.ltc.roles as Readonly<Record<string, TeamRoleDefinition>>)[role];
 }

@@ -33,6 +33,20 @@ export const ERROR_HTTP_STATUS = {
   OWNER_OUTSIDE_LINE: 403,
   OWNER_INACTIVE: 422,
   RULE_REFUSED: 422,
+  // The deal team (LTC): members act within their role; the owner and the owner's line change the team.
+  NOT_IN_ROLE: 403,
+  TEAM_CHANGE_FORBIDDEN: 403,
+  TEAM_MEMBER_INACTIVE: 422,
+  TEAM_MEMBER_IS_OWNER: 422,
+  // Kickoff (开工会): a large or major deal records its project plan before it moves on.
+  PROJECT_PLAN_REQUIRED: 422,
+  KICKOFF_TOO_EARLY: 422,
+  // Handover (交底会): the FR or the named delivery owner accepts every handover document.
+  HANDOVER_NOT_PENDING: 422,
+  HANDOVER_DOCUMENTS_MISSING: 422,
+  NOT_HANDOVER_ACCEPTOR: 403,
+  // A deal started before the LTC rules does not have the deal team, plan or handover.
+  LTC_NOT_AVAILABLE: 422,
   // Signed email links.
   TOKEN_INVALID: 400,
   TOKEN_EXPIRED: 410,
