@@ -8,6 +8,7 @@ import type { Logger } from '../logger';
 import type { createRegistry } from '../api/openapi';
 import { createAdminReadModelRouter } from '../api/routes/admin-read-model';
 import { createApprovalsRouter } from '../api/routes/approvals';
+import { createDashboardRouter } from '../api/routes/dashboard';
 import { createEmailActionsRouter } from '../api/routes/email-actions';
 import { createOpportunitiesRouter } from '../api/routes/opportunities';
 import { createOutboxRouter } from '../api/routes/outbox';
@@ -69,6 +70,7 @@ export function wireApiRouters(deps: {
         ),
       }),
       createTargetsRouter({ prisma: deps.prisma, registry }),
+      createDashboardRouter({ prisma: deps.prisma, registry }),
       createAdminReadModelRouter({
         prisma: deps.prisma,
         client: deps.client,

@@ -156,6 +156,15 @@ const TABLE: Record<string, Row> = {
     expect: OWN_LINE,
     call: () => ({ path: `/api/reports/bottlenecks${reportQuery()}` }),
   },
+  'GET /api/board': { expect: OWN_LINE, call: () => ({ path: `/api/board?rep=${app.org.repA1.id}` }) },
+  'GET /api/dashboard/stalled': {
+    expect: OWN_LINE,
+    call: () => ({ path: `/api/dashboard/stalled?rep=${app.org.repA1.id}` }),
+  },
+  'GET /api/reports/weekly': {
+    expect: OWN_LINE,
+    call: () => ({ path: `/api/reports/weekly?for=${app.org.repA1.id}` }),
+  },
   'GET /api/admin/weekly-report': { expect: ADMIN_ONLY, call: () => ({ path: '/api/admin/weekly-report' }) },
   'POST /api/admin/weekly-report/pause': {
     expect: ADMIN_ONLY,
