@@ -3,6 +3,7 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import { z } from 'zod';
+import { ImConfigIssue, parseImConfig, type ImConfig, type ImEnv } from './im';
 import { linkSecretWeakness } from './secret-strength';
 
 const port = z.coerce.number().int().min(1).max(65535);
@@ -101,6 +102,21 @@ const EnvSchema = z.object({
   OTEL_EXPORTER_OTLP_ENDPOINT: z.url().optional(),
   OTEL_SERVICE_NAME: z.string().min(1).default('psm'),
 
+  /** IM channels (issue 13), parsed by ./im.ts: each app all-or-nothing, secrets without defaults. */
+  WECOM_API_BASE_URL: z.string().optional(),
+  WECOM_CORP_ID: z.string().optional(),
+  WECOM_AGENT_ID: z.string().optional(),
+  WECOM_APP_SECRET: z.string().optional(),
+  DINGTALK_API_BASE_URL: z.string().optional(),
+  DINGTALK_APP_KEY: z.string().optional(),
+  DINGTALK_APP_SECRET: z.string().optional(),
+  DINGTALK_AGENT_ID: z.string().optional(),
+  FEISHU_API_BASE_URL: z.string().optional(),
+  FEISHU_APP_ID: z.string().optional(),
+  FEISHU_APP_SECRET: z.string().optional(),
+  /** JSON: robot name -> {channel, key | accessToken+secret | hookId+secret}. */
+  IM_ROBOTS: z.string().optional(),
+
   /** Unset: on for the embedded database only, never for a real DATABASE_URL. */
   DEMO_SEED: z.enum(['true', 'false']).optional(),
 });
@@ -153,6 +169,8 @@ export interface Config {
     otlpEndpoint: string | undefined;
     serviceName: string;
   };
+  /** IM apps and group robots; undefined apps are simply not offered as channels. */
+  im: ImConfig;
   demoSeed: boolean;
 }
 
@@ -249,8 +267,18 @@ export function loadConfig(source: NodeJS.ProcessEnv = process.env): Config {
       otlpEndpoint: e.OTEL_EXPORTER_OTLP_ENDPOINT,
       serviceName: e.OTEL_SERVICE_NAME,
     },
+    im: imConfig(e),
     demoSeed: e.DEMO_SEED === undefined ? e.DATABASE_URL === undefined : e.DEMO_SEED === 'true',
   };
+}
+
+function imConfig(e: ImEnv): ImConfig {
+  try {
+    return parseImConfig(e);
+  } catch (err) {
+    if (err instanceof ImConfigIssue) throw new ConfigError(err.variable, err.reason);
+    throw err;
+  }
 }
 
 /** A PEM file the operator named: it must exist, be readable and hold PEM. */
