@@ -1,0 +1,47 @@
+// The translator: one i18next instance over the static catalogs, initialised synchronously so a
+// template, an activity or a component can call t() at once, in Node and in the browser alike.
+import i18next, { type i18n } from 'i18next';
+import { CATALOGS, type TNamespace } from './catalogs';
+import { DEFAULT_LOCALE, resolveLocale, type TLocale } from './locales';
+
+export type TParams = Record<string, unknown>;
+/** Translate `key` (dots for nesting) with `{{name}}` params; plurals take `count`. */
+export type TFunction = (key: string, params?: TParams) => string;
+
+let instance: i18n | undefined;
+
+function i18nInstance(): i18n {
+  if (instance) return instance;
+  const created = i18next.createInstance();
+  void created.init({
+    resources: CATALOGS,
+    lng: DEFAULT_LOCALE,
+    supportedLngs: ['zh-CN', 'en'],
+    // A key missing in one language shows the other language's text rather than a raw key;
+    // test/i18n/catalogs.test.ts keeps both complete, so this is a safety net, not a rule.
+    fallbackLng: { en: ['zh-CN'], 'zh-CN': ['en'], default: [DEFAULT_LOCALE] },
+    ns: Object.keys(CATALOGS[DEFAULT_LOCALE]),
+    defaultNS: false,
+    fallbackNS: false,
+    // Escaping belongs to the renderer (the mail's html`` tag, Preact); escaping here too would
+    // double-escape and put &amp; into plain-text mail.
+    interpolation: { escapeValue: false },
+    returnNull: false,
+    returnEmptyString: false,
+    // Resources are in memory: without this, init would finish on a later tick.
+    initAsync: false,
+  });
+  instance = created;
+  return created;
+}
+
+/** A t() bound to one language and one namespace. `locale` accepts any spelling (zh_CN, en-US). */
+export function translator(locale: TLocale | string, namespace: TNamespace): TFunction {
+  const t = i18nInstance().getFixedT(resolveLocale(locale), namespace);
+  return (key, params) => t(key, params ?? {}) as string;
+}
+
+/** True when `key` exists in that language's namespace itself (no fallback). */
+export function hasTranslation(locale: TLocale, namespace: TNamespace, key: string): boolean {
+  return i18nInstance().exists(key, { lng: locale, ns: namespace, fallbackLng: false });
+}
