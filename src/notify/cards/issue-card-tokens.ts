@@ -1,0 +1,22 @@
+// The two signed, single-use tokens an approval card's buttons carry: the same ActionTokens as
+// the email links (issued to the card's recipient, for this approval, with the link TTL), so a
+// click from the chat is judged by exactly the rules of a click in a mail.
+import type { ActionLinks } from '../../links';
+import type { CardDecision } from './approval-card';
+
+export async function issueCardTokens(
+  links: ActionLinks,
+  input: { approvalId: string; opportunityId: string; recipientUserId: string },
+): Promise<Record<CardDecision, string>> {
+  const [approve, reject] = await Promise.all(
+    (['approve', 'reject'] as const).map((action) =>
+      links.issue({
+        action,
+        subjectId: input.approvalId,
+        opportunityId: input.opportunityId,
+        userId: input.recipientUserId,
+      }),
+    ),
+  );
+  return { approve: approve!.token, reject: reject!.token };
+}
