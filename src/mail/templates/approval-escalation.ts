@@ -2,28 +2,22 @@
 // the approver (approvals are decided by the right person), so no approve/reject links here.
 import type { MailBody, MailContext } from './types';
 import { approvalTitle, approverName, requestedAt, requesterName } from './approval-text';
+import { mailT } from './strings';
 
 export function approvalEscalation(ctx: MailContext): MailBody {
-  const { name, account } = ctx.deal;
-  const what = approvalTitle(ctx);
-  if (ctx.locale === 'zh-CN') {
-    return {
-      subject: `【审批超时升级】${name}（${account}）：${what}`,
-      heading: '审批超时升级',
-      paragraphs: [
-        `${requesterName(ctx)} 于 ${requestedAt(ctx)} 提交的「${what}」申请，审批人 ${approverName(ctx)} 至今未处理，已超过时限。`,
-        '请督促审批人尽快决定。',
-      ],
-      showApproval: true,
-    };
-  }
+  const t = mailT(ctx.locale);
+  const params = {
+    name: ctx.deal.name,
+    account: ctx.deal.account,
+    what: approvalTitle(ctx),
+    requester: requesterName(ctx),
+    requestedAt: requestedAt(ctx),
+    approver: approverName(ctx),
+  };
   return {
-    subject: `Overdue approval: ${name} (${account}) – ${what}`,
-    heading: 'Overdue approval',
-    paragraphs: [
-      `The request from ${requesterName(ctx)} (${what}), made ${requestedAt(ctx)}, has not been decided by ${approverName(ctx)} within the allowed time.`,
-      'Please ask the approver to decide.',
-    ],
+    subject: t('approvalEscalation.subject', params),
+    heading: t('approvalEscalation.heading'),
+    paragraphs: [t('approvalEscalation.body', params), t('approvalEscalation.ask')],
     showApproval: true,
   };
 }

@@ -1,7 +1,7 @@
 // Phrases the approval templates share.
 import { milestoneName } from '../milestones';
 import { formatDateTime } from '../locale';
-import { COMMON_STRINGS } from './strings';
+import { COMMON_STRINGS, mailT } from './strings';
 import type { MailContext } from './types';
 
 /** "Milestone gate · Technical breakthrough 2": what is being approved, in one phrase. */
@@ -10,7 +10,9 @@ export function approvalTitle(ctx: MailContext): string {
   const a = ctx.approval;
   if (!a) return s.approval;
   const kind = s.approvalKind[a.kind];
-  return a.milestone ? `${kind} · ${milestoneName(a.milestone, ctx.locale)}` : kind;
+  return a.milestone
+    ? mailT(ctx.locale)('common.approvalTitle', { kind, milestone: milestoneName(a.milestone, ctx.locale) })
+    : kind;
 }
 
 function name(ctx: MailContext, id: string | null | undefined): string {

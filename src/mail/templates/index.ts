@@ -3,9 +3,12 @@ import type { NotificationTemplate } from '../../contracts/activities';
 import { approvalEscalation } from './approval-escalation';
 import { approvalReminder } from './approval-reminder';
 import { approvalRequest } from './approval-request';
+import { closingSummary } from './closing-summary';
 import { contractWindowEscalation } from './contract-window-escalation';
 import { decisionNotice } from './decision-notice';
 import { followUpReminder } from './follow-up-reminder';
+import { handoverEscalation } from './handover-escalation';
+import { handoverRequest } from './handover-request';
 import { renderLayout } from './layout';
 import { stallEscalation } from './stall-escalation';
 import type { MailBody, MailContext, RenderedMail, TMailAction } from './types';
@@ -20,6 +23,9 @@ const TEMPLATES: Record<NotificationTemplate, (ctx: MailContext) => MailBody> = 
   approval_escalation: approvalEscalation,
   decision_notice: decisionNotice,
   contract_window_escalation: contractWindowEscalation,
+  handover_request: handoverRequest,
+  handover_escalation: handoverEscalation,
+  closing_summary: closingSummary,
 };
 
 /**
@@ -34,6 +40,9 @@ const ACTIONS: Record<NotificationTemplate, { actions: TMailAction[]; subject: '
   approval_escalation: { actions: ['acknowledge'], subject: 'approval' },
   decision_notice: { actions: [], subject: 'deal' },
   contract_window_escalation: { actions: ['acknowledge'], subject: 'deal' },
+  handover_request: { actions: [], subject: 'deal' },
+  handover_escalation: { actions: ['acknowledge'], subject: 'deal' },
+  closing_summary: { actions: [], subject: 'deal' },
 };
 
 export function actionsFor(template: NotificationTemplate): {

@@ -1,4 +1,10 @@
-import type { ApprovalFacts, DealFacts, NotificationTemplate } from '../../contracts/activities';
+import type {
+  ApprovalFacts,
+  ClosingSummaryFacts,
+  DealFacts,
+  HandoverFacts,
+  NotificationTemplate,
+} from '../../contracts/activities';
 import type { TMailLocale } from '../locale';
 
 export type TMailAction = 'approve' | 'reject' | 'acknowledge';
@@ -14,6 +20,10 @@ export interface MailContext {
   level: number;
   deal: DealFacts;
   approval?: ApprovalFacts;
+  /** handover_request / handover_escalation (the deal team's handover, issue 14). */
+  handover?: HandoverFacts;
+  /** closing_summary. */
+  closing?: ClosingSummaryFacts;
   /** Display names for the user ids in `approval` (requester, approver, decider). */
   people: Readonly<Record<string, string>>;
   links: { deal: string } & Partial<Record<TMailAction, string>>;
