@@ -17,6 +17,9 @@
 // Pure data and pure lookups only: this module is bundled into the workflow sandbox and is also
 // imported by the API, the email templates and the tests.
 
+import { CHINA_PUBLISHED_YEARS } from './china-work-calendar';
+import { calendarFromPublishedYears, type DayCounting, type WorkCalendar } from './working-days';
+
 export interface Bilingual {
   readonly zh: string;
   readonly en: string;
@@ -129,11 +132,23 @@ export interface ProcessDefinition {
     /** ...within this many working days (seed: 确定在30个工作日之内能签合同). */
     readonly workingDays: number;
   };
-  readonly workCalendar: {
-    /** Working days are counted on the sales team's local calendar. */
-    readonly utcOffsetMinutes: number;
-    /** Public holidays ('YYYY-MM-DD', local) that are not working days even on Mon–Fri. */
-    readonly holidays: readonly string[];
+  /**
+   * Working days are counted on the sales team's local calendar: its UTC offset, its days off and
+   * its make-up working days (China's schedule: workflows/china-work-calendar.ts).
+   */
+  readonly workCalendar: WorkCalendar;
+  /**
+   * How each clock counts its days: 'calendar' (every day) or 'working' (the work calendar's
+   * working days). The contract window always counts working days. A change here is a threshold
+   * change (it moves due times only), safe for running deals.
+   */
+  readonly dayCounting: {
+    /** Follow-up cadences (followUpCadenceDays). */
+    readonly followUp: DayCounting;
+    /** Stall SLAs (stallSlaDays) and the director's delay after them (directorAfterDays). */
+    readonly stall: DayCounting;
+    /** Approval reminders and escalations. */
+    readonly approvals: DayCounting;
   };
   readonly noSponsorWarning: {
     /** "No sponsor, no sale": warn once this milestone is reached and nobody is sponsor or better. */
@@ -359,8 +374,10 @@ export const PSM_PROCESS = {
     escalateAfterReminderDays: 3,
   },
   contractWindow: { from: 'business_breakthrough', workingDays: 30 },
-  // China Standard Time has no daylight saving, so a fixed offset is exact.
-  workCalendar: { utcOffsetMinutes: 8 * 60, holidays: [] },
+  // China Standard Time has no daylight saving, so a fixed offset is exact. Years the State
+  // Council has not published yet count Mon–Fri, and due dates reaching them are provisional.
+  workCalendar: calendarFromPublishedYears(8 * 60, CHINA_PUBLISHED_YEARS),
+  dayCounting: { followUp: 'calendar', stall: 'calendar', approvals: 'calendar' },
   noSponsorWarning: {
     fromMilestone: 'technical_breakthrough_2',
     sponsorStances: ['power_sponsor', 'sponsor'],
