@@ -58,6 +58,37 @@ const EnvSchema = z.object({
   HEALTH_RATE_LIMIT_PER_MINUTE: z.coerce.number().int().positive().default(60),
   /** Longest API token lifetime; longer or never-expiring tokens are refused. */
   API_TOKEN_MAX_TTL_DAYS: z.coerce.number().int().positive().max(3650).default(90),
+  /** A browser session ends after this long without a request... */
+  SESSION_IDLE_HOURS: z.coerce
+    .number()
+    .positive()
+    .max(24 * 90)
+    .default(12),
+  /** ...and this long after sign-in, however active. */
+  SESSION_MAX_DAYS: z.coerce.number().positive().max(90).default(14),
+  /** Mailed one-time sign-in links. */
+  MAGIC_LINK_TTL_MINUTES: z.coerce.number().int().positive().max(60).default(15),
+  PASSWORD_RESET_TTL_MINUTES: z.coerce
+    .number()
+    .int()
+    .positive()
+    .max(24 * 60)
+    .default(30),
+  INVITATION_TTL_HOURS: z.coerce
+    .number()
+    .int()
+    .positive()
+    .max(24 * 30)
+    .default(72),
+  /** Failed sign-ins per account, and per client address, in SIGN_IN_FAILURE_WINDOW_MINUTES; then 429. */
+  SIGN_IN_FAILURES_PER_ACCOUNT: z.coerce.number().int().positive().default(5),
+  SIGN_IN_FAILURES_PER_ADDRESS: z.coerce.number().int().positive().default(30),
+  SIGN_IN_FAILURE_WINDOW_MINUTES: z.coerce
+    .number()
+    .int()
+    .positive()
+    .max(24 * 60)
+    .default(15),
   UPDATE_TIMEOUT_MS: z.coerce.number().int().positive().default(10_000),
   /** How long a deal's task waits for the worker that cached it before any worker may take it. */
   TEMPORAL_STICKY_TIMEOUT_MS: z.coerce.number().int().min(1000).default(1_500),
@@ -160,6 +191,18 @@ export interface Config {
   };
   mail: { smtpUrl: string | undefined; tlsRejectUnauthorized: boolean; from: string };
   links: { secret: string | undefined; ttlHours: number; rateLimitPerMinute: number };
+  auth: {
+    sessionIdleMs: number;
+    sessionMaxMs: number;
+    /** PUBLIC_BASE_URL is https: cookies get Secure. */
+    secureCookies: boolean;
+    magicLinkTtlMs: number;
+    resetTtlMs: number;
+    invitationTtlMs: number;
+    failuresPerAccount: number;
+    failuresPerAddress: number;
+    failureWindowMs: number;
+  };
   readModel: { reconcileIntervalMs: number; reconcileGraceMs: number };
   weeklyReport: { cron: string; timezone: string };
   observability: {
@@ -213,6 +256,12 @@ export function loadConfig(source: NodeJS.ProcessEnv = process.env): Config {
       `is required with DATABASE_URL (api and worker share it); ${generate}`,
     );
   }
+  if (e.SESSION_IDLE_HOURS > e.SESSION_MAX_DAYS * 24) {
+    throw new ConfigError(
+      'SESSION_IDLE_HOURS',
+      `must not exceed SESSION_MAX_DAYS (${e.SESSION_MAX_DAYS} days)`,
+    );
+  }
   const root = process.cwd();
   const dataDir = path.resolve(root, e.DATA_DIR);
   return {
@@ -254,6 +303,17 @@ export function loadConfig(source: NodeJS.ProcessEnv = process.env): Config {
       secret: e.LINK_SECRET,
       ttlHours: e.LINK_TTL_HOURS,
       rateLimitPerMinute: e.LINK_RATE_LIMIT_PER_MINUTE,
+    },
+    auth: {
+      sessionIdleMs: e.SESSION_IDLE_HOURS * 3_600_000,
+      sessionMaxMs: e.SESSION_MAX_DAYS * 86_400_000,
+      secureCookies: (e.PUBLIC_BASE_URL ?? '').startsWith('https:'),
+      magicLinkTtlMs: e.MAGIC_LINK_TTL_MINUTES * 60_000,
+      resetTtlMs: e.PASSWORD_RESET_TTL_MINUTES * 60_000,
+      invitationTtlMs: e.INVITATION_TTL_HOURS * 3_600_000,
+      failuresPerAccount: e.SIGN_IN_FAILURES_PER_ACCOUNT,
+      failuresPerAddress: e.SIGN_IN_FAILURES_PER_ADDRESS,
+      failureWindowMs: e.SIGN_IN_FAILURE_WINDOW_MINUTES * 60_000,
     },
     readModel: {
       reconcileIntervalMs: e.READ_MODEL_RECONCILE_INTERVAL_MS,

@@ -52,6 +52,15 @@ export const ERROR_HTTP_STATUS = {
   TOKEN_EXPIRED: 410,
   TOKEN_USED: 409,
   RATE_LIMITED: 429,
+  // Sign-in: one answer for an unknown email, a wrong password, no password yet or an inactive user.
+  SIGN_IN_FAILED: 401,
+  // A cookie-authenticated change without the X-CSRF-Token matching psm_csrf (or from another origin).
+  CSRF_FAILED: 403,
+  // Password policy (details carry the limit).
+  PASSWORD_TOO_SHORT: 422,
+  PASSWORD_TOO_LONG: 422,
+  PASSWORD_CONTAINS_EMAIL: 422,
+  PASSWORD_TOO_COMMON: 422,
   // A mail dead-lettered for good (unstorable data, permanent SMTP rejection); never retried.
   MAIL_UNDELIVERABLE: 422,
   SERVICE_UNAVAILABLE: 503,
