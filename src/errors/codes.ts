@@ -52,6 +52,12 @@ export const ERROR_HTTP_STATUS = {
   TOKEN_EXPIRED: 410,
   TOKEN_USED: 409,
   RATE_LIMITED: 429,
+  // Chat callbacks (WeCom, DingTalk, Feishu): refused before anything is read or changed.
+  CALLBACK_SIGNATURE_INVALID: 401,
+  CALLBACK_STALE: 401,
+  CALLBACK_NOT_CONFIGURED: 404,
+  // A card clicked by a platform account that no active user has in their channel preferences.
+  CHAT_USER_UNLINKED: 403,
   // Sign-in: one answer for an unknown email, a wrong password, no password yet or an inactive user.
   SIGN_IN_FAILED: 401,
   // A cookie-authenticated change without the X-CSRF-Token matching psm_csrf (or from another origin).
