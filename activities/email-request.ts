@@ -24,6 +24,9 @@ export const ZNotificationTemplateSchema = z.enum([
   'approval_escalation',
   'decision_notice',
   'contract_window_escalation',
+  'handover_request',
+  'handover_escalation',
+  'closing_summary',
 ]) satisfies z.ZodType<NotificationTemplate>;
 
 export const ZDealFactsSchema = z.object({
@@ -55,6 +58,36 @@ export const ZApprovalFactsSchema = z.object({
   comment: z.string().nullable(),
 }) satisfies z.ZodType<ApprovalFacts>;
 
+const ZHandoverFactsSchema = z.object({
+  acceptorId: z.string().nullable(),
+  documents: z.array(z.string()),
+  waitingDays: z.number().int().nonnegative(),
+});
+
+const ZPlanRowSchema = z.object({
+  milestone: z.string(),
+  plannedDate: z.string().nullable(),
+  actualDate: z.string().nullable(),
+  skipped: z.boolean(),
+  slippageDays: z.number().int().nullable(),
+});
+
+const ZClosingSummaryFactsSchema = z.object({
+  outcome: z.enum(['won', 'lost']),
+  createdAt: isoDate,
+  closedAt: isoDate,
+  durationDays: z.number().int().nonnegative(),
+  timeline: z.array(ZPlanRowSchema),
+  decisionDate: z.object({ planned: z.string().nullable(), actual: z.string() }),
+  lostReason: z.string().nullable(),
+  competitor: z.string().nullable(),
+  competitors: z.array(z.string()),
+  risks: z.array(z.object({ risk: z.string(), ownerId: z.string(), mitigation: z.string() })),
+  team: z.array(z.object({ userId: z.string(), role: z.string() })),
+  lessons: z.string().nullable(),
+  lessonsById: z.string().nullable(),
+});
+
 const NEEDS_APPROVAL: ReadonlySet<NotificationTemplate> = new Set([
   'approval_request',
   'approval_reminder',
@@ -70,6 +103,8 @@ export const ZNotificationRequestSchema = z
     level: z.number().int().min(1).max(9).optional(),
     deal: ZDealFactsSchema,
     approval: ZApprovalFactsSchema.optional(),
+    handover: ZHandoverFactsSchema.optional(),
+    closing: ZClosingSummaryFactsSchema.optional(),
   })
   .refine((r) => !NEEDS_APPROVAL.has(r.template) || r.approval !== undefined, {
     message: 'this template needs the approval facts',

@@ -74,7 +74,7 @@ export function createEmailActivities(options: EmailActivitiesOptions): EmailAct
       });
     }
     const a = req.approval;
-    const personIds = [a?.requestedById, a?.approverId, a?.decidedById].filter(
+    const personIds = [a?.requestedById, a?.approverId, a?.decidedById, req.handover?.acceptorId].filter(
       (id): id is string => !!id && isUuid(id),
     );
     const people = await prisma.user.findMany({
@@ -106,6 +106,8 @@ export function createEmailActivities(options: EmailActivitiesOptions): EmailAct
       level: req.level ?? 1,
       deal: req.deal,
       approval: a,
+      ...(req.handover ? { handover: req.handover } : {}),
+      ...(req.closing ? { closing: req.closing } : {}),
       people: Object.fromEntries(people.map((p) => [p.id, p.name])),
       links,
     });

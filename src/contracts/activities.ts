@@ -42,7 +42,10 @@ export type NotificationTemplate =
   | 'approval_reminder'
   | 'approval_escalation'
   | 'decision_notice'
-  | 'contract_window_escalation';
+  | 'contract_window_escalation'
+  | 'handover_request'
+  | 'handover_escalation'
+  | 'closing_summary';
 
 export interface ApprovalFacts {
   id: string;
@@ -76,6 +79,62 @@ export interface NotificationRequest {
   level?: number;
   deal: DealFacts;
   approval?: ApprovalFacts;
+  /** handover_request / handover_escalation: what the acceptor is asked to accept. */
+  handover?: HandoverFacts;
+  /** closing_summary: the 《销售项目总结报告》. */
+  closing?: ClosingSummaryFacts;
+}
+
+export interface HandoverFacts {
+  acceptorId: string | null;
+  /** Document keys still to accept (all of them until the acceptance). */
+  documents: string[];
+  waitingDays: number;
+}
+
+export interface MilestonePlanFacts {
+  milestone: string;
+  plannedDate: string | null;
+  actualDate: string | null;
+  skipped: boolean;
+  slippageDays: number | null;
+}
+
+export interface ClosingSummaryFacts {
+  outcome: 'won' | 'lost';
+  createdAt: string;
+  closedAt: string;
+  durationDays: number;
+  timeline: MilestonePlanFacts[];
+  decisionDate: { planned: string | null; actual: string };
+  lostReason: string | null;
+  competitor: string | null;
+  competitors: string[];
+  risks: { risk: string; ownerId: string; mitigation: string }[];
+  team: { userId: string; role: string }[];
+  lessons: string | null;
+  lessonsById: string | null;
+}
+
+/** The deal team, plan, handover and closing summary (LTC runs); absent for runs started before. */
+export interface LtcSnapshot {
+  team: { userId: string; role: string; addedAt: string }[];
+  major: boolean;
+  kickoffRequired: boolean;
+  planRecordedAt: string | null;
+  decisionDate: string | null;
+  plan: (MilestonePlanFacts & { milestoneIndex: number })[];
+  handover: {
+    status: 'pending' | 'accepted';
+    acceptorId: string | null;
+    openedAt: string;
+    dueAt: string | null;
+    level: number;
+    acceptedAt: string | null;
+    acceptedById: string | null;
+  } | null;
+  closingSummary: ClosingSummaryFacts | null;
+  executionCompletedAt: string | null;
 }
 
 export interface ProjectionEvent {
@@ -108,6 +167,7 @@ export interface OpportunitySnapshot {
   closedAt: string | null;
   /** Sequence number of the last event included in this snapshot. */
   seq: number;
+  ltc?: LtcSnapshot;
 }
 
 /**
@@ -137,6 +197,8 @@ export interface ClockFacts {
   stall: { anchor: string; level: 0 | 1 | 2 };
   approvals: { id: string; status: ApprovalFacts['status']; chaseLevel: 0 | 1 | 2; chaseAnchor: string }[];
   contractWindow: { anchor: string; escalated: boolean } | null;
+  /** A won deal waiting for its handover acceptance (LTC runs). */
+  handover?: { status: 'pending' | 'accepted'; anchor: string; level: 0 | 1 | 2 } | null;
 }
 
 /** The opportunity workflow's wake-up: which clocks are due, and how far the read model got. */

@@ -78,6 +78,9 @@ describe('email activity', () => {
     approval_escalation: { zh_CN: '【审批超时升级】', en: 'Overdue approval' },
     decision_notice: { zh_CN: '【审批结果】', en: 'Approval rejected' },
     contract_window_escalation: { zh_CN: '【合同签订超期】', en: 'Contract window exceeded' },
+    handover_request: { zh_CN: '【项目交底】', en: 'Handover waiting' },
+    handover_escalation: { zh_CN: '【交底超期】', en: 'Handover overdue' },
+    closing_summary: { zh_CN: '【销售项目总结报告】', en: 'Sales project summary' },
   };
 
   for (const template of Object.keys(SUBJECT_MARKERS) as NotificationTemplate[]) {

@@ -61,6 +61,18 @@ const EXPECTED: Record<
     'zh-CN': { subject: '【合同签订超期】', body: '超过了合同签订的预期时限' },
     en: { subject: 'Contract window exceeded:', body: 'the contract is still not signed' },
   },
+  handover_request: {
+    'zh-CN': { subject: '【项目交底】', body: '已签订合同' },
+    en: { subject: 'Handover waiting:', body: 'The FR or the delivery owner is asked' },
+  },
+  handover_escalation: {
+    'zh-CN': { subject: '【交底超期】', body: '交底仍未被接收' },
+    en: { subject: 'Handover overdue:', body: 'its handover is still not accepted' },
+  },
+  closing_summary: {
+    'zh-CN': { subject: '【销售项目总结报告】', body: '经验教训尚未填写' },
+    en: { subject: 'Sales project summary:', body: 'No lessons recorded yet' },
+  },
 };
 
 const DEAL_FACTS: Record<MailContext['locale'], string[]> = {

@@ -13,7 +13,7 @@ export function closingSummary(ctx: MailContext): MailBody {
     return {
       subject: t('closingSummary.subject', base),
       heading: t('closingSummary.heading'),
-      paragraphs: [],
+      paragraphs: [t('closingSummary.noLessons')],
       showApproval: false,
     };
   }
