@@ -74,6 +74,8 @@ export type ChannelFailureCode =
   /** The channel is not configured here (no corp id / app key / robot of that name). */
   | 'not_configured';
 
+export type ChannelRefusal = Exclude<ChannelSendResult, { outcome: 'sent' }>;
+
 export type ChannelSendResult =
   | { outcome: 'sent'; platformMessageId: string | null }
   /** Never retried: the delivery is dead-lettered, journalled and the next channel (finally email) is used. */
