@@ -39,3 +39,10 @@ if [ ! -f "$GENERATED" ] || [ prisma/schema.prisma -nt "$GENERATED" ]; then
   PRISMA_SCHEMA_ENGINE_BINARY=/bin/true PRISMA_HIDE_UPDATE_MESSAGE=1 \
     node node_modules/prisma/build/index.js generate >/dev/null
 fi
+
+# The page: src/web/app (Preact + TypeScript) bundled by esbuild into src/web/dist (gitignored),
+# which src/web/router.ts serves. Rebuilt only when a source or catalog is newer than the bundle.
+BUNDLE=src/web/dist/main.js
+if [ ! -f "$BUNDLE" ] || [ -n "$(find src/web/app src/i18n src/web/build.ts workflows/psm-process.ts -newer "$BUNDLE" -print -quit)" ]; then
+  node node_modules/tsx/dist/cli.mjs src/web/build.ts
+fi

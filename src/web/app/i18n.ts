@@ -1,0 +1,39 @@
+// i18next in the browser. The page's strings are the `web` namespace
+// (src/i18n/locales/<locale>/web.json); a view that brings its own namespace registers it with
+// addCatalogs() when its module loads (so a lazily loaded view ships its strings in its chunk).
+import i18next, { type TFunction } from 'i18next';
+import zhWeb from '../../i18n/locales/zh-CN/web.json';
+import enWeb from '../../i18n/locales/en/web.json';
+
+export const LOCALES = ['zh-CN', 'en'] as const;
+export type Locale = (typeof LOCALES)[number];
+export const DEFAULT_LOCALE: Locale = 'zh-CN';
+
+export const isLocale = (value: unknown): value is Locale => LOCALES.includes(value as Locale);
+
+export const i18n = i18next.createInstance();
+
+export async function initI18n(locale: Locale): Promise<TFunction> {
+  return i18n.init({
+    lng: locale,
+    fallbackLng: DEFAULT_LOCALE,
+    supportedLngs: [...LOCALES],
+    ns: ['web'],
+    defaultNS: 'web',
+    // Preact escapes text; escaping here too would show &lt; in a deal name.
+    interpolation: { escapeValue: false },
+    resources: { 'zh-CN': { web: zhWeb }, en: { web: enWeb } },
+    returnNull: false,
+  });
+}
+
+/** Registers a view's own namespace (both locales). Idempotent. */
+export function addCatalogs(ns: string, catalogs: Record<Locale, object>): void {
+  for (const locale of LOCALES) i18n.addResourceBundle(locale, ns, catalogs[locale], true, true);
+}
+
+export function currentLocale(): Locale {
+  return isLocale(i18n.language) ? i18n.language : DEFAULT_LOCALE;
+}
+
+export const t: TFunction = ((...args: Parameters<TFunction>) => i18n.t(...args)) as TFunction;
