@@ -30,6 +30,7 @@ import {
   troubledDealScenario,
   wonDealScenario,
 } from './scenarios';
+import { contractWindowEscalationScenario } from '../calendar/scenarios';
 
 export const HISTORIES_DIR = path.join(REPO_ROOT, 'test/histories');
 
@@ -60,6 +61,8 @@ const RECORDINGS: Recording[] = [
   // Recorded after patched('psm-search-attributes'): upserts at a stage change, a stall, an
   // amount and owner change, the win.
   { name: 'search-attributes-stalled-deal', run: stalledDealScenario, which: 'latest' },
+  // Recorded after China's working-day calendar: a contract window that escalates on its due date.
+  { name: 'china-calendar-contract-window', run: contractWindowEscalationScenario, which: 'latest' },
 ];
 
 async function record(recording: Recording): Promise<void> {
