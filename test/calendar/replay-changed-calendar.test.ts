@@ -45,6 +45,8 @@ test.each([
   const changed = await bundleWithCalendar(variant);
   for (const file of files) {
     const history = readHistoryFile(path.join(HISTORIES_DIR, file));
-    await expect(Worker.runReplayHistory({ workflowBundle: changed }, history, file)).resolves.toBeUndefined();
+    await expect(
+      Worker.runReplayHistory({ workflowBundle: changed }, history, file),
+    ).resolves.toBeUndefined();
   }
 });
