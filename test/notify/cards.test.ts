@@ -45,7 +45,10 @@ const input = (locale: 'zh-CN' | 'en'): ApprovalCardInput => ({
   people: { 'u-rep': '王芳', 'u-mgr': 'Li Manager' },
   dealUrl: 'https://psm.example.com/#/opportunities/opp-1',
   cardId: cardIdFor('approval-request:opp-1:appr-1:u-mgr'),
-  tokens: { approve: 'TOKEN-APPROVE.sig', reject: 'TOKEN-REJECT.sig' },
+  tokens: {
+    approve: { token: 'TOKEN-APPROVE.sig', url: 'https://psm.example.com/email-actions/TOKEN-APPROVE.sig' },
+    reject: { token: 'TOKEN-REJECT.sig', url: 'https://psm.example.com/email-actions/TOKEN-REJECT.sig' },
+  },
 });
 
 describe('approval cards', () => {
@@ -64,21 +67,18 @@ describe('approval cards', () => {
     expect(payload.fallbackMarkdown).toContain('https://psm.example.com/#/opportunities/opp-1');
   });
 
-  it('DingTalk: a StandardCard whose request buttons carry the tokens in their params', () => {
+  it('DingTalk: a work-notification action_card whose buttons open the signed link pages', () => {
     const payload = buildApprovalCard('dingtalk', input('en'));
     const card = payload.card as Record<string, any>;
-    expect(card.cardTemplateId).toBe('StandardCard');
-    expect(card.outTrackId).toBe(input('en').cardId);
-    const json = JSON.parse(card.cardData.cardParamMap.sys_full_json_obj);
-    const actions = json.contents.find((c: any) => c.type === 'action').actions;
-    expect(actions.map((a: any) => [a.id, a.actionType, a.params?.[CARD_TOKEN_FIELD]])).toEqual([
-      ['approve', 'request', 'TOKEN-APPROVE.sig'],
-      ['reject', 'request', 'TOKEN-REJECT.sig'],
-      ['open', 'openLink', undefined],
+    expect(card.btn_json_list).toEqual([
+      { title: 'Approve', action_url: 'https://psm.example.com/email-actions/TOKEN-APPROVE.sig' },
+      { title: 'Reject', action_url: 'https://psm.example.com/email-actions/TOKEN-REJECT.sig' },
+      { title: 'Open the deal', action_url: 'https://psm.example.com/#/opportunities/opp-1' },
     ]);
-    expect(json.header.title.text).toBe('Approval requested');
-    // The deal name is plain text, never markdown.
-    expect(json.contents.filter((c: any) => c.type === 'markdown')).toEqual([]);
+    expect(card.markdown).toContain('### Approval requested');
+    // The deal name is text, never a markdown link.
+    expect(card.markdown).toContain('\\[click\\]\\(http://evil\\.example\\) ERP');
+    expect(card.markdown).not.toMatch(/[^\\]\[click\]/);
   });
 
   it('Feishu: a message card with primary/danger buttons; user text only in plain_text', () => {
@@ -107,8 +107,8 @@ describe('approval cards', () => {
     expect(JSON.stringify(feishu)).toContain('Rejected by Li Manager');
     expect(JSON.stringify(feishu)).not.toContain('TOKEN-');
     const ding = buildDecidedCard('dingtalk', facts, 'approved', '李经理') as any;
-    expect(ding.cardData.cardParamMap.sys_full_json_obj).toContain('已批准（李经理）');
-    expect(ding.cardData.cardParamMap.sys_full_json_obj).not.toContain('TOKEN-');
+    expect(ding.markdown).toContain('已批准（李经理）');
+    expect(JSON.stringify(ding)).not.toContain('TOKEN-');
   });
 
   it('card ids are stable per notification key and differ between keys', () => {

@@ -5,8 +5,9 @@
 //
 // Each platform gets its own native body (src/notify/channel.ts `card` payloads):
 // - WeCom: a `template_card` of card_type button_interaction (button key = token, task_id = cardId).
-// - DingTalk: an interactive card on the built-in StandardCard template (`sys_full_json_obj`),
-//   buttons of actionType "request" whose params carry the token; outTrackId = cardId.
+// - DingTalk: a work-notification action_card (what corpconversation/asyncsend_v2 sends) whose
+//   buttons open the signed link pages, the very email links (confirm, then act), since a
+//   work notification's buttons are links, not callbacks.
 // - Feishu: a message card with primary/danger buttons whose value carries the token.
 // User-provided text (deal, account, reason, names) is only ever put in plain-text fields, so a
 // deal called "[click](http://evil)" cannot become a link.
@@ -44,11 +45,17 @@ export interface ApprovalCardFacts {
   cardId: string;
 }
 
-export interface ApprovalCardInput extends ApprovalCardFacts {
-  tokens: Record<CardDecision, string>;
+/** One button's signed ActionToken and its link page (the email link's URL). */
+export interface CardAction {
+  token: string;
+  url: string;
 }
 
-/** The button value field that carries the signed token on DingTalk and Feishu. */
+export interface ApprovalCardInput extends ApprovalCardFacts {
+  tokens: Record<CardDecision, CardAction>;
+}
+
+/** The Feishu button value field that carries the signed token. */
 export const CARD_TOKEN_FIELD = 'psmToken';
 
 /** WeCom task_id allows [A-Za-z0-9_@-]{1,128}; DingTalk's outTrackId is similar. Stable per key. */
@@ -109,7 +116,10 @@ function fallbackMarkdown(facts: ApprovalCardFacts, status?: string): string {
 
 // --- WeCom ---------------------------------------------------------------------------------
 
-function wecomCard(facts: ApprovalCardFacts, tokens: Record<CardDecision, string>): Record<string, unknown> {
+function wecomCard(
+  facts: ApprovalCardFacts,
+  tokens: Record<CardDecision, CardAction>,
+): Record<string, unknown> {
   const x = texts(facts);
   return {
     card_type: 'button_interaction',
@@ -123,79 +133,54 @@ function wecomCard(facts: ApprovalCardFacts, tokens: Record<CardDecision, string
     card_action: { type: 1, url: facts.dealUrl },
     task_id: facts.cardId,
     button_list: [
-      { text: x.t('card.button.approve'), style: 1, key: tokens.approve },
-      { text: x.t('card.button.reject'), style: 2, key: tokens.reject },
+      { text: x.t('card.button.approve'), style: 1, key: tokens.approve.token },
+      { text: x.t('card.button.reject'), style: 2, key: tokens.reject.token },
     ],
   };
 }
 
 // --- DingTalk ------------------------------------------------------------------------------
 
-function dingtalkCardJson(
-  facts: ApprovalCardFacts,
-  tokens: Record<CardDecision, string> | null,
-  status?: string,
-) {
-  const x = texts(facts);
-  const contents: Record<string, unknown>[] = [
-    { type: 'text', text: x.intro, id: 'intro' },
-    ...x.fields.map((f, i) => ({ type: 'text', text: `${f.label}: ${f.value}`, id: `field_${i}` })),
-  ];
-  if (status)
-    contents.push({ type: 'markdown', text: `**${status.replace(/[*_[\]()`]/g, '')}**`, id: 'status' });
-  const actions: Record<string, unknown>[] = tokens
-    ? [
-        {
-          type: 'button',
-          label: { type: 'text', text: x.t('card.button.approve') },
-          actionType: 'request',
-          status: 'primary',
-          id: 'approve',
-          params: { [CARD_TOKEN_FIELD]: tokens.approve },
-        },
-        {
-          type: 'button',
-          label: { type: 'text', text: x.t('card.button.reject') },
-          actionType: 'request',
-          status: 'warning',
-          id: 'reject',
-          params: { [CARD_TOKEN_FIELD]: tokens.reject },
-        },
-      ]
-    : [];
-  actions.push({
-    type: 'button',
-    label: { type: 'text', text: x.t('card.button.open') },
-    actionType: 'openLink',
-    url: { all: facts.dealUrl },
-    status: 'normal',
-    id: 'open',
-  });
-  contents.push({ type: 'action', actions, id: 'actions' });
-  return {
-    config: { autoLayout: true, enableForward: false },
-    header: { title: { type: 'text', text: x.title } },
-    contents,
-  };
-}
+/** DingTalk markdown: user text with its markup characters escaped, so it stays text. */
+const mdText = (text: string): string =>
+  text.replace(/([\\`*_{}[\]()#+\-.!|>~])/g, '\\$1').replace(/\n/g, ' ');
 
 function dingtalkCard(
   facts: ApprovalCardFacts,
-  tokens: Record<CardDecision, string> | null,
+  tokens: Record<CardDecision, CardAction> | null,
   status?: string,
 ) {
+  const x = texts(facts);
+  const lines = [
+    `### ${mdText(x.title)}`,
+    mdText(x.intro),
+    ...x.fields.map((f) => `- ${mdText(f.label)}: ${mdText(f.value)}`),
+  ];
+  if (status) lines.push(`**${mdText(status)}**`);
+  const buttons = [
+    ...(tokens
+      ? [
+          { title: x.t('card.button.approve'), action_url: tokens.approve.url },
+          { title: x.t('card.button.reject'), action_url: tokens.reject.url },
+        ]
+      : []),
+    { title: x.t('card.button.open'), action_url: facts.dealUrl },
+  ];
   return {
-    cardTemplateId: 'StandardCard',
-    outTrackId: facts.cardId,
-    cardData: {
-      cardParamMap: { sys_full_json_obj: JSON.stringify(dingtalkCardJson(facts, tokens, status)) },
-    },
+    title: `${x.title}: ${facts.deal.name}`,
+    markdown: lines.join('\n\n'),
+    btn_orientation: '1',
+    btn_json_list: buttons,
   };
 }
 
 // --- Feishu --------------------------------------------------------------------------------
 
-function feishuCard(facts: ApprovalCardFacts, tokens: Record<CardDecision, string> | null, status?: string) {
+function feishuCard(
+  facts: ApprovalCardFacts,
+  tokens: Record<CardDecision, CardAction> | null,
+  status?: string,
+) {
   const x = texts(facts);
   const plain = (content: string) => ({ tag: 'plain_text', content });
   const elements: Record<string, unknown>[] = [
@@ -209,13 +194,13 @@ function feishuCard(facts: ApprovalCardFacts, tokens: Record<CardDecision, strin
           tag: 'button',
           text: plain(x.t('card.button.approve')),
           type: 'primary',
-          value: { [CARD_TOKEN_FIELD]: tokens.approve },
+          value: { [CARD_TOKEN_FIELD]: tokens.approve.token },
         },
         {
           tag: 'button',
           text: plain(x.t('card.button.reject')),
           type: 'danger',
-          value: { [CARD_TOKEN_FIELD]: tokens.reject },
+          value: { [CARD_TOKEN_FIELD]: tokens.reject.token },
         },
       ]
     : [];

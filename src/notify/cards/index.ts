@@ -7,8 +7,10 @@ export {
   decisionLine,
   isApprovalCardTemplate,
   type ApprovalCardFacts,
+  type CardAction,
   type ApprovalCardInput,
   type ApprovalCardTemplate,
   type CardDecision,
 } from './approval-card';
 export { issueCardTokens } from './issue-card-tokens';
+export { renderApprovalCard, type ApprovalCardDeps } from './render-approval-card';

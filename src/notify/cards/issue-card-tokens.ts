@@ -2,12 +2,12 @@
 // the email links (issued to the card's recipient, for this approval, with the link TTL), so a
 // click from the chat is judged by exactly the rules of a click in a mail.
 import type { ActionLinks } from '../../links';
-import type { CardDecision } from './approval-card';
+import type { CardAction, CardDecision } from './approval-card';
 
 export async function issueCardTokens(
   links: ActionLinks,
   input: { approvalId: string; opportunityId: string; recipientUserId: string },
-): Promise<Record<CardDecision, string>> {
+): Promise<Record<CardDecision, CardAction>> {
   const [approve, reject] = await Promise.all(
     (['approve', 'reject'] as const).map((action) =>
       links.issue({
@@ -18,5 +18,8 @@ export async function issueCardTokens(
       }),
     ),
   );
-  return { approve: approve!.token, reject: reject!.token };
+  return {
+    approve: { token: approve!.token, url: approve!.url },
+    reject: { token: reject!.token, url: reject!.url },
+  };
 }
