@@ -4,6 +4,12 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { z } from 'zod';
 import { ImConfigIssue, parseImConfig, type ImConfig, type ImEnv } from './im';
+import {
+  parseChatCallbacksConfig,
+  parseDigestConfig,
+  type ChatCallbacksConfig,
+  type DigestConfig,
+} from './chat-callbacks';
 import { linkSecretWeakness } from './secret-strength';
 
 const port = z.coerce.number().int().min(1).max(65535);
@@ -147,6 +153,14 @@ const EnvSchema = z.object({
   FEISHU_APP_SECRET: z.string().optional(),
   /** JSON: robot name -> {channel, key | accessToken+secret | hookId+secret}. */
   IM_ROBOTS: z.string().optional(),
+  /** Chat callbacks and the morning digest: src/config/chat-callbacks.ts. */
+  WECOM_CALLBACK_TOKEN: z.string().optional(),
+  WECOM_CALLBACK_AES_KEY: z.string().optional(),
+  FEISHU_VERIFICATION_TOKEN: z.string().optional(),
+  FEISHU_ENCRYPT_KEY: z.string().optional(),
+  CHAT_CALLBACK_MAX_AGE_SECONDS: z.string().optional(),
+  DIGEST_CRON: z.string().optional(),
+  DIGEST_TIMEZONE: z.string().optional(),
 
   /** Unset: on for the embedded database only, never for a real DATABASE_URL. */
   DEMO_SEED: z.enum(['true', 'false']).optional(),
@@ -214,6 +228,9 @@ export interface Config {
   };
   /** IM apps and group robots; undefined apps are simply not offered as channels. */
   im: ImConfig;
+  /** Who may call the chat callbacks (WeCom, Feishu); undefined platforms have no callback. */
+  chatCallbacks: ChatCallbacksConfig;
+  digest: DigestConfig;
   demoSeed: boolean;
 }
 
@@ -328,13 +345,15 @@ export function loadConfig(source: NodeJS.ProcessEnv = process.env): Config {
       serviceName: e.OTEL_SERVICE_NAME,
     },
     im: imConfig(e),
+    chatCallbacks: imConfig(e, parseChatCallbacksConfig),
+    digest: imConfig(e, parseDigestConfig),
     demoSeed: e.DEMO_SEED === undefined ? e.DATABASE_URL === undefined : e.DEMO_SEED === 'true',
   };
 }
 
-function imConfig(e: ImEnv): ImConfig {
+function imConfig<T = ImConfig>(e: ImEnv, parse: (env: ImEnv) => T = parseImConfig as (env: ImEnv) => T): T {
   try {
-    return parseImConfig(e);
+    return parse(e);
   } catch (err) {
     if (err instanceof ImConfigIssue) throw new ConfigError(err.variable, err.reason);
     throw err;
