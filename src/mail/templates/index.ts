@@ -13,7 +13,7 @@ import { renderLayout } from './layout';
 import { stallEscalation } from './stall-escalation';
 import type { MailBody, MailContext, RenderedMail, TMailAction } from './types';
 
-export type { MailContext, RenderedMail, TMailAction } from './types';
+export type { MailBody, MailContext, RenderedMail, TMailAction } from './types';
 
 const TEMPLATES: Record<NotificationTemplate, (ctx: MailContext) => MailBody> = {
   follow_up_reminder: followUpReminder,
@@ -54,4 +54,9 @@ export function actionsFor(template: NotificationTemplate): {
 
 export function renderNotification(ctx: MailContext): RenderedMail {
   return renderLayout(ctx, TEMPLATES[ctx.template](ctx));
+}
+
+/** The template's own words (subject, heading, sentences) without the mail layout: IM messages use them. */
+export function notificationBody(ctx: MailContext): MailBody {
+  return TEMPLATES[ctx.template](ctx);
 }
