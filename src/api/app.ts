@@ -17,6 +17,9 @@ import { createCachedAuthenticator } from '../auth/cached-authenticator';
 import { errorHandler, notFoundHandler } from './middleware/errors';
 import { createRegistry, generateDocument } from './openapi';
 import { createUsersRouter } from './routes/users';
+import { createAuthRouter, createPublicAuthRouter, type AuthOptions } from './routes/auth';
+import { createAuthPagesRouter } from './routes/auth-pages';
+import { createSessionsRouter } from './routes/sessions';
 import { createReorganisationAnnouncer } from '../users/users';
 import { metricsHandler, observeHttp } from '../observability/http';
 import { createMetricsRegistry } from '../observability/metrics';
@@ -43,6 +46,8 @@ export interface AppDeps {
   observability?: { metricsToken: string | undefined; tracing: boolean };
   /** Routers mounted under /api after authentication, given the OpenAPI registry. */
   apiRouters?: (registry: ReturnType<typeof createRegistry>) => Router[];
+  /** Browser sign-in: sessions, cookies, mailed links, failed sign-in limits. */
+  auth: AuthOptions;
 }
 
 export function createApp(deps: AppDeps): Express {
@@ -95,7 +100,7 @@ export function createApp(deps: AppDeps): Express {
 
   app.use(refuseTokenInQuery);
 
-  const authenticator = createCachedAuthenticator(deps.prisma);
+  const authenticator = createCachedAuthenticator(deps.prisma, { sessions: deps.auth.sessions });
   app.get(
     '/health',
     addressRateLimit({ limit: deps.healthRateLimitPerMinute }),
@@ -116,6 +121,16 @@ export function createApp(deps: AppDeps): Express {
   });
   // Authenticate before reading the body: an anonymous caller gets 401 without the server
   // buffering (or parsing) what it sent.
+  const authDeps = {
+    prisma: deps.prisma,
+    registry,
+    authenticator,
+    logger: deps.logger,
+    bodyLimit: deps.bodyLimit,
+    options: deps.auth,
+  };
+  // Sign-in and the mail requests are what a caller without a session calls.
+  api.use(createPublicAuthRouter(authDeps));
   api.use(authenticate(authenticator, createAddressLimiter({ limit: deps.authFailuresPerMinute })));
   api.use(
     rateLimit({
@@ -142,9 +157,12 @@ export function createApp(deps: AppDeps): Express {
       reorganisations: createReorganisationAnnouncer(deps.temporal, deps.taskQueue),
     }),
   );
+  api.use(createAuthRouter(authDeps));
+  api.use(createSessionsRouter({ ...authDeps, timeouts: deps.auth.sessions }));
   for (const router of deps.apiRouters?.(registry) ?? []) api.use(router);
 
   app.use('/api', api);
+  app.use('/', createAuthPagesRouter({ ...authDeps, rateLimitPerMinute: deps.auth.pageRateLimitPerMinute }));
   for (const extra of deps.extraRouters ?? []) app.use(extra.path, extra.router);
   app.use(notFoundHandler);
   app.use(errorHandler(deps.logger));

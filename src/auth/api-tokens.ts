@@ -35,9 +35,12 @@ export interface AuthenticatedUser {
   role: 'rep' | 'manager' | 'director' | 'admin';
   locale: 'zh_CN' | 'en';
   managerId: string | null;
+  /** The API token's id, or the browser session's. */
   tokenId: string;
-  /** When the token stops working, if it expires. */
+  /** When the token (or session) stops working, if it expires. */
   tokenExpiresAt: Date | null;
+  /** Bearer token (scripts, integrations) or session cookie (the page; changes need CSRF). */
+  via: 'token' | 'session';
 }
 
 export async function authenticateApiToken(
@@ -67,5 +70,6 @@ export async function authenticateApiToken(
     managerId: user.managerId,
     tokenId: row.id,
     tokenExpiresAt: row.expiresAt,
+    via: 'token',
   };
 }

@@ -1,6 +1,14 @@
 import type { RequestHandler } from 'express';
 import type { AuthenticatedUser } from '../../auth/api-tokens';
 import type { CachedAuthenticator } from '../../auth/cached-authenticator';
+import {
+  CSRF_COOKIE,
+  CSRF_HEADER,
+  SESSION_COOKIE,
+  csrfTokenFor,
+  parseCookies,
+  sameSecret,
+} from '../../auth/cookies';
 import { AppError } from '../../errors/app-error';
 import type { AddressLimiter } from './address-rate-limit';
 
@@ -14,9 +22,15 @@ export function bearerToken(header: string | undefined): string | undefined {
   return /^Bearer\s+(\S+)$/i.exec(header ?? '')?.[1];
 }
 
+const SAFE_METHODS = new Set(['GET', 'HEAD', 'OPTIONS']);
+
 /**
- * Authenticates the bearer token. An address that failed too often is refused (429) before its
- * token is even looked up, so guessing tokens costs the guesser, not the database.
+ * Authenticates the bearer token, or else the psm_session cookie. An address that failed too
+ * often is refused (429) before its token is even looked up, so guessing tokens costs the
+ * guesser, not the database. A change (any method but GET/HEAD/OPTIONS) made with the cookie must
+ * carry X-CSRF-Token equal to the psm_csrf cookie and to the session's own CSRF value: another
+ * site's page can make the browser send the cookie, but it can neither read nor forge the header.
+ * Bearer calls need no CSRF token: no browser attaches an Authorization header by itself.
  */
 export function authenticate(authenticator: CachedAuthenticator, failures: AddressLimiter): RequestHandler {
   return async (req, res, next) => {
@@ -26,14 +40,36 @@ export function authenticate(authenticator: CachedAuthenticator, failures: Addre
       return next(new AppError('RATE_LIMITED', 'too many failed authentications from this address'));
     }
     const token = bearerToken(req.headers.authorization);
-    if (!token) {
-      failures.count(req);
-      return next(new AppError('UNAUTHENTICATED', 'missing Authorization: Bearer <token>'));
+    if (token) {
+      const user = await authenticator.authenticate(token);
+      if (!user) {
+        failures.count(req);
+        return next(new AppError('UNAUTHENTICATED', 'invalid, expired or revoked token'));
+      }
+      req.user = user;
+      return next();
     }
-    const user = await authenticator.authenticate(token);
+    const cookies = parseCookies(req.headers.cookie);
+    const secret = cookies[SESSION_COOKIE];
+    if (!secret) {
+      failures.count(req);
+      return next(
+        new AppError(
+          'UNAUTHENTICATED',
+          'missing Authorization: Bearer <token> (or sign in: no session cookie)',
+        ),
+      );
+    }
+    const user = await authenticator.authenticateSession(secret);
     if (!user) {
       failures.count(req);
-      return next(new AppError('UNAUTHENTICATED', 'invalid, expired or revoked token'));
+      return next(new AppError('UNAUTHENTICATED', 'the session has ended; sign in again'));
+    }
+    if (!SAFE_METHODS.has(req.method)) {
+      const header = req.get(CSRF_HEADER);
+      if (!sameSecret(header, cookies[CSRF_COOKIE]) || !sameSecret(header, csrfTokenFor(secret))) {
+        return next(new AppError('CSRF_FAILED', `send the ${CSRF_COOKIE} cookie's value in X-CSRF-Token`));
+      }
     }
     req.user = user;
     next();
