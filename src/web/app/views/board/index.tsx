@@ -1,12 +1,7 @@
-// Placeholder created by the shell (H2); this view belongs to H4 (see /tmp/psm-coord.md).
-import { t } from '../../i18n';
+// The pipeline board view (#/board).
 import type { Route } from '../../router';
+import { BoardPage } from './board-view';
 
 export function BoardView(_props: { route: Route }) {
-  return (
-    <section class="card">
-      <h1>{t('nav.board')}</h1>
-      <p class="muted">{t('common.comingSoon')}</p>
-    </section>
-  );
+  return <BoardPage />;
 }

@@ -1,12 +1,7 @@
-// Placeholder created by the shell (H2); this view belongs to H4 (see /tmp/psm-coord.md).
-import { t } from '../../i18n';
+// The manager dashboard view (#/dashboard). ECharts loads in its own chunk when a chart first draws.
 import type { Route } from '../../router';
+import { DashboardPage } from './dashboard-view';
 
 export function DashboardView(_props: { route: Route }) {
-  return (
-    <section class="card">
-      <h1>{t('nav.dashboard')}</h1>
-      <p class="muted">{t('common.comingSoon')}</p>
-    </section>
-  );
+  return <DashboardPage />;
 }

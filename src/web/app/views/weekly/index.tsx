@@ -1,12 +1,7 @@
-// Placeholder created by the shell (H2); this view belongs to H4 (see /tmp/psm-coord.md).
-import { t } from '../../i18n';
+// The weekly report view (#/weekly, #/weekly/2026-W47).
 import type { Route } from '../../router';
+import { WeeklyPage } from './weekly-page';
 
-export function WeeklyView(_props: { route: Route }) {
-  return (
-    <section class="card">
-      <h1>{t('nav.weekly')}</h1>
-      <p class="muted">{t('common.comingSoon')}</p>
-    </section>
-  );
+export function WeeklyView({ route }: { route: Route }) {
+  return <WeeklyPage week={route.name === 'weekly' ? route.week : null} />;
 }
