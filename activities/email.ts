@@ -25,6 +25,7 @@ import { deliverStoredEmail, type DeliveryTiming } from '../src/mail/deliver-sto
 import { dataError, stripNul } from '../src/mail/poison';
 import type { NotificationDelivery, NotificationRequest } from '../src/contracts/activities';
 import { ZNotificationRequestSchema } from './email-request';
+import type { ChannelDispatch } from './notify-channels';
 
 export interface EmailActivitiesOptions {
   prisma: PrismaClient;
@@ -38,6 +39,8 @@ export interface EmailActivitiesOptions {
   timeZone?: string;
   /** Claim lease and mark retry window; the defaults suit the activity options. */
   deliveryTiming?: Partial<DeliveryTiming>;
+  /** IM channels (issue 13): tried first for recipients who chose some; email is the fallback. */
+  channels?: ChannelDispatch;
 }
 
 export interface EmailActivities {
@@ -182,6 +185,12 @@ export function createEmailActivities(options: EmailActivitiesOptions): EmailAct
     });
     if (existing?.status === 'sent') return { possiblyDuplicated: existing.possiblyDuplicated };
     if (existing?.status === 'dead') throw undeliverable(req.key, existing.lastError ?? 'dead letter');
+    // No mail yet: the recipient's IM channels first. Once a mail row exists the notification has
+    // fallen back to email for good, so a retry never goes back to a channel.
+    if (!existing && options.channels) {
+      const im = await options.channels(req);
+      if ('delivered' in im) return im.delivered;
+    }
     // Rendered once: a retry sends exactly the stored mail, with the links issued the first time.
     if (!existing) {
       try {
