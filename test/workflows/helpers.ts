@@ -279,7 +279,12 @@ export interface Harness {
   close(): Promise<void>;
 }
 
-export async function createHarness(): Promise<Harness> {
+export interface HarnessOptions {
+  /** Workflows bundled differently (e.g. another work calendar); the shared bundle otherwise. */
+  workflowBundle?: () => Promise<WorkflowBundleWithSourceMap>;
+}
+
+export async function createHarness(options: HarnessOptions = {}): Promise<Harness> {
   quietTemporalLogs();
   const env = await createTimeSkippingEnv();
   const fakes = new FakeActivities();
@@ -287,7 +292,7 @@ export async function createHarness(): Promise<Harness> {
   const worker = await Worker.create({
     connection: env.nativeConnection,
     taskQueue,
-    workflowBundle: await workflowBundle(),
+    workflowBundle: await (options.workflowBundle ?? workflowBundle)(),
     activities: fakes.asActivities(),
   });
   const running = worker.run();
@@ -373,10 +378,10 @@ export async function createHarness(): Promise<Harness> {
  * (so its clocks stop loading the next), closed after the file. Call at the top level of a test
  * file; the returned harness forwards to the one created in beforeAll.
  */
-export function useHarness(): Harness {
+export function useHarness(options: HarnessOptions = {}): Harness {
   let harness: Harness | undefined;
   beforeAll(async () => {
-    harness = await createHarness();
+    harness = await createHarness(options);
   });
   afterEach(async () => {
     await harness?.retireDeals();
