@@ -76,6 +76,19 @@ export async function checkAuthLink(
   return { id: row.id, purpose, expiresAt: row.expiresAt, user: row.user };
 }
 
+/** The language of whoever a link was sent to (used, expired or not), for its refusal page. */
+export async function authLinkLocale(
+  prisma: PrismaClient,
+  token: string,
+): Promise<'zh_CN' | 'en' | undefined> {
+  if (!token.startsWith(LINK_PREFIX) || token.length > 200) return undefined;
+  const row = await prisma.authLink.findUnique({
+    where: { tokenHash: hashToken(token) },
+    select: { user: { select: { locale: true } } },
+  });
+  return row?.user.locale;
+}
+
 /** Marks the link used; TOKEN_USED / TOKEN_EXPIRED when another request (or the clock) got there first. */
 export async function claimAuthLink(tx: Tx, id: string): Promise<void> {
   const now = new Date();

@@ -9,6 +9,7 @@ import { localeFromAcceptLanguage, resolveLocale, type TLocale } from '../../i18
 import type { Logger } from '../../logger';
 import {
   AUTH_LINK_PATHS,
+  authLinkLocale,
   checkAuthLink,
   claimAuthLink,
   retireAuthLinks,
@@ -66,10 +67,12 @@ export function createAuthPagesRouter(deps: AuthPagesDeps): Router {
     }),
   );
 
-  const refuse = (req: Request, res: Response, link: CheckedAuthLink | undefined, err: unknown) => {
+  const refuse = async (req: Request, res: Response, link: CheckedAuthLink | undefined, err: unknown) => {
     const appError = toHttpError(err);
     if (appError.status >= 500) deps.logger.error({ err }, 'a mailed sign-in link failed');
-    const locale = link ? resolveLocale(link.user.locale) : browserLocale(req);
+    const token = typeof req.params.token === 'string' ? req.params.token : '';
+    const owner = link ? link.user.locale : await authLinkLocale(prisma, token).catch(() => undefined);
+    const locale = owner ? resolveLocale(owner) : browserLocale(req);
     const details = (appError.details ?? undefined) as Record<string, unknown> | undefined;
     sendPage(res, appError.status, linkErrorPage(locale, { code: appError.code, details }));
   };
@@ -90,7 +93,7 @@ export function createAuthPagesRouter(deps: AuthPagesDeps): Router {
         link = await checkAuthLink(prisma, purpose, tokenOf(req));
         sendPage(res, 200, linkPage(resolveLocale(link.user.locale), purpose, link.user));
       } catch (err) {
-        refuse(req, res, link, err);
+        await refuse(req, res, link, err);
       }
     });
 
@@ -128,7 +131,7 @@ export function createAuthPagesRouter(deps: AuthPagesDeps): Router {
         await signBrowserIn(deps, req, res, checked.user.id);
         res.redirect(303, '/');
       } catch (err) {
-        refuse(req, res, link, err);
+        await refuse(req, res, link, err);
       }
     });
   }
