@@ -25,6 +25,9 @@ export class WeComServer extends ImProtocolServer {
   tokenLifetimeSeconds = 7200;
   revoked = false;
   private readonly tokens = new Map<string, number>();
+  /** enable_duplicate_check: the same request JSON within the interval is accepted and not delivered again. */
+  private readonly recent = new Map<string, number>();
+  readonly duplicatesSuppressed: WeComDelivered[] = [];
   private readonly memberWindow = new RateWindow(
     [
       { windowMs: 60_000, max: 30 },
