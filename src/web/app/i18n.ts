@@ -12,19 +12,23 @@ export const DEFAULT_LOCALE: Locale = 'zh-CN';
 export const isLocale = (value: unknown): value is Locale => LOCALES.includes(value as Locale);
 
 export const i18n = i18next.createInstance();
+// Initialised at once (resources in memory, initAsync: false), so a view module can register its
+// namespace with addCatalogs() when it loads, before the shell picks the user's locale.
+void i18n.init({
+  lng: DEFAULT_LOCALE,
+  fallbackLng: DEFAULT_LOCALE,
+  supportedLngs: [...LOCALES],
+  ns: ['web'],
+  defaultNS: 'web',
+  // Preact escapes text; escaping here too would show &lt; in a deal name.
+  interpolation: { escapeValue: false },
+  resources: { 'zh-CN': { web: zhWeb }, en: { web: enWeb } },
+  returnNull: false,
+  initAsync: false,
+});
 
-export async function initI18n(locale: Locale): Promise<TFunction> {
-  return i18n.init({
-    lng: locale,
-    fallbackLng: DEFAULT_LOCALE,
-    supportedLngs: [...LOCALES],
-    ns: ['web'],
-    defaultNS: 'web',
-    // Preact escapes text; escaping here too would show &lt; in a deal name.
-    interpolation: { escapeValue: false },
-    resources: { 'zh-CN': { web: zhWeb }, en: { web: enWeb } },
-    returnNull: false,
-  });
+export async function initI18n(locale: Locale): Promise<void> {
+  await i18n.changeLanguage(locale);
 }
 
 /** Registers a view's own namespace (both locales). Idempotent. */

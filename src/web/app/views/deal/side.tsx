@@ -122,7 +122,8 @@ function ChecklistBlock({
 }) {
   const session = useSession();
   const [error, setError] = useState<unknown>(null);
-  const [busy, setBusy] = useState<string | null>(null);
+  /** The item being ticked and the state the user asked for, shown until the deal is re-read. */
+  const [busy, setBusy] = useState<{ key: string; checked: boolean } | null>(null);
   const editable =
     stepKey === session.process.execution.key
       ? deal.status === 'won'
@@ -130,7 +131,7 @@ function ChecklistBlock({
   const doneCount = items.filter((i) => i.done).length;
   const tick = async (item: ChecklistItem, checked: boolean) => {
     setError(null);
-    setBusy(item.key);
+    setBusy({ key: item.key, checked });
     try {
       await command(
         `check-${stepKey}-${item.key}`,
@@ -160,7 +161,7 @@ function ChecklistBlock({
             <label class="check">
               <input
                 type="checkbox"
-                checked={item.done}
+                checked={busy?.key === item.key ? busy.checked : item.done}
                 disabled={!editable || busy !== null}
                 data-item={item.key}
                 onChange={(e) => void tick(item, (e.currentTarget as HTMLInputElement).checked)}

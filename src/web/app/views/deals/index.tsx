@@ -47,7 +47,10 @@ export function DealsView(_props: { route: Route }) {
     const fast = millisSinceLastCommand() < FAST_POLL_WINDOW_MS;
     timer.current = window.setTimeout(
       () => {
+        // A hidden tab polls slowly; it reloads at once when shown again (the shell's visibility
+        // listener refreshes the approval badge the same way).
         if (document.visibilityState === 'visible') void reload();
+        else timer.current = window.setTimeout(() => void reload(), SLOW_POLL_MS);
       },
       fast ? FAST_POLL_MS : SLOW_POLL_MS,
     );

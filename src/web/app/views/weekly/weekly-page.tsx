@@ -8,6 +8,7 @@ import { Field } from '../../components/form';
 import { currentLocale } from '../../i18n';
 import { navigate } from '../../router';
 import { useSession } from '../../session';
+import { DASHBOARD_CSS } from '../dashboard/dashboard-style';
 import { DataTable } from '../dashboard/data-table';
 import { teamToday } from '../dashboard/period';
 import { lastCompleteWeek, mondayOf, shiftWeek } from './iso-week';
@@ -77,6 +78,7 @@ export function WeeklyPage({ week }: { week: string | null }) {
 
   return (
     <section class="weekly" aria-labelledby="weekly-title">
+      <style>{DASHBOARD_CSS}</style>
       <h1 id="weekly-title">{tw('title')}</h1>
       <form class="dash-controls" id="weekly-controls" onSubmit={(e) => e.preventDefault()}>
         <Field label={tw('week')}>
