@@ -2,6 +2,7 @@
 // the OpenAPI document, so a new route without a row here fails this test. A refused call
 // (401/403) must leave the database exactly as it was, and the deal's workflow history too.
 import { issueApiToken } from '../../src/auth/api-tokens';
+import { startSession } from '../../src/auth/sessions';
 import { createDeal as createDealVia, startTestApp, type TestApp, type TestUser } from '../support/app';
 import { waitUntil } from '../support/wait';
 
@@ -43,6 +44,8 @@ const approvalFor: Partial<Record<Role, string>> = {};
 const tokenFor: Partial<Record<Role, string>> = {};
 let sharedApproval: string;
 let sharedToken: string;
+const sessionFor: Partial<Record<Role, string>> = {};
+let sharedSession: string;
 
 const period = { from: '2026-01-01', to: '2026-12-31' };
 const reportQuery = () => `?from=${period.from}&to=${period.to}&rep=${app.org.repA1.id}`;
@@ -196,6 +199,50 @@ const TABLE: Record<string, Row> = {
     expect: ADMIN_ONLY,
     call: () => ({ path: `/api/admin/read-model/opportunities/${dealA1}` }),
   },
+  // Sign-in routes are public: the credentials are in the body, whatever token is sent. These
+  // emails have no account, so nobody is signed in and nothing is mailed.
+  'POST /api/auth/sign-in': {
+    expect: [401, 401, 401, 401, 401, 401, 401, 401, 401],
+    call: (role) => ({
+      path: '/api/auth/sign-in',
+      body: { email: `nobody.${role}@test.psm`, password: 'x' },
+    }),
+  },
+  'POST /api/auth/sign-out': {
+    expect: [204, 204, 204, 204, 204, 204, 204, 204, 204],
+    call: () => ({ path: '/api/auth/sign-out' }),
+  },
+  'POST /api/auth/magic-link': {
+    expect: [202, 202, 202, 202, 202, 202, 202, 202, 202],
+    call: (role) => ({ path: '/api/auth/magic-link', body: { email: `nobody.${role}@test.psm` } }),
+  },
+  'POST /api/auth/password-reset': {
+    expect: [202, 202, 202, 202, 202, 202, 202, 202, 202],
+    call: (role) => ({ path: '/api/auth/password-reset', body: { email: `nobody.${role}@test.psm` } }),
+  },
+  'POST /api/auth/password': {
+    // One's own password only; an empty body is refused once the caller is known.
+    expect: [401, 401, 401, 400, 400, 400, 400, 400, 400],
+    call: () => ({ path: '/api/auth/password', body: {} }),
+  },
+  'POST /api/users/{id}/invitation': {
+    expect: [401, 401, 401, 403, 403, 403, 403, 403, 202],
+    call: () => ({ path: `/api/users/${app.org.repA1.id}/invitation` }),
+  },
+  'GET /api/users/{id}/sessions': {
+    expect: SELF_OR_ADMIN,
+    call: () => ({ path: `/api/users/${app.org.repA1.id}/sessions` }),
+  },
+  'DELETE /api/users/{id}/sessions/{sessionId}': {
+    expect: [401, 401, 401, 204, 403, 403, 403, 403, 204],
+    call: (role) => ({
+      path: `/api/users/${app.org.repA1.id}/sessions/${sessionFor[role] ?? sharedSession}`,
+    }),
+  },
+  'DELETE /api/users/{id}/sessions': {
+    expect: [401, 401, 401, 204, 403, 403, 403, 403, 204],
+    call: () => ({ path: `/api/users/${app.org.repA1.id}/sessions` }),
+  },
 };
 
 /** A digest of every table's rows (lastUsedAt is the token's "seen" stamp, not data). */
@@ -290,6 +337,10 @@ beforeAll(async () => {
   for (const role of ['repOwn', 'admin'] as const) {
     tokenFor[role] = (await issueApiToken(db.prisma, { userId: org.repA1.id, label: 'm', ttlDays: 1 })).id;
   }
+  const session = () =>
+    startSession(db.prisma, { userId: org.repA1.id, timeouts: { idleMs: 3_600_000, maxMs: 86_400_000 } });
+  sharedSession = (await session()).id;
+  for (const role of ['repOwn', 'admin'] as const) sessionFor[role] = (await session()).id;
   for (const role of ALLOWED_ON_DEAL) {
     for (const kind of KINDS) fresh[kind][role] = await createDeal();
     await ok(org.repA1, 'POST', `/api/opportunities/${fresh.resume[role]}/hold`, { reason: 'setup' });
