@@ -31,6 +31,8 @@ import LtcZh from './locales/zh-CN/ltc.json';
 import LtcEn from './locales/en/ltc.json';
 import CalendarZh from './locales/zh-CN/calendar.json';
 import CalendarEn from './locales/en/calendar.json';
+import ProjectReportZh from './locales/zh-CN/project-report.json';
+import ProjectReportEn from './locales/en/project-report.json';
 
 /** A catalog: nested objects of strings (i18next's default JSON format). */
 export interface Catalog {
@@ -53,6 +55,7 @@ export const CATALOGS = {
     chat: ChatZh,
     ltc: LtcZh,
     calendar: CalendarZh,
+    'project-report': ProjectReportZh,
   },
   en: {
     common: CommonEn,
@@ -69,6 +72,7 @@ export const CATALOGS = {
     chat: ChatEn,
     ltc: LtcEn,
     calendar: CalendarEn,
+    'project-report': ProjectReportEn,
   },
 } satisfies Record<TLocale, Record<string, Catalog>>;
 
