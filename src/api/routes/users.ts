@@ -19,6 +19,7 @@ import {
   ZCreateUserSchema,
   ZIssueTokenSchema,
   ZIssuedTokenSchema,
+  ZLocaleSchema,
   ZTokenInfoSchema,
   ZUpdateUserSchema,
   ZUserSchema,
@@ -63,6 +64,23 @@ export function createUsersRouter({
     handler: async ({ user }) => ({
       body: toUserDto(await prisma.user.findUniqueOrThrow({ where: { id: user.id } })),
     }),
+  });
+
+  // Self-service settings: today the language (the page's switch). Role, manager and activity stay
+  // admin-only under PATCH /users/:id.
+  defineRoute(router, registry, mount, {
+    method: 'patch',
+    path: '/me',
+    summary: 'Change your own settings (the locale the page, mail and refusals use)',
+    tags,
+    body: z.object({ locale: ZLocaleSchema }).strict().openapi('UpdateMe'),
+    response: { status: 200, description: 'The user', schema: ZUserSchema },
+    handler: async ({ user, body }) => {
+      const updated = await updateUser(prisma, user.id, { locale: body.locale });
+      // The cached caller carries the locale: the next request must see the new one.
+      authenticator.forgetUser(user.id);
+      return { body: toUserDto(updated) };
+    },
   });
 
   defineRoute(router, registry, mount, {
