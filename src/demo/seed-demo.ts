@@ -1,10 +1,13 @@
-// On a fresh install: a demo organisation (director, two managers, four reps, an admin), one API
-// token each printed once, and a handful of deals at different milestones, driven through the
-// real workflows the same way a rep and manager would.
+// On a fresh install: a demo organisation (director, two managers, four reps, an admin), a
+// password (to sign in to the page) and an API token (for scripts) each, printed once, and a
+// handful of deals at different milestones, driven through the real workflows the same way a rep
+// and manager would.
 import type { Client } from '@temporalio/client';
 import type { PrismaClient } from '../db/prisma';
 import type { Logger } from '../logger';
 import { issueApiToken } from '../auth/api-tokens';
+import { generatePassword } from '../auth/generated-password';
+import { hashPassword } from '../auth/passwords';
 import { toDbLocale } from '../users/users';
 import { createCommandProjector } from '../opportunities/command-projection';
 import { createOpportunityClient, type OpportunityClient } from '../opportunities/workflow-client';
@@ -87,6 +90,39 @@ async function advanceTo(
   }
 }
 
+/**
+ * The demo people, each with a generated password and an API token, and the lines that show
+ * them (the only place either is ever shown: only hashes are stored).
+ */
+export async function createDemoPeople(
+  prisma: PrismaClient,
+): Promise<{ ids: Map<DemoUserKey, string>; lines: string[] }> {
+  const ids = new Map<DemoUserKey, string>();
+  const lines: string[] = [
+    '',
+    'Demo organisation created. Passwords (sign in to the page) and API tokens (scripts), shown once; store them now:',
+  ];
+  for (const u of DEMO_USERS) {
+    const password = generatePassword();
+    const created = await prisma.user.create({
+      data: {
+        name: u.name,
+        email: u.email,
+        role: u.role,
+        locale: toDbLocale(u.locale),
+        managerId: u.manager ? ids.get(u.manager)! : null,
+        passwordHash: await hashPassword(password),
+        passwordChangedAt: new Date(),
+      },
+    });
+    ids.set(u.key, created.id);
+    const token = await issueApiToken(prisma, { userId: created.id, label: 'demo', ttlDays: 365 });
+    lines.push(`  ${u.role.padEnd(9)} ${u.email.padEnd(26)} ${password}  ${token.token}`);
+  }
+  lines.push('');
+  return { ids, lines };
+}
+
 export async function seedDemo(opts: {
   prisma: PrismaClient;
   client: Client;
@@ -99,26 +135,8 @@ export async function seedDemo(opts: {
     opts.logger.info('users exist: demo organisation not created');
     return;
   }
-  const ids = new Map<DemoUserKey, string>();
-  const lines: string[] = [];
-  for (const u of DEMO_USERS) {
-    const created = await prisma.user.create({
-      data: {
-        name: u.name,
-        email: u.email,
-        role: u.role,
-        locale: toDbLocale(u.locale),
-        managerId: u.manager ? ids.get(u.manager)! : null,
-      },
-    });
-    ids.set(u.key, created.id);
-    const token = await issueApiToken(prisma, { userId: created.id, label: 'demo', ttlDays: 365 });
-    lines.push(`  ${u.role.padEnd(9)} ${u.email.padEnd(26)} ${token.token}`);
-  }
-  opts.print('');
-  opts.print('Demo organisation created. API tokens (shown once; store them now):');
+  const { ids, lines } = await createDemoPeople(prisma);
   for (const l of lines) opts.print(l);
-  opts.print('');
 
   const opportunities = createOpportunityClient({
     client: opts.client,
