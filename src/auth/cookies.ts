@@ -11,7 +11,8 @@ export const CSRF_HEADER = 'x-csrf-token';
 /** Cookies of the request, first value wins (as browsers send the most specific path first). */
 export function parseCookies(header: string | undefined): Record<string, string> {
   const cookies: Record<string, string> = {};
-  for (const part of (header ?? '').split(';')) {
+  for (const raw of (header ?? '').split(';')) {
+    const part = raw.trim();
     const eq = part.indexOf('=');
     if (eq <= 0) continue;
     const name = part.slice(0, eq).trim();
