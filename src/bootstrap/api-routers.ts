@@ -10,6 +10,8 @@ import { createAdminReadModelRouter } from '../api/routes/admin-read-model';
 import { createApprovalsRouter } from '../api/routes/approvals';
 import { createDashboardRouter } from '../api/routes/dashboard';
 import { createEmailActionsRouter } from '../api/routes/email-actions';
+import { createChatCallbacksRouter } from '../api/routes/chat-callbacks';
+import { createChatCallbackHandlers } from '../notify/callbacks';
 import { createOpportunitiesRouter } from '../api/routes/opportunities';
 import { createOutboxRouter } from '../api/routes/outbox';
 import { createReportsRouter } from '../api/routes/reports';
@@ -95,6 +97,22 @@ export function wireApiRouters(deps: {
           },
           onError: (err) => deps.logger.error({ err }, 'email action failed'),
           rateLimitPerMinute: deps.config.links.rateLimitPerMinute,
+        }),
+      },
+      {
+        // Outside /api: the chat platforms call it, authenticated by their signatures.
+        path: '/',
+        router: createChatCallbacksRouter({
+          handlers: createChatCallbackHandlers({
+            callbacks: deps.config.chatCallbacks,
+            im: deps.config.im,
+            prisma: deps.prisma,
+            links: deps.links,
+            opportunities,
+            publicBaseUrl: deps.config.http.publicBaseUrl,
+            onError: (err) => deps.logger.error({ err }, 'chat callback failed'),
+          }),
+          onError: (err) => deps.logger.error({ err }, 'chat callback failed'),
         }),
       },
       { path: '/', router: createWebRouter() },

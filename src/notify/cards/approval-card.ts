@@ -244,18 +244,26 @@ export function decisionLine(
 }
 
 /**
- * The card once decided, without buttons. For WeCom the platform keeps the card and only
- * replaces the buttons with a label (update_template_card `button.replace_name`), so its
- * "card" is that label.
+ * The card without buttons, with a status line where they were ("Approved by 王经理"). For WeCom
+ * the platform keeps the card and only replaces the buttons with a label (update_template_card
+ * `button.replace_name`), so its "card" is that label.
  */
+export function buildStatusCard(
+  platform: Platform,
+  facts: ApprovalCardFacts,
+  line: string,
+): Record<string, unknown> {
+  if (platform === 'wecom') return { replace_name: line };
+  if (platform === 'dingtalk') return dingtalkCard(facts, null, line);
+  return feishuCard(facts, null, line);
+}
+
+/** The card once decided. */
 export function buildDecidedCard(
   platform: Platform,
   facts: ApprovalCardFacts,
   status: 'approved' | 'rejected' | 'cancelled',
   deciderName: string | undefined,
 ): Record<string, unknown> {
-  const line = decisionLine(facts.locale, status, deciderName);
-  if (platform === 'wecom') return { replace_name: line };
-  if (platform === 'dingtalk') return dingtalkCard(facts, null, line);
-  return feishuCard(facts, null, line);
+  return buildStatusCard(platform, facts, decisionLine(facts.locale, status, deciderName));
 }

@@ -3,6 +3,7 @@ export {
   CARD_TOKEN_FIELD,
   buildApprovalCard,
   buildDecidedCard,
+  buildStatusCard,
   cardIdFor,
   decisionLine,
   isApprovalCardTemplate,
@@ -14,3 +15,4 @@ export {
 } from './approval-card';
 export { issueCardTokens } from './issue-card-tokens';
 export { renderApprovalCard, type ApprovalCardDeps } from './render-approval-card';
+export { loadCardFacts } from './load-card-facts';
