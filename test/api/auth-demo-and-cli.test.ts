@@ -10,23 +10,25 @@ import { startTestApp, type TestApp } from '../support/app';
 let app: TestApp;
 
 beforeAll(async () => {
-  app = await startTestApp();
+  // Served as https behind a proxy: the session cookies must be Secure.
+  app = await startTestApp({ env: { PUBLIC_BASE_URL: 'https://psm.example.test' } });
 }, 120_000);
 afterAll(async () => {
   await app?.stop();
 });
 
-async function signIn(email: string, password: string): Promise<{ status: number; cookie: string }> {
+async function signIn(
+  email: string,
+  password: string,
+): Promise<{ status: number; cookie: string; setCookies: string[] }> {
   const res = await fetch(`${app.baseUrl}/api/auth/sign-in`, {
     method: 'POST',
     headers: { 'Content-Type': 'application/json', 'X-Forwarded-For': `203.0.113.${randomBytes(1)[0]}` },
     body: JSON.stringify({ email, password }),
   });
-  const cookie = res.headers
-    .getSetCookie()
-    .map((c) => c.split(';')[0])
-    .join('; ');
-  return { status: res.status, cookie };
+  const setCookies = res.headers.getSetCookie();
+  const cookie = setCookies.map((c) => c.split(';')[0]).join('; ');
+  return { status: res.status, cookie, setCookies };
 }
 
 it('prints each demo person a password beside their token, once; only hashes are stored', async () => {
@@ -46,7 +48,10 @@ it('prints each demo person a password beside their token, once; only hashes are
   expect(new Set(passwords).size).toBe(passwords.length);
   // The rep signs in to the page with the printed password; a wrong one does not.
   const zhang = people.find((l) => l.includes('zhang.rep@demo.psm'))!.split(/\s+/)[3]!;
-  expect((await signIn('zhang.rep@demo.psm', zhang)).status).toBe(200);
+  const signedIn = await signIn('zhang.rep@demo.psm', zhang);
+  expect(signedIn.status).toBe(200);
+  expect(signedIn.setCookies).toHaveLength(2);
+  for (const c of signedIn.setCookies) expect(c).toMatch(/; SameSite=Lax.*; Secure$/);
   expect((await signIn('zhang.rep@demo.psm', `${zhang}x`)).status).toBe(401);
 });
 
