@@ -68,6 +68,7 @@ const lifecycle = (kind: keyof typeof fresh, body: unknown) => (role: Role) => (
 
 const TABLE: Record<string, Row> = {
   'GET /api/me': { expect: ANYONE, call: () => ({ path: '/api/me' }) },
+  'PATCH /api/me': { expect: ANYONE, call: () => ({ path: '/api/me', body: { locale: 'zh-CN' } }) },
   'GET /api/users': { expect: ANYONE, call: () => ({ path: '/api/users' }) },
   'POST /api/users': {
     expect: [401, 401, 401, 403, 403, 403, 403, 403, 201],
