@@ -22,6 +22,12 @@ export const holdUpdate = command('hold');
 export const resumeUpdate = command('resume');
 export const reopenUpdate = command('reopen');
 export const acknowledgeEscalationUpdate = command('acknowledgeEscalation');
+export const assignTeamMemberUpdate = command('assignTeamMember');
+export const removeTeamMemberUpdate = command('removeTeamMember');
+export const setMajorDealUpdate = command('setMajorDeal');
+export const recordProjectPlanUpdate = command('recordProjectPlan');
+export const acceptHandoverUpdate = command('acceptHandover');
+export const recordClosingLessonsUpdate = command('recordClosingLessons');
 
 /** The same Updates keyed by command name, for callers that route by name. */
 export const opportunityUpdates: {
@@ -39,6 +45,12 @@ export const opportunityUpdates: {
   resume: resumeUpdate,
   reopen: reopenUpdate,
   acknowledgeEscalation: acknowledgeEscalationUpdate,
+  assignTeamMember: assignTeamMemberUpdate,
+  removeTeamMember: removeTeamMemberUpdate,
+  setMajorDeal: setMajorDealUpdate,
+  recordProjectPlan: recordProjectPlanUpdate,
+  acceptHandover: acceptHandoverUpdate,
+  recordClosingLessons: recordClosingLessonsUpdate,
 };
 
 export const getStateQuery = defineQuery<OpportunityView>('getState');

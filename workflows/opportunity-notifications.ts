@@ -1,7 +1,12 @@
 // Queues emails. Nothing is sent here: the workflow's sender drains the outbox through the
 // sendNotification activity and journals each email once it went out.
 
-import type { ApprovalFacts, NotificationTemplate } from '../src/contracts/activities';
+import type {
+  ApprovalFacts,
+  ClosingSummaryFacts,
+  HandoverFacts,
+  NotificationTemplate,
+} from '../src/contracts/activities';
 import type { ApprovalRecord, EscalationKind, OpportunityState } from './opportunity-types';
 import { dealFacts } from './opportunity-state';
 
@@ -13,6 +18,8 @@ export interface QueuedNotification {
   /** 1 = manager level, 2 = director level; only for escalations. */
   level?: number;
   approval?: ApprovalRecord;
+  handover?: HandoverFacts;
+  closing?: ClosingSummaryFacts;
   escalationKind: EscalationKind | null;
 }
 
@@ -45,6 +52,8 @@ export function queueNotification(
       ...(notification.level === undefined ? {} : { level: notification.level }),
       deal: dealFacts(state, now),
       ...(notification.approval ? { approval: approvalFacts(notification.approval) } : {}),
+      ...(notification.handover ? { handover: notification.handover } : {}),
+      ...(notification.closing ? { closing: notification.closing } : {}),
     },
     escalationKind: notification.escalationKind,
   });

@@ -2,8 +2,16 @@
 // of managers as the directory reported it when the deal started or changed owner.
 
 import type { ReportingLine } from '../src/contracts/activities';
-import type { Actor, ApprovalKind, ApprovalRecord, OpportunityState, RuleSet } from './opportunity-types';
-import { PSM_PROCESS } from './psm-process';
+import type {
+  Actor,
+  ApprovalKind,
+  ApprovalRecord,
+  CommandName,
+  OpportunityState,
+  RuleSet,
+} from './opportunity-types';
+import { PSM_PROCESS, teamRoleOf, type TeamCommand } from './psm-process';
+import { memberOf } from './opportunity-ltc-facts';
 import { refuse, refuseReportingLinePending } from './opportunity-errors';
 import { requireOneOf, requireText, TEXT_LIMITS } from './opportunity-input';
 
@@ -18,17 +26,58 @@ export function requireActor(actor: unknown): Actor {
   return actor as Actor;
 }
 
-/** The owning rep, anyone above them, or an admin. */
-export function requireMayAct(state: OpportunityState, actor: Actor): void {
+/** Commands that change the team itself: the owner, the owner's line or an admin only. */
+const TEAM_CHANGES: readonly CommandName[] = ['assignTeamMember', 'removeTeamMember', 'setMajorDeal'];
+
+/**
+ * The owning rep, anyone above them, or an admin; with the LTC rules also a deal-team member, for
+ * the commands and milestones their role has in the process definition (PSM_PROCESS.ltc.roles).
+ */
+export function requireMayAct(
+  state: OpportunityState,
+  actor: Actor,
+  request?: { name: CommandName; command: unknown },
+  rules?: RuleSet,
+): void {
   if (actor.role === 'admin' || actor.userId === state.ownerId) return;
   if (state.reportingLine === null) {
     refuseReportingLinePending();
   }
-  if (!state.reportingLine.chain.includes(actor.userId)) {
+  if (state.reportingLine.chain.includes(actor.userId)) return;
+  const member = rules?.ltc && request ? memberOf(state, actor.userId) : undefined;
+  if (member && request) return requireRoleAllows(member.role, actor.userId, request);
+  refuse(
+    'FORBIDDEN',
+    `${actor.userId} is neither the owner of this deal, in the owner’s management chain, nor an admin`,
+  );
+}
+
+function requireRoleAllows(role: string, userId: string, request: { name: CommandName; command: unknown }) {
+  const definition = teamRoleOf(role);
+  const { name } = request;
+  if (TEAM_CHANGES.includes(name)) {
     refuse(
-      'FORBIDDEN',
-      `${actor.userId} is neither the owner of this deal, in the owner’s management chain, nor an admin`,
+      'TEAM_CHANGE_FORBIDDEN',
+      `${userId} is on the deal team (${role}) but only the owner or their line changes it`,
+      {
+        role,
+        command: name,
+      },
     );
+  }
+  if (!definition || !(definition.commands as readonly string[]).includes(name as TeamCommand)) {
+    refuse('NOT_IN_ROLE', `${userId} (${role}) may not ${name} on this deal`, { role, command: name });
+  }
+  if (name !== 'completeMilestone' && name !== 'setChecklistItem') return;
+  const step = (request.command as { milestone?: unknown } | null)?.milestone;
+  if (definition.steps === 'all') return;
+  if (typeof step !== 'string' || !definition.steps.includes(step)) {
+    refuse('NOT_IN_ROLE', `${userId} (${role}) may not ${name} for ${String(step)}`, {
+      role,
+      command: name,
+      milestone: typeof step === 'string' ? step : null,
+      allowed: [...definition.steps],
+    });
   }
 }
 

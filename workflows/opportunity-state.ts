@@ -11,6 +11,7 @@ import {
   type SalesMilestoneDefinition,
 } from './psm-process';
 import { refuse } from './opportunity-errors';
+import { ltcSnapshot } from './opportunity-ltc-facts';
 import { requireAmount, requireText, requireTime, TEXT_LIMITS } from './opportunity-input';
 
 /** Events kept in state (and so in getState); older ones live in the read model's journal. */
@@ -232,6 +233,8 @@ export function snapshot(state: OpportunityState): OpportunitySnapshot {
     createdAt: state.createdAt,
     closedAt: state.closedAt,
     seq: state.seq,
+    // LTC runs carry their team, plan, handover and closing summary; older runs project as before.
+    ...(state.team === undefined ? {} : { ltc: ltcSnapshot(state) }),
   };
 }
 

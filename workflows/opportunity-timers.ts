@@ -14,22 +14,40 @@
 import type { ClockFacts, NotificationTemplate } from '../src/contracts/activities';
 import type { EscalationKind, EscalationLevel, OpportunityState } from './opportunity-types';
 import { PSM_PROCESS, daysToMs } from './psm-process';
-import { addWorkingDays } from './working-days';
+import { dueAfter, workingDaysDue, type DayCounting, type WorkCalendar } from './working-days';
 import { appendEvent, iso, stageIndex, stageMilestone } from './opportunity-state';
 import { approverManager } from './opportunity-permissions';
 import { queueNotification } from './opportunity-notifications';
+import {
+  handoverDueAt,
+  handoverEscalationRecipient,
+  handoverFacts,
+  membersInRoles,
+  stallAlsoTells,
+} from './opportunity-ltc-facts';
 
 export interface PlannedTimer {
   kind: EscalationKind;
   /** What this timer is for, from state alone; a fired timer whose identity is gone is stale. */
   identity: string;
   dueAt: number;
+  /** The due date reaches a year whose working-day schedule is not published yet (Mon–Fri assumed). */
+  provisional: boolean;
   /** The escalation level firing it reaches (0 for reminders to the rep or approver). */
   level: EscalationLevel;
   approvalId?: string;
 }
 
-const at = (anchor: string, days: number): number => Date.parse(anchor) + daysToMs(days);
+/** The calendar the clocks count on, and per clock whether its days are calendar or working days. */
+export interface ClockCalendar {
+  calendar: WorkCalendar;
+  dayCounting: { followUp: DayCounting; stall: DayCounting; approvals: DayCounting };
+}
+
+const PROCESS_CALENDAR: ClockCalendar = {
+  calendar: PSM_PROCESS.workCalendar,
+  dayCounting: PSM_PROCESS.dayCounting,
+};
 
 /** The part of the deal's state its clocks depend on: what the clock check is given. */
 export function clockFacts(state: OpportunityState): ClockFacts {
@@ -44,11 +62,37 @@ export function clockFacts(state: OpportunityState): ClockFacts {
       .filter((a) => a.status === 'pending')
       .map(({ id, status, chaseLevel, chaseAnchor }) => ({ id, status, chaseLevel, chaseAnchor })),
     contractWindow: state.contractWindow ? { ...state.contractWindow } : null,
+    // LTC runs only: a won deal's waiting handover has its own ladder.
+    ...(state.handover ? { handover: { ...pick(state.handover) } } : {}),
   };
 }
 
+function pick({ status, anchor, level }: NonNullable<OpportunityState['handover']>) {
+  return { status, anchor, level };
+}
+
+/** The waiting handover's clock (a won deal on an LTC run), or nothing. */
+function handoverTimer(state: ClockFacts): PlannedTimer[] {
+  const handover = state.handover;
+  if (state.status !== 'won' || !handover) return [];
+  const dueAt = handoverDueAt(handover);
+  if (dueAt === null) return [];
+  return [
+    {
+      kind: 'handover',
+      identity: `handover:${handover.level}:${handover.anchor}`,
+      dueAt,
+      provisional: false,
+      level: handover.level === 0 ? 1 : 2,
+    },
+  ];
+}
+
 /** Every armed clock, in a fixed order (never sorted by due time); empty unless the deal is open. */
-export function planTimers(state: ClockFacts): PlannedTimer[] {
+export function planTimers(state: ClockFacts, clock: ClockCalendar = PROCESS_CALENDAR): PlannedTimer[] {
+  const at = (anchor: string, days: number, counting: DayCounting) =>
+    dueAfter(Date.parse(anchor), days, counting, clock.calendar);
+  if (state.status === 'won') return handoverTimer(state);
   if (state.status !== 'open') return [];
   const stage = stageMilestone(state);
   const plan: PlannedTimer[] = [];
@@ -58,7 +102,7 @@ export function planTimers(state: ClockFacts): PlannedTimer[] {
     plan.push({
       kind: 'follow_up',
       identity: `follow_up:${sent}:${anchor}`,
-      dueAt: at(anchor, stage.followUpCadenceDays),
+      ...at(anchor, stage.followUpCadenceDays, clock.dayCounting.followUp),
       level: 0,
     });
   }
@@ -69,7 +113,7 @@ export function planTimers(state: ClockFacts): PlannedTimer[] {
     plan.push({
       kind: 'stall',
       identity: `stall:${state.stageVisit}:${level}:${anchor}`,
-      dueAt: at(anchor, delay),
+      ...at(anchor, delay, clock.dayCounting.stall),
       level: level === 0 ? 1 : 2,
     });
   }
@@ -81,7 +125,11 @@ export function planTimers(state: ClockFacts): PlannedTimer[] {
     plan.push({
       kind: reminder ? 'approval_reminder' : 'approval_escalation',
       identity: `approval:${approval.id}:${approval.chaseLevel}:${approval.chaseAnchor}`,
-      dueAt: at(approval.chaseAnchor, reminder ? reminderAfterDays : escalateAfterReminderDays),
+      ...at(
+        approval.chaseAnchor,
+        reminder ? reminderAfterDays : escalateAfterReminderDays,
+        clock.dayCounting.approvals,
+      ),
       level: reminder ? 0 : 1,
       approvalId: approval.id,
     });
@@ -92,11 +140,7 @@ export function planTimers(state: ClockFacts): PlannedTimer[] {
     plan.push({
       kind: 'contract_window',
       identity: `contract_window:${state.stageVisit}:${anchor}`,
-      dueAt: addWorkingDays(
-        Date.parse(anchor),
-        PSM_PROCESS.contractWindow.workingDays,
-        PSM_PROCESS.workCalendar,
-      ),
+      ...workingDaysDue(Date.parse(anchor), PSM_PROCESS.contractWindow.workingDays, clock.calendar),
       level: 1,
     });
   }
@@ -119,6 +163,7 @@ export function timerPlanSignature(state: OpportunityState): string {
     state.stall,
     state.contractWindow,
     approvals,
+    ...(state.handover ? [pick(state.handover)] : []),
   ]);
 }
 
@@ -126,9 +171,12 @@ export function isStillPlanned(state: OpportunityState, timer: PlannedTimer): bo
   return planTimers(state).some((planned) => planned.identity === timer.identity);
 }
 
-/** Identities of the clocks due at `now`, in plan order. The checkClocks local activity's answer. */
-export function dueClocks(facts: ClockFacts, now: number): string[] {
-  return planTimers(facts)
+/**
+ * Identities of the clocks due at `now`, in plan order. The checkClocks local activity's answer; it is
+ * recorded in history, so a calendar change never changes what a recorded run did.
+ */
+export function dueClocks(facts: ClockFacts, now: number, clock: ClockCalendar = PROCESS_CALENDAR): string[] {
+  return planTimers(facts, clock)
     .filter((timer) => timer.dueAt <= now)
     .map((timer) => timer.identity);
 }
@@ -140,7 +188,7 @@ export function dueClocks(facts: ClockFacts, now: number): string[] {
  * any clock a command has just started. New approvals re-arm it (see clockArmingSignature).
  */
 export function clockCheckHorizonMs(): number {
-  const days: number[] = [PSM_PROCESS.contractWindow.workingDays];
+  const days: number[] = [PSM_PROCESS.contractWindow.workingDays, PSM_PROCESS.ltc.handover.escalateAfterDays];
   for (const milestone of PSM_PROCESS.milestones) {
     if (milestone.followUpCadenceDays !== null) days.push(milestone.followUpCadenceDays);
     if (milestone.stallSlaDays !== null) days.push(milestone.stallSlaDays);
@@ -150,8 +198,10 @@ export function clockCheckHorizonMs(): number {
 
 /** When the wake-up timer should next fire: the earliest due clock, but within the horizon. */
 export function nextClockCheckAt(state: ClockFacts, now: number): number | null {
-  if (state.status !== 'open') return null;
   const dues = planTimers(state).map((timer) => timer.dueAt);
+  // A won deal waits only for its handover: wake exactly when that clock is due.
+  if (state.status === 'won') return dues.length === 0 ? null : Math.min(...dues);
+  if (state.status !== 'open') return null;
   return Math.min(now + clockCheckHorizonMs(), ...dues);
 }
 
@@ -163,6 +213,9 @@ export function nextClockCheckAt(state: ClockFacts, now: number): number | null 
  * the Update itself.
  */
 export function clockArmingSignature(state: OpportunityState): string {
+  // LTC runs: a win whose handover is pending leaves the armed timer alone (it is due within the
+  // horizon, no later than the handover's first escalation); the acceptance re-arms (to none).
+  if (state.handover?.status === 'pending') return `open:${state.approvals.length}`;
   return `${state.status}:${state.approvals.length}`;
 }
 
@@ -194,8 +247,22 @@ export function fireTimer(state: OpportunityState, timer: PlannedTimer, now: num
     recipientUserId: escalation.recipientUserId,
     ...(escalation.level === undefined ? {} : { level: escalation.level }),
     ...(approval ? { approval } : {}),
+    ...(timer.kind === 'handover' ? { handover: handoverFacts(state, now) } : {}),
     escalationKind: timer.kind,
   });
+  // LTC runs: a stall on the way to a technical milestone also tells the SR (routing by role).
+  if (timer.kind === 'stall' && state.team) {
+    for (const member of membersInRoles(state, stallAlsoTells(state))) {
+      if (member.userId === escalation.recipientUserId) continue;
+      queueNotification(state, now, {
+        key: `${escalation.key}:${member.role}`,
+        template: escalation.template,
+        recipientUserId: member.userId,
+        ...(escalation.level === undefined ? {} : { level: escalation.level }),
+        escalationKind: timer.kind,
+      });
+    }
+  }
 }
 
 function advance(state: OpportunityState, timer: PlannedTimer, now: number): Escalation {
@@ -247,6 +314,20 @@ function advance(state: OpportunityState, timer: PlannedTimer, now: number): Esc
         approvalId: approval.id,
       };
     }
+    case 'handover': {
+      const handover = state.handover;
+      const level: 1 | 2 = (handover?.level ?? 0) === 0 ? 1 : 2;
+      if (handover) {
+        handover.level = level;
+        handover.anchor = iso(now);
+      }
+      return {
+        key: `${state.id}:handover:l${level}`,
+        template: 'handover_escalation',
+        recipientUserId: handoverEscalationRecipient(state, level),
+        level,
+      };
+    }
     case 'contract_window': {
       if (state.contractWindow) state.contractWindow.escalated = true;
       return {
@@ -266,5 +347,6 @@ export function timersView(state: OpportunityState) {
     dueAt: iso(timer.dueAt),
     level: timer.level,
     ...(timer.approvalId ? { approvalId: timer.approvalId } : {}),
+    ...(timer.provisional ? { provisional: true } : {}),
   }));
 }

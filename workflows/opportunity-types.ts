@@ -14,6 +14,7 @@ import type {
   MilestoneKey,
   StakeholderRole,
   StakeholderStance,
+  TeamRole,
 } from './psm-process';
 
 export type ActorRole = 'rep' | 'manager' | 'director' | 'admin';
@@ -35,6 +36,12 @@ export interface RuleSet {
    * like a pending one when the amount, owner or line changes (patched('psm-void-approved-on-change')).
    */
   approvedFollowDeal?: boolean;
+  /**
+   * Sales projects the LTC way (patched('psm-ltc-deal-team'), taken at start only): the deal team
+   * and its roles, kickoff and plan, the closing summary, and the handover the delivery side
+   * accepts before the deal completes.
+   */
+  ltc?: boolean;
 }
 
 export interface OpportunityStartInput {
@@ -118,6 +125,55 @@ export interface UpdateDealCommand extends CommandBase {
 
 export interface MarkLostCommand extends CommandBase {
   reason: string;
+  /** Who won instead, for the closing summary (LTC runs). */
+  competitor?: string;
+}
+
+/** Puts someone on the deal team in a role; a single-holder role (AR, SR, FR, delivery) changes hands. */
+export interface AssignTeamMemberCommand extends CommandBase {
+  userId: string;
+  role: TeamRole;
+}
+
+export interface RemoveTeamMemberCommand extends CommandBase {
+  userId: string;
+}
+
+/** Flags the deal major (or not): a major deal needs its kickoff plan whatever its amount. */
+export interface SetMajorDealCommand extends CommandBase {
+  major: boolean;
+  reason: string;
+}
+
+export interface PlanRisk {
+  risk: string;
+  ownerId: string;
+  mitigation: string;
+}
+
+/** The kickoff (开工会) plan: recorded as evidence, then the deal is measured against it. */
+export interface RecordProjectPlanCommand extends CommandBase {
+  /** Planned local date ('YYYY-MM-DD') of every milestone not reached yet. */
+  plannedDates: Partial<Record<MilestoneKey, string>>;
+  /** When the customer is expected to decide ('YYYY-MM-DD'). */
+  decisionDate: string;
+  risks: PlanRisk[];
+  competitors: string[];
+  /** The kickoff meeting's minutes (evidence). */
+  evidence: string;
+}
+
+/** The FR (or the named delivery owner) accepts the handover (交底会) documents. */
+export interface AcceptHandoverCommand extends CommandBase {
+  documents: string[];
+  note?: string;
+}
+
+/** Lessons learnt for the closing summary (《销售项目总结报告》). */
+export interface RecordClosingLessonsCommand extends CommandBase {
+  lessons: string;
+  /** Who won instead (a lost deal), if not given when it was marked lost. */
+  competitor?: string;
 }
 
 export interface HoldCommand extends CommandBase {
@@ -149,6 +205,12 @@ export interface CommandInputs {
   resume: ResumeCommand;
   reopen: ReopenCommand;
   acknowledgeEscalation: AcknowledgeEscalationCommand;
+  assignTeamMember: AssignTeamMemberCommand;
+  removeTeamMember: RemoveTeamMemberCommand;
+  setMajorDeal: SetMajorDealCommand;
+  recordProjectPlan: RecordProjectPlanCommand;
+  acceptHandover: AcceptHandoverCommand;
+  recordClosingLessons: RecordClosingLessonsCommand;
 }
 
 export type CommandName = keyof CommandInputs;
@@ -211,13 +273,79 @@ export interface ApprovalRecord extends ApprovalFacts {
 }
 
 export type EscalationKind =
-  'follow_up' | 'stall' | 'approval_reminder' | 'approval_escalation' | 'contract_window';
+  'follow_up' | 'stall' | 'approval_reminder' | 'approval_escalation' | 'contract_window' | 'handover';
 
 /** A notification waiting to be sent, with what to journal once it is. */
 export interface OutboxItem {
   request: NotificationRequest;
   /** Escalations are journalled as escalation_sent; plain notices as notification_sent. */
   escalationKind: EscalationKind | null;
+}
+
+export interface TeamMember {
+  userId: string;
+  role: TeamRole;
+  addedAt: string;
+  addedById: string;
+  /** The member's own managers, from the directory when they joined: handover escalations go there. */
+  managerId: string | null;
+  directorId: string | null;
+}
+
+export interface ProjectPlan {
+  version: number;
+  recordedAt: string;
+  recordedById: string;
+  plannedDates: Partial<Record<MilestoneKey, string>>;
+  decisionDate: string;
+  risks: PlanRisk[];
+  competitors: string[];
+  evidence: string;
+}
+
+export interface HandoverState {
+  status: 'pending' | 'accepted';
+  /**
+   * acceptance: the FR or delivery owner accepts the documents (a sales project: large, major, or
+   * with a team or plan). checklist: a plain deal with nobody named; finishing the execution
+   * checklist is the handover. Either way the ladder escalates while it waits.
+   */
+  mode: 'acceptance' | 'checklist';
+  openedAt: string;
+  /** When the current escalation delay started counting. */
+  anchor: string;
+  /** 0 = waiting, 1 = acceptor's manager told, 2 = director told. */
+  level: EscalationLevel;
+  acceptedAt: string | null;
+  acceptedById: string | null;
+  documents: string[];
+  note: string | null;
+}
+
+/** Plan against actual for one milestone; slippage in days (positive = late), null while unknown. */
+export interface MilestoneSlippage {
+  milestone: MilestoneKey;
+  plannedDate: string | null;
+  actualDate: string | null;
+  skipped: boolean;
+  slippageDays: number | null;
+}
+
+/** 《销售项目总结报告》: written when the deal is won or lost. */
+export interface ClosingSummary {
+  outcome: 'won' | 'lost';
+  createdAt: string;
+  closedAt: string;
+  durationDays: number;
+  timeline: MilestoneSlippage[];
+  decisionDate: { planned: string | null; actual: string };
+  lostReason: string | null;
+  competitor: string | null;
+  competitors: string[];
+  risks: PlanRisk[];
+  team: { userId: string; role: TeamRole }[];
+  lessons: string | null;
+  lessonsById: string | null;
 }
 
 export interface RememberedRequest {
@@ -270,4 +398,12 @@ export interface OpportunityState {
   /** When the wake-up timer is due (runs with the history diet); absent or null otherwise. */
   clockCheckAt?: string | null;
   recentRequests: RememberedRequest[];
+
+  // LTC runs only (rules.ltc); absent in runs started before it.
+  team?: TeamMember[];
+  major?: boolean;
+  plan?: ProjectPlan | null;
+  handover?: HandoverState | null;
+  closing?: ClosingSummary | null;
+  lostCompetitor?: string | null;
 }

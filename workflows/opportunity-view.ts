@@ -28,6 +28,7 @@ import {
   stageMilestone,
 } from './opportunity-state';
 import { timersView } from './opportunity-timers';
+import { ltcView, type LtcView } from './opportunity-ltc-view';
 import { approvalFacts } from './opportunity-notifications';
 
 export interface ChecklistItemView {
@@ -104,6 +105,8 @@ export interface OpportunityView {
   pendingApprovals: ApprovalView[];
   /** Armed reminders and escalations, earliest first; empty unless the deal is open. */
   timers: ReturnType<typeof timersView>;
+  /** The deal team, plan against actual, handover and closing summary (LTC runs); null before them. */
+  ltc: LtcView | null;
   /** When the deal next wakes to check its clocks (never later than the earliest timer). */
   nextClockCheckAt: string | null;
   reportingLine: ReportingLine | null;
@@ -210,6 +213,7 @@ export function toView(state: OpportunityState, now: number): OpportunityView {
     approvals,
     pendingApprovals: approvals.filter((a) => a.status === 'pending'),
     timers: timersView(state).sort((a, b) => a.dueAt.localeCompare(b.dueAt)),
+    ltc: state.team === undefined ? null : ltcView(state),
     nextClockCheckAt: state.clockCheckAt ?? null,
     reportingLine: state.reportingLine,
     seq: state.seq,

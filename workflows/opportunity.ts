@@ -113,6 +113,25 @@ export const POSSIBLY_DUPLICATED_PATCH = 'psm-mail-possibly-duplicated';
  */
 export const APPROVED_FOLLOW_DEAL_PATCH = 'psm-void-approved-on-change';
 
+/**
+ * Marks runs that run sales projects the LTC way: the deal team acting within its roles, the
+ * kickoff plan for large or major deals, the closing summary, and the handover the delivery side
+ * accepts before the deal completes (with its escalation ladder). Taken at start only: a run
+ * started before it keeps behaving as before (its new commands are refused with
+ * LTC_NOT_AVAILABLE) until it continues as new.
+ */
+export const LTC_PATCH = 'psm-ltc-deal-team';
+
+/** The LTC parts of a fresh (or carried) state. */
+function adoptLtcState(state: OpportunityState): void {
+  state.team ??= [];
+  state.major ??= false;
+  state.plan ??= null;
+  state.handover ??= null;
+  state.closing ??= null;
+  state.lostCompetitor ??= null;
+}
+
 /** Turns the approved-follow-the-deal rule on for a run with the authorization rules, if it may. */
 function adoptApprovedFollowDeal(rules: RuleSet): void {
   if (rules.approvedFollowDeal === true || !rules.authorization) return;
@@ -152,8 +171,10 @@ export async function opportunity(input: OpportunityStartInput): Promise<Opportu
   const rules: RuleSet = {
     authorization: patched(AUTHORIZATION_PATCH),
     approvedFollowDeal: patched(APPROVED_FOLLOW_DEAL_PATCH),
+    ltc: patched(LTC_PATCH),
   };
   const state = input.carried ?? createInitialState(input, Date.now());
+  if (rules.ltc) adoptLtcState(state);
   // A new run projects whatever is unacknowledged: the created event, or a carried remainder.
   const io: IoActivity = {
     sending: false,
@@ -474,7 +495,7 @@ function registerCommandHandlers(state: OpportunityState, rules: RuleSet): void 
         return; // a repeat: the handler answers with the first result
       }
       // Approvals have their own rule (the approver or above); everything else, the deal's people.
-      if (name !== 'decideApproval') requireMayAct(state, actor);
+      if (name !== 'decideApproval') requireMayAct(state, actor, { name, command }, rules);
       spec.validate(state, command, Date.now(), rules);
     };
 

@@ -18,6 +18,7 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { createHarness, REPO_ROOT, type DealDriver, type Harness } from './helpers';
 import { historyToJsonText } from './history-files';
+import { ltcLostDealScenario, ltcWonDealScenario } from './ltc-scenarios';
 import {
   approvedFollowsDealScenario,
   continuedDealScenario,
@@ -63,6 +64,12 @@ const RECORDINGS: Recording[] = [
   { name: 'search-attributes-stalled-deal', run: stalledDealScenario, which: 'latest' },
   // Recorded after China's working-day calendar: a contract window that escalates on its due date.
   { name: 'china-calendar-contract-window', run: contractWindowEscalationScenario, which: 'latest' },
+  // Recorded after patched('psm-ltc-deal-team'): a sales project with its team, plan, an SR told
+  // of a stall, the closing summary and a handover escalated twice then accepted by the FR; a
+  // major deal lost to a competitor with lessons; a plain won deal whose checklist is its handover.
+  { name: 'ltc-won-deal', run: ltcWonDealScenario, which: 'latest' },
+  { name: 'ltc-lost-deal', run: ltcLostDealScenario, which: 'latest' },
+  { name: 'ltc-plain-won-deal', run: wonDealScenario, which: 'latest' },
 ];
 
 async function record(recording: Recording): Promise<void> {

@@ -31,6 +31,7 @@ import {
 } from '../opportunity-input';
 import { appendEvent, cancelPendingApprovals, enterStage, iso } from '../opportunity-state';
 import { rerouteApprovals } from './approval-commands';
+import { closeProject } from '../opportunity-ltc';
 import { FIRST_RULES, requireStatus, type CommandSpec } from './command-spec';
 
 /** Clock skew between the caller and the workflow that an activity time may show. */
@@ -178,15 +179,20 @@ export const markLost: CommandSpec<MarkLostCommand> = {
   validate(state, command) {
     requireStatus(state, ['open', 'on_hold'], 'mark the deal lost');
     requireText(command.reason, 'reason');
+    optionalText(command.competitor, 'competitor', TEXT_LIMITS.name);
   },
 
-  apply(state, command, { now }) {
+  apply(state, command, { now, rules = FIRST_RULES }) {
     state.status = 'lost';
     state.lostReason = command.reason;
     state.holdReason = null;
     state.closedAt = iso(now);
     cancelPendingApprovals(state, now, command.actor.userId, () => true);
     appendEvent(state, now, 'lost', command.actor.userId, { reason: command.reason });
+    if (rules.ltc) {
+      state.lostCompetitor = command.competitor ?? null;
+      closeProject(state, now, command.actor.userId);
+    }
     return { changed: true };
   },
 };
@@ -242,6 +248,9 @@ export const reopen: CommandSpec<ReopenCommand> = {
     state.status = 'open';
     state.lostReason = null;
     state.closedAt = null;
+    // The closing summary of the loss is superseded: the next close writes a new one.
+    if (state.closing !== undefined) state.closing = null;
+    if (state.lostCompetitor !== undefined) state.lostCompetitor = null;
     // Back at the milestone it was lost at, with every clock (and the escalation ladder) fresh.
     enterStage(state, now);
     if (state.reachedIndex >= milestoneIndexOf(PSM_PROCESS.contractWindow.from)) {

@@ -14,6 +14,14 @@ import {
   upsertStakeholder,
 } from './deal-commands';
 import { completeMilestone, setChecklistItem } from './milestone-commands';
+import {
+  acceptHandover,
+  assignTeamMember,
+  recordClosingLessons,
+  recordProjectPlan,
+  removeTeamMember,
+  setMajorDeal,
+} from './team-commands';
 
 export type CommandSpecs = { [N in CommandName]: CommandSpec<CommandInputs[N]> };
 
@@ -30,6 +38,12 @@ export const COMMANDS: CommandSpecs = {
   resume,
   reopen,
   acknowledgeEscalation,
+  assignTeamMember,
+  removeTeamMember,
+  setMajorDeal,
+  recordProjectPlan,
+  acceptHandover,
+  recordClosingLessons,
 };
 
 export { requireStatus, type CommandOutcome, type CommandSpec } from './command-spec';

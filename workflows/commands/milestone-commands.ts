@@ -17,7 +17,9 @@ import { refuse } from '../opportunity-errors';
 import { optionalText, requireStringList, requireText, TEXT_LIMITS } from '../opportunity-input';
 import { INPUT_LIMITS } from '../../src/contracts/input-rules';
 import { appendEvent, cancelPendingApprovals, enterStage, iso, latestApproval } from '../opportunity-state';
-import { requireStatus, type CommandSpec } from './command-spec';
+import { FIRST_RULES, requireStatus, type CommandSpec } from './command-spec';
+import { closeProject } from '../opportunity-ltc';
+import { requirePlanIfKickoff } from './plan-rules';
 
 function requireCompletableMilestone(key: unknown): { index: number; milestone: SalesMilestoneDefinition } {
   if (key === PSM_PROCESS.execution.key) {
@@ -44,7 +46,7 @@ export function unmetCriteria(milestone: SalesMilestoneDefinition, met: readonly
 }
 
 export const completeMilestone: CommandSpec<CompleteMilestoneCommand> = {
-  validate(state, command) {
+  validate(state, command, _now, rules = FIRST_RULES) {
     requireStatus(state, ['open'], 'complete a milestone');
     const { index, milestone } = requireCompletableMilestone(command.milestone);
     if (index <= state.reachedIndex) refuse('MILESTONE_OUT_OF_ORDER', `${milestone.key} was already reached`);
@@ -96,9 +98,10 @@ export const completeMilestone: CommandSpec<CompleteMilestoneCommand> = {
         refuse('APPROVAL_REQUIRED', `${milestone.key} needs an approved milestone_gate approval first`);
       }
     }
+    requirePlanIfKickoff(state, milestone.key, rules);
   },
 
-  apply(state, command, { now }) {
+  apply(state, command, { now, rules = FIRST_RULES }) {
     const actorId = command.actor.userId;
     const target = milestoneIndexOf(command.milestone);
     for (let skipped = state.reachedIndex + 1; skipped < target; skipped += 1) {
@@ -157,6 +160,7 @@ export const completeMilestone: CommandSpec<CompleteMilestoneCommand> = {
       // A won deal has nothing left to approve: discounts still pending are moot.
       cancelPendingApprovals(state, now, actorId, () => true);
       appendEvent(state, now, 'won', actorId, {});
+      if (rules.ltc) closeProject(state, now, actorId);
     }
     return { changed: true };
   },
@@ -195,13 +199,29 @@ export const setChecklistItem: CommandSpec<SetChecklistItemCommand> = {
       done: command.done,
     });
 
-    if (command.milestone === PSM_PROCESS.execution.key && state.status === 'won') {
-      const allDone = PSM_PROCESS.execution.checklist.every((entry) => ticks[entry.key]?.done === true);
-      if (allDone) {
-        state.executionCompletedAt = iso(now);
-        appendEvent(state, now, 'execution_completed', actorId, {});
-      }
-    }
+    if (command.milestone === PSM_PROCESS.execution.key) completeExecutionIfDone(state, now, actorId);
     return { changed: true };
   },
 };
+
+/**
+ * A won deal completes (合同执行) once its execution checklist is done and, on LTC runs, once the
+ * delivery side accepted the handover; the workflow then ends.
+ */
+export function completeExecutionIfDone(state: OpportunityState, now: number, actorId: string): void {
+  if (state.status !== 'won' || state.executionCompletedAt !== null) return;
+  const ticks = state.checklist[PSM_PROCESS.execution.key] ?? {};
+  const allDone = PSM_PROCESS.execution.checklist.every((entry) => ticks[entry.key]?.done === true);
+  const handover = state.handover;
+  if (!allDone) return;
+  if (handover && handover.status === 'pending') {
+    if (handover.mode !== 'checklist') return;
+    // A plain deal's handover is its finished checklist.
+    handover.status = 'accepted';
+    handover.acceptedAt = iso(now);
+    handover.acceptedById = actorId;
+    appendEvent(state, now, 'handover_accepted', actorId, { documents: [], note: null, via: 'checklist' });
+  }
+  state.executionCompletedAt = iso(now);
+  appendEvent(state, now, 'execution_completed', actorId, {});
+}
