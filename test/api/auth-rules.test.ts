@@ -6,6 +6,7 @@ import { assertPasswordAcceptable } from '../../src/auth/password-policy';
 import { needsRehash, hashPassword, verifyPassword } from '../../src/auth/passwords';
 import { createSignInLimiter } from '../../src/auth/sign-in-limiter';
 import { AppError } from '../../src/errors/app-error';
+import { redactUrl } from '../../src/api/middleware/redact-url';
 
 const refusal = (password: string, email = 'wang.fang@example.com') => {
   try {
@@ -105,5 +106,14 @@ describe('configuration', () => {
       /SESSION_IDLE_HOURS/,
     );
     expect(() => loadConfig({ MAGIC_LINK_TTL_MINUTES: '0' })).toThrow(/MAGIC_LINK_TTL_MINUTES/);
+  });
+});
+
+describe('logs', () => {
+  it('never carry a mailed link token: the request logger redacts /auth/<kind>/<token>', () => {
+    expect(redactUrl('/auth/magic/psl_secret123')).toBe('/auth/magic/[token]');
+    expect(redactUrl('/AUTH/Reset/psl_secret123?x=1')).toBe('/AUTH/Reset/[token]?x=1');
+    expect(redactUrl('/auth/invite/psl_secret123')).toBe('/auth/invite/[token]');
+    expect(redactUrl('/api/auth/sign-in')).toBe('/api/auth/sign-in');
   });
 });

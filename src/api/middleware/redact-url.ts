@@ -1,7 +1,8 @@
 // What of a URL may reach a log. Routing is case-insensitive, so redaction is too: whatever path
-// the email-actions router would answer, its token segment is dropped; query values that could
+// the email-actions or mailed-link routers would answer, its token segment is dropped; query values that could
 // be credentials are dropped, whatever their key's case.
-const CAPABILITY_PATH = /(\/email-actions\/)[^/?#]*/gi;
+// Mailed sign-in, invitation and reset links (/auth/magic|invite|reset/<token>) are credentials too.
+const CAPABILITY_PATH = /(\/(?:email-actions|auth\/(?:magic|invite|reset))\/)[^/?#]*/gi;
 const SECRET_QUERY_KEY = /token|key|secret|sig|pass|auth|bearer|code/i;
 
 export function redactUrl(url: string): string {
