@@ -15,6 +15,8 @@ export const WEB_DIST_DIR = path.join(projectRoot(), 'src', 'web', 'dist');
 export interface WebBuildResult {
   outDir: string;
   metafile: Metafile;
+  /** Output path as the metafile names it -> path relative to outDir. */
+  outputPath: (metafileKey: string) => string;
   ms: number;
 }
 
@@ -51,7 +53,12 @@ export async function buildWebApp({
   if (fs.existsSync(outDir)) fs.renameSync(outDir, old);
   fs.renameSync(staging, outDir);
   fs.rmSync(old, { recursive: true, force: true });
-  return { outDir, metafile: result.metafile, ms: performance.now() - started };
+  return {
+    outDir,
+    metafile: result.metafile,
+    outputPath: (key) => path.relative(staging, path.resolve(key)),
+    ms: performance.now() - started,
+  };
 }
 
 if (require.main === module) {
