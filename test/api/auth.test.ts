@@ -406,6 +406,15 @@ describe('mailed one-time links', () => {
     expect(stored).toMatchObject({ template: 'auth_sign_in', status: 'sent' });
     expect(stored.idempotencyKey).toMatch(/^auth:sign_in:[0-9a-f-]{36}$/);
 
+    // Whoever else may read the outbox (an admin, the manager) sees the link cut; its recipient does not.
+    const token = link.split('/').pop()!;
+    const outbox = await app.api(app.org.admin, 'GET', '/api/outbox?limit=100');
+    const seen = (outbox.body.emails as { subject: string; text: string; html: string }[]).find(
+      (m) => m.subject === '您的 PSM 登录链接' && m.text.includes('/auth/magic/'),
+    )!;
+    expect(seen.text).toContain('/auth/magic/redacted');
+    expect(seen.text + seen.html).not.toContain(token);
+
     // A mail scanner fetches the link twice: the person can still use it.
     for (let i = 0; i < 2; i++) {
       const page = await call(null, 'GET', link);
