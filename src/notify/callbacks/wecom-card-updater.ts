@@ -45,7 +45,7 @@ export function createWeComCardUpdater(
           userids: [u.userid],
           agentid: config.agentId,
           response_code: u.responseCode,
-          button: { replace_name: u.replaceName.slice(0, 20) },
+          button: { replace_name: u.replaceName },
         },
       });
       const errcode = num(res.body.errcode);
