@@ -180,7 +180,7 @@ export async function drain(
   const leaseMs = deps.leaseMs ?? DEFAULT_POST_LEASE_MS;
   const windows = deps.budgets?.[channel] ?? PLATFORM_BUDGETS[channel];
   const claimed = await deps.prisma.$transaction(async (tx): Promise<Claim | DrainResult> => {
-    await tx.$queryRaw`SELECT pg_advisory_xact_lock(hashtext(${`channel:${channel}:${recipient}`}))`;
+    await tx.$executeRaw`SELECT pg_advisory_xact_lock(hashtext(${`channel:${channel}:${recipient}`}))`;
     const claimId = randomUUID();
     // A post whose sender died (lease expired): take it over, flagged, and send it again.
     const stale = await tx.$queryRaw<
@@ -201,7 +201,10 @@ export async function drain(
       FROM "ChannelPost"
       WHERE "channel" = ${channel}::"ChannelKind" AND "recipient" = ${recipient} AND "status" = 'sending'
       ORDER BY "claimedAt" LIMIT 1`;
-    if (live[0]) return { kind: 'busy', retryInMs: Math.max(100, Math.ceil(live[0].leftMs)) };
+    // A live sender normally finishes within one HTTP round trip: look again soon; the lease only
+    // decides when a sender that went silent may be replaced.
+    if (live[0])
+      return { kind: 'busy', retryInMs: Math.min(1_000, Math.max(100, Math.ceil(live[0].leftMs))) };
     for (const w of windows) {
       const rows = await tx.$queryRaw<{ n: number; oldest: Date | null }[]>`
         SELECT count(*)::int AS "n", min("createdAt") AS "oldest" FROM "ChannelPost"
