@@ -38,7 +38,8 @@ export function DealHeader({ deal }: { deal: Deal }) {
       {deal.lostReason ? (
         <p class="notice danger">{t('deal.lostReason', { reason: deal.lostReason })}</p>
       ) : null}
-      <ol class="stepper" aria-label={t('deal.milestones')}>
+      {/* Scrolls sideways on a phone: focusable, so a keyboard can scroll it. */}
+      <ol class="stepper" aria-label={t('deal.milestones')} tabIndex={0}>
         {deal.milestones.map((m) => (
           <li
             key={m.key}
