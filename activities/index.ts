@@ -8,6 +8,7 @@ import { createDirectoryActivities } from './directory';
 import { createEmailActivities } from './email';
 import { createProjectionActivities } from './projection';
 import { createReportActivities } from './reports';
+import { createProjectReportActivities } from './project-reports';
 
 export interface ActivityDeps {
   prisma: PrismaClient;
@@ -24,5 +25,6 @@ export function createActivities(deps: ActivityDeps): Activities {
     ...createClockActivities({ prisma: deps.prisma }),
     ...createEmailActivities(deps),
     ...createReportActivities({ prisma: deps.prisma, sender: deps.sender, from: deps.from }),
+    ...createProjectReportActivities({ prisma: deps.prisma, sender: deps.sender, from: deps.from }),
   };
 }

@@ -4,6 +4,7 @@
 export { opportunity } from './opportunity';
 export { reportingLineChange } from './reporting-line-change';
 export { weeklyReport } from './weekly-report';
+export { projectReports } from './project-reports';
 export {
   acknowledgeEscalationUpdate,
   completeMilestoneUpdate,
@@ -33,3 +34,4 @@ export type {
 export type { OpportunityView } from './opportunity-view';
 export type { ReportingLineChangeInput, ReportingLineChangeResult } from './reporting-line-change';
 export type { WeeklyReportInput, WeeklyReportResult } from './weekly-report';
+export type { ProjectReportsInput, ProjectReportsResult } from './project-reports';

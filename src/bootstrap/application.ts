@@ -12,6 +12,7 @@ import { connectWorker } from '../temporal/connect';
 import { installTemporalRuntime } from '../temporal/runtime';
 import { createWorker } from '../temporal/worker';
 import { ensureWeeklyReportSchedule } from '../reports/weekly/weekly-report-schedule';
+import { ensureProjectReportsSchedule } from '../reports/projects/project-report-schedule';
 import { startDatabase } from './database';
 import { databaseCheck, mailCheck, temporalCheck, workerCheck } from './health-checks';
 import { assertPortFree } from './ports';
@@ -134,6 +135,13 @@ export async function startApplication(opts: {
         { ...schedule, cron: config.weeklyReport.cron, timeZone: config.weeklyReport.timezone },
         'weekly report schedule ready',
       );
+      // The major deals' weekly project reports go out on the same cron.
+      const projectSchedule = await ensureProjectReportsSchedule(temporal.client, {
+        taskQueue: config.temporal.taskQueue,
+        cron: config.weeklyReport.cron,
+        timeZone: config.weeklyReport.timezone,
+      });
+      logger.info(projectSchedule, 'project report schedule ready');
     }
 
     // Every process repairs projections a dead or unlucky API left behind (src/read-model).

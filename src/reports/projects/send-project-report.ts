@@ -1,0 +1,80 @@
+// Sends one recipient's weekly project report of one deal at most once per ISO week, as the weekly
+// report does: rendered once under a unique idempotency key, delivered by deliverStoredEmail.
+import type { PrismaClient } from '../../db/prisma';
+import { AppError } from '../../errors/app-error';
+import type { MailSender } from '../../mail/transport';
+import { deliverStoredEmail } from '../../mail/deliver-stored-email';
+import { localeFromDb } from '../../mail/locale';
+import { messageIdFor } from '../../mail/message-id';
+import type { ProjectReportMailRequest } from '../../contracts/project-reports';
+import { renderWeeklyReport } from '../weekly/render-weekly-report';
+import { composeProjectReport } from './compose-project-report';
+import { projectReportContent } from './project-report-content';
+
+export const PROJECT_REPORT_TEMPLATE = 'project_report';
+
+export const projectReportKey = (isoWeek: string, opportunityId: string, userId: string): string =>
+  `project-report:${isoWeek}:${opportunityId}:${userId}`;
+
+export interface SendProjectReportDeps {
+  prisma: PrismaClient;
+  sender: MailSender;
+  from: string;
+}
+
+export async function sendProjectReport(
+  deps: SendProjectReportDeps,
+  request: ProjectReportMailRequest,
+): Promise<{ key: string; alreadySent: boolean }> {
+  const key = projectReportKey(request.isoWeek, request.opportunityId, request.recipientId);
+  const existing = await deps.prisma.emailMessage.findUnique({
+    where: { idempotencyKey: key },
+    select: { status: true },
+  });
+  if (existing?.status === 'sent') return { key, alreadySent: true };
+  if (!existing) {
+    const recipient = await deps.prisma.user.findUnique({ where: { id: request.recipientId } });
+    if (!recipient || !recipient.active)
+      throw new AppError(
+        'NOT_FOUND',
+        `project report recipient ${request.recipientId} does not exist or is inactive`,
+      );
+    const data = await composeProjectReport({
+      prisma: deps.prisma,
+      opportunityId: request.opportunityId,
+      week: { from: new Date(request.from), to: new Date(request.to), isoWeek: request.isoWeek },
+    });
+    const mail = renderWeeklyReport(
+      projectReportContent(data, { name: recipient.name, locale: localeFromDb(recipient.locale) }),
+    );
+    await deps.prisma.emailMessage.createMany({
+      data: [
+        {
+          idempotencyKey: key,
+          template: PROJECT_REPORT_TEMPLATE,
+          toAddress: recipient.email,
+          toUserId: recipient.id,
+          subject: mail.subject,
+          html: mail.html,
+          text: mail.text,
+          status: 'pending',
+          transport: deps.sender.kind,
+          messageId: messageIdFor(key, deps.from),
+        },
+      ],
+      skipDuplicates: true,
+    });
+  }
+  const delivery = await deliverStoredEmail({
+    prisma: deps.prisma,
+    sender: deps.sender,
+    from: deps.from,
+    key,
+  });
+  if (delivery.outcome === 'failed') throw delivery.error ?? new Error('send failed');
+  if (delivery.outcome === 'busy')
+    throw new Error(`project report ${key} is being delivered by another attempt`);
+  if (delivery.outcome === 'dead')
+    throw new AppError('MAIL_UNDELIVERABLE', `project report ${key}: ${delivery.error}`);
+  return { key, alreadySent: delivery.outcome === 'already_sent' };
+}
