@@ -4,6 +4,9 @@
 import i18next, { type TFunction } from 'i18next';
 import zhWeb from '../../i18n/locales/zh-CN/web.json';
 import enWeb from '../../i18n/locales/en/web.json';
+// The API's refusal sentences by error code (H3's catalog, shared with the server).
+import zhErrors from '../../i18n/locales/zh-CN/errors.json';
+import enErrors from '../../i18n/locales/en/errors.json';
 
 export const LOCALES = ['zh-CN', 'en'] as const;
 export type Locale = (typeof LOCALES)[number];
@@ -18,11 +21,11 @@ void i18n.init({
   lng: DEFAULT_LOCALE,
   fallbackLng: DEFAULT_LOCALE,
   supportedLngs: [...LOCALES],
-  ns: ['web'],
+  ns: ['web', 'errors'],
   defaultNS: 'web',
   // Preact escapes text; escaping here too would show &lt; in a deal name.
   interpolation: { escapeValue: false },
-  resources: { 'zh-CN': { web: zhWeb }, en: { web: enWeb } },
+  resources: { 'zh-CN': { web: zhWeb, errors: zhErrors }, en: { web: enWeb, errors: enErrors } },
   returnNull: false,
   initAsync: false,
 });

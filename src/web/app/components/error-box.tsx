@@ -45,11 +45,13 @@ export function errorTitle(err: unknown): string {
   return i18n.exists(key) ? t(key) : t('status.other');
 }
 
-/** The sentence for a code, interpolating its scalar details (limits, expected milestone). */
+/**
+ * The sentence for a code: the page's own hint where it has one (what to do on this screen), else
+ * the API's refusal sentence from the shared errors catalog, with its scalar details (limits, the
+ * expected milestone) interpolated.
+ */
 export function errorHint(err: unknown, process?: ProcessDefinition): string | null {
   if (!(err instanceof ApiError)) return null;
-  const key = `errors.${err.code}`;
-  if (!i18n.exists(key)) return null;
   const values: Record<string, unknown> = {};
   for (const [k, v] of Object.entries(detailsObject(err))) {
     if (typeof v === 'string' || typeof v === 'number') values[k] = v;
@@ -59,7 +61,16 @@ export function errorHint(err: unknown, process?: ProcessDefinition): string | n
     if (m) values.expected = i18n.language === 'en' ? m.name.en : m.name.zh;
   }
   if (values.rule === 'all' || values.rule === 'any') values.rule = t(`rule.${values.rule}`);
-  return t(key, values);
+  const own = `errors.${err.code}`;
+  if (i18n.exists(own)) return t(own, values);
+  const shared = `errors:${err.code}`;
+  if (!i18n.exists(shared)) return null;
+  // The shared catalog's `<CODE>_details` line, when every value it names is a scalar we have.
+  const template: unknown = i18n.getResource(i18n.language, 'errors', `${err.code}_details`);
+  const withDetails =
+    typeof template === 'string' &&
+    [...template.matchAll(/{{(\w+)}}/g)].every(([, name]) => name !== undefined && name in values);
+  return withDetails ? `${t(shared, values)} ${t(`errors:${err.code}_details`, values)}` : t(shared, values);
 }
 
 export function ErrorBox({ error }: { error: unknown }) {
