@@ -38,9 +38,11 @@ function sendPage(res: Response, status: number, body: string): void {
     .status(status)
     .set({
       'Content-Type': 'text/html; charset=utf-8',
-      // The URL is a credential: never cache the page or leak the URL as a Referer.
+      // The URL is a credential: never cache the page or leak the URL as a Referer to anyone else.
+      // same-origin, not no-referrer: with no-referrer Chromium posts the page's own form with
+      // "Origin: null", which the same-origin check would have to take on trust.
       'Cache-Control': 'no-store',
-      'Referrer-Policy': 'no-referrer',
+      'Referrer-Policy': 'same-origin',
       'X-Robots-Tag': 'noindex',
       'Content-Security-Policy':
         "default-src 'none'; style-src 'unsafe-inline'; form-action 'self'; frame-ancestors 'none'; base-uri 'none'",

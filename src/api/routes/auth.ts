@@ -87,6 +87,9 @@ const addressOf = (req: Request): string => req.ip ?? req.socket.remoteAddress ?
 export function assertSameOrigin(req: Request, publicBaseUrl: string): void {
   const origin = req.get('origin');
   if (origin === undefined) return;
+  // A form on a page whose Referrer-Policy hides the referrer posts with "Origin: null"; the
+  // browser's own Sec-Fetch-Site (no page can set it) then says whether it came from us.
+  if (origin === 'null' && req.get('sec-fetch-site') === 'same-origin') return;
   const ours = new Set([new URL(publicBaseUrl).origin, `${req.protocol}://${req.get('host') ?? ''}`]);
   if (!ours.has(origin)) throw new AppError('CSRF_FAILED', 'this request comes from another site');
 }
