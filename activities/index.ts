@@ -3,9 +3,11 @@ import type { PrismaClient } from '../src/db/prisma';
 import type { ActionLinks } from '../src/links';
 import type { MailSender } from '../src/mail/transport';
 import type { Activities } from '../src/contracts/activities';
+import type { ChannelClients } from '../src/notify/channel';
 import { createClockActivities } from './clocks';
 import { createDirectoryActivities } from './directory';
 import { createEmailActivities } from './email';
+import { createChannelDispatch } from './notify-channels';
 import { createProjectionActivities } from './projection';
 import { createReportActivities } from './reports';
 import { createProjectReportActivities } from './project-reports';
@@ -16,6 +18,8 @@ export interface ActivityDeps {
   from: string;
   publicBaseUrl: string;
   links: ActionLinks;
+  /** IM channel clients (issue 13); absent or empty: every notification goes by email. */
+  channels?: ChannelClients;
 }
 
 export function createActivities(deps: ActivityDeps): Activities {
@@ -23,7 +27,13 @@ export function createActivities(deps: ActivityDeps): Activities {
     ...createDirectoryActivities({ prisma: deps.prisma }),
     ...createProjectionActivities({ prisma: deps.prisma }),
     ...createClockActivities({ prisma: deps.prisma }),
-    ...createEmailActivities(deps),
+    ...createEmailActivities({
+      ...deps,
+      channels:
+        deps.channels && Object.keys(deps.channels).length > 0
+          ? createChannelDispatch({ ...deps, clients: deps.channels })
+          : undefined,
+    }),
     ...createReportActivities({ prisma: deps.prisma, sender: deps.sender, from: deps.from }),
     ...createProjectReportActivities({ prisma: deps.prisma, sender: deps.sender, from: deps.from }),
   };

@@ -13,6 +13,7 @@ import { installTemporalRuntime } from '../temporal/runtime';
 import { createWorker } from '../temporal/worker';
 import { ensureWeeklyReportSchedule } from '../reports/weekly/weekly-report-schedule';
 import { ensureProjectReportsSchedule } from '../reports/projects/project-report-schedule';
+import { createChannelClients } from '../notify/platforms';
 import { startDatabase } from './database';
 import { databaseCheck, mailCheck, temporalCheck, workerCheck } from './health-checks';
 import { assertPortFree } from './ports';
@@ -105,6 +106,7 @@ export async function startApplication(opts: {
           from: config.mail.from,
           publicBaseUrl: config.http.publicBaseUrl,
           links,
+          channels: createChannelClients(config.im),
         }),
       });
       const running = worker.run();
