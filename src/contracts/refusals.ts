@@ -2,10 +2,19 @@
 // API's JSON body and the page. Callers decide on `code` and these fields, never on message text.
 import type { ErrorCode } from '../errors/codes';
 
-/** One bad field: where (`body.amount`, `evidence`) and why. */
+/**
+ * One bad field: where (`body.amount`, `evidence`) and why. `message` is for developers; a page
+ * translates from `rule` (zod's issue code: too_big, too_small, invalid_type, ...), `origin`
+ * (string, number, array) and `limit` (the maximum or minimum passed).
+ */
 export interface InputIssue {
   path: string;
   message: string;
+  rule?: string;
+  origin?: string;
+  limit?: number;
+  /** For invalid_type: what was sent ('undefined' when the field is missing). */
+  received?: string;
 }
 
 /** Why a command could not run yet; the caller may retry the same request. */

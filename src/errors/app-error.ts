@@ -14,14 +14,27 @@ export class AppError extends Error {
     return ERROR_HTTP_STATUS[this.code];
   }
 
-  toJSON(): { error: { code: ErrorCode; message: string; details?: unknown } } {
+  /**
+   * The API's error body. `message` is the developer's English sentence (logs, scripts);
+   * `localizedMessage`, when given, is the same refusal in the caller's language for people.
+   * Callers decide on `code` and `details`, never on either text.
+   */
+  toBody(localizedMessage?: string): {
+    error: { code: ErrorCode; message: string; localizedMessage?: string; details?: unknown };
+  } {
     return {
       error: {
         code: this.code,
         message: this.message,
+        ...(localizedMessage === undefined ? {} : { localizedMessage }),
         ...(this.details === undefined ? {} : { details: this.details }),
       },
     };
+  }
+
+  /** JSON.stringify(error) gives the body without the localized message. */
+  toJSON(): ReturnType<AppError['toBody']> {
+    return this.toBody();
   }
 }
 

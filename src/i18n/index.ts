@@ -9,4 +9,6 @@ export {
   resolveLocale,
   type TLocale,
 } from './locales';
-export { hasTranslation, translator, type TFunction, type TParams } from './translator';
+export { processLabel } from './process-labels';
+export { refusalMessage } from './refusal';
+export { hasTranslation, rawMessage, translator, type TFunction, type TParams } from './translator';

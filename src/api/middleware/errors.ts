@@ -1,5 +1,6 @@
-import type { ErrorRequestHandler, RequestHandler } from 'express';
+import type { ErrorRequestHandler, Request, RequestHandler } from 'express';
 import { AppError } from '../../errors/app-error';
+import { localeFromAcceptLanguage, refusalMessage, resolveLocale, type TLocale } from '../../i18n';
 import { toAppError } from '../../temporal/errors';
 import type { Logger } from '../../logger';
 
@@ -76,6 +77,12 @@ export function toHttpError(err: unknown): AppError {
   return toAppError(err);
 }
 
+/** The caller's language: the signed-in user's stored locale, else Accept-Language, else zh-CN. */
+export function callerLocale(req: Request): TLocale {
+  if (req.user) return resolveLocale(req.user.locale);
+  return localeFromAcceptLanguage(req.get('accept-language')) ?? resolveLocale(undefined);
+}
+
 export function errorHandler(logger: Logger): ErrorRequestHandler {
   return (err, req, res, _next) => {
     const appError = toHttpError(err);
@@ -84,6 +91,10 @@ export function errorHandler(logger: Logger): ErrorRequestHandler {
     }
     if (appError.status === 503) res.setHeader('Retry-After', String(RETRY_AFTER_SECONDS));
     if (appError.status === 429 && !res.getHeader('Retry-After')) res.setHeader('Retry-After', '60');
-    res.status(appError.status).json(appError.toJSON());
+    const locale = callerLocale(req);
+    res.setHeader('Content-Language', locale);
+    res
+      .status(appError.status)
+      .json(appError.toBody(refusalMessage(locale, appError.code, appError.details)));
   };
 }
