@@ -15,6 +15,7 @@ import { createChatCallbackHandlers } from '../notify/callbacks';
 import { createOpportunitiesRouter } from '../api/routes/opportunities';
 import { createOutboxRouter } from '../api/routes/outbox';
 import { createReportsRouter } from '../api/routes/reports';
+import { createProjectReportsRouter } from '../api/routes/project-reports';
 import { createTargetsRouter } from '../api/routes/targets';
 import {
   createWeeklyReportScheduleControl,
@@ -73,6 +74,7 @@ export function wireApiRouters(deps: {
       }),
       createTargetsRouter({ prisma: deps.prisma, registry }),
       createDashboardRouter({ prisma: deps.prisma, registry }),
+      createProjectReportsRouter({ prisma: deps.prisma, registry }),
       createAdminReadModelRouter({
         prisma: deps.prisma,
         client: deps.client,
