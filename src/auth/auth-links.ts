@@ -47,6 +47,10 @@ export async function issueAuthLink(
   prisma: PrismaClient,
   opts: { purpose: TAuthLinkPurpose; userId: string; ttlMs: number; publicBaseUrl: string },
 ): Promise<IssuedAuthLink> {
+  // Links expired a day ago are no use to anyone (a refused link's page only needs its language).
+  await prisma.authLink.deleteMany({
+    where: { userId: opts.userId, expiresAt: { lt: new Date(Date.now() - 86_400_000) } },
+  });
   const token = LINK_PREFIX + randomBytes(32).toString('base64url');
   const expiresAt = new Date(Date.now() + opts.ttlMs);
   const row = await prisma.authLink.create({

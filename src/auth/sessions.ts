@@ -18,6 +18,9 @@ export interface StartedSession {
   expiresAt: Date;
 }
 
+/** Ended sessions stay listed for the admin this long, then go at the user's next sign-in. */
+export const ENDED_SESSION_RETENTION_MS = 30 * 86_400_000;
+
 /** lastSeenAt is written at most this often: the idle clock needs minutes, not every request. */
 const SEEN_RESOLUTION_MS = 60_000;
 
@@ -25,6 +28,10 @@ export async function startSession(
   prisma: PrismaClient,
   opts: { userId: string; userAgent?: string; address?: string; timeouts: SessionTimeouts },
 ): Promise<StartedSession> {
+  const cutoff = new Date(Date.now() - ENDED_SESSION_RETENTION_MS);
+  await prisma.session.deleteMany({
+    where: { userId: opts.userId, OR: [{ expiresAt: { lt: cutoff } }, { revokedAt: { lt: cutoff } }] },
+  });
   const secret = SESSION_PREFIX + randomBytes(32).toString('base64url');
   const expiresAt = new Date(Date.now() + opts.timeouts.maxMs);
   const row = await prisma.session.create({

@@ -165,7 +165,7 @@ describe('email and password', () => {
     for (const a of answers) expect(a).toEqual(answers[0]);
     expect(answers[0]).toEqual({
       status: 401,
-      body: { error: { code: 'SIGN_IN_FAILED', message: expect.any(String) } },
+      body: { error: expect.objectContaining({ code: 'SIGN_IN_FAILED', message: expect.any(String) }) },
       cookies: 0,
     });
   });
@@ -316,8 +316,16 @@ describe('sessions end', () => {
     const absMe = await call(absolute.browser, 'GET', '/api/me');
     expect([idleMe.status, absMe.status]).toEqual([401, 401]);
     expect(idleMe.body.error.code).toBe('UNAUTHENTICATED');
+    const old = await app.db.prisma.session.create({
+      data: { userId: u.id, tokenHash: `old-${u.id}`, expiresAt: new Date(Date.now() - 31 * 86_400_000) },
+    });
     const fresh = await signIn(u.email);
     expect((await call(fresh.browser, 'GET', '/api/me')).status).toBe(200);
+    // Sessions ended over 30 days ago go at the next sign-in; recent ones stay listed.
+    const left = await app.db.prisma.session.findMany({ where: { userId: u.id }, select: { id: true } });
+    expect(left).toHaveLength(3);
+    expect(left.map((s) => s.id)).toEqual(expect.arrayContaining([a!.id, b!.id]));
+    expect(left.map((s) => s.id)).not.toContain(old.id);
   });
 
   it('when an admin revokes one or all; admins list them, others may not', async () => {
