@@ -169,6 +169,23 @@ const TABLE: Record<string, Row> = {
     expect: OWN_LINE,
     call: () => ({ path: `/api/reports/weekly?for=${app.org.repA1.id}` }),
   },
+  'GET /api/reports/projects/plan-vs-actual': {
+    expect: OWN_LINE,
+    call: () => ({ path: `/api/reports/projects/plan-vs-actual?rep=${app.org.repA1.id}` }),
+  },
+  'GET /api/reports/projects/team-load': {
+    expect: OWN_LINE,
+    call: () => ({ path: `/api/reports/projects/team-load?rep=${app.org.repA1.id}` }),
+  },
+  'GET /api/reports/projects/handovers': {
+    expect: OWN_LINE,
+    call: () => ({ path: `/api/reports/projects/handovers?rep=${app.org.repA1.id}` }),
+  },
+  // The deal's line, or its team (this deal has none beyond its owner).
+  'GET /api/opportunities/{id}/project-reports': {
+    expect: OWN_LINE,
+    call: () => ({ path: `/api/opportunities/${dealA1}/project-reports?week=2026-W06` }),
+  },
   'GET /api/admin/weekly-report': { expect: ADMIN_ONLY, call: () => ({ path: '/api/admin/weekly-report' }) },
   'POST /api/admin/weekly-report/pause': {
     expect: ADMIN_ONLY,
