@@ -196,9 +196,19 @@ describe('signing in to the page', () => {
     await tokenPage.page.locator('#token-input').fill('psm_not_a_real_token');
     await tokenPage.page.locator('#token-form button[type=submit]').click();
     await expectText(tokenPage.page.locator('#token-form .form-error'), 'TOKEN_REFUSED');
-    await tokenPage.page.locator('#token-input').fill(app.org.repB1.token);
+    const issued = await app.api(app.org.repB1, 'POST', `/api/users/${app.org.repB1.id}/tokens`, {
+      label: 'browser',
+      ttlDays: 1,
+    });
+    expect(issued.status).toBe(201);
+    await tokenPage.page.locator('#token-input').fill(issued.body.token as string);
     await tokenPage.page.locator('#token-form button[type=submit]').click();
     await expectText(tokenPage.page.locator('#whoami-name'), '张伟 · 销售');
+    // A token revoked while the page is open: the next call sends the page back to sign-in.
+    expect((await app.api(app.org.repB1, 'DELETE', `/api/tokens/${issued.body.id}`)).status).toBe(204);
+    await tokenPage.page.getByRole('button', { name: '刷新' }).click();
+    await expectText(tokenPage.page.locator('.signin .notice'), '登录已失效，请重新登录。');
+    expect(await tokenPage.page.evaluate(() => (globalThis as any).sessionStorage.length)).toBe(0);
     expect(tokenPage.errors).toEqual([]);
     await tokenPage.context.close();
     expect(errors).toEqual([]);

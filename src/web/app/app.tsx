@@ -73,6 +73,7 @@ export function App() {
   useEffect(() => {
     void applyLocale(currentLocale());
     setUnauthenticatedHandler(() => {
+      setApiToken(null);
       forgetPendingCommands();
       setBoot({ state: 'signed-out', notice: t('signIn.expired') });
     });
