@@ -4,7 +4,7 @@ export const BOARD_CSS = `
 .board-filters { display: flex; flex-wrap: wrap; gap: 0.75rem; align-items: end; margin-bottom: 0.75rem; }
 .board-filters .field { min-width: 12rem; }
 .board-columns { position: relative; display: flex; gap: 0.75rem; overflow-x: auto; scroll-snap-type: x mandatory; padding-bottom: 0.5rem; }
-.board-column { flex: 0 0 17rem; scroll-snap-align: start; background: #e9edf2; border-radius: 8px; padding: 0.5rem;
+.board-column { flex: 0 0 15rem; scroll-snap-align: start; background: #e9edf2; border-radius: 8px; padding: 0.5rem;
   display: flex; flex-direction: column; min-height: 12rem; border: 2px solid transparent; }
 .board-column.drop-ok { border-color: #2f6fde; background: #eaf1fd; }
 .board-column h2 { font-size: 1rem; margin: 0.25rem 0; }

@@ -38,6 +38,8 @@ function bars(
   const category = {
     type: 'category',
     data: categories,
+    // Horizontal bars read top-down in the order given.
+    inverse: horizontal,
     axisLabel: { interval: 0, overflow: 'truncate', width: 90 },
   };
   const value = { type: 'value', axisLabel: { formatter: format } };
