@@ -5,6 +5,7 @@ import type { MailSender } from '../src/mail/transport';
 import type { Activities } from '../src/contracts/activities';
 import type { ChannelClients } from '../src/notify/channel';
 import { createClockActivities } from './clocks';
+import { createDigestActivities } from './digest';
 import { createDirectoryActivities } from './directory';
 import { createEmailActivities } from './email';
 import { createChannelDispatch } from './notify-channels';
@@ -20,6 +21,8 @@ export interface ActivityDeps {
   links: ActionLinks;
   /** IM channel clients (issue 13); absent or empty: every notification goes by email. */
   channels?: ChannelClients;
+  /** The morning digest's zone (DIGEST_TIMEZONE); default Asia/Shanghai. */
+  digestTimeZone?: string;
 }
 
 export function createActivities(deps: ActivityDeps): Activities {
@@ -36,5 +39,13 @@ export function createActivities(deps: ActivityDeps): Activities {
     }),
     ...createReportActivities({ prisma: deps.prisma, sender: deps.sender, from: deps.from }),
     ...createProjectReportActivities({ prisma: deps.prisma, sender: deps.sender, from: deps.from }),
+    ...createDigestActivities({
+      prisma: deps.prisma,
+      sender: deps.sender,
+      from: deps.from,
+      clients: deps.channels ?? {},
+      publicBaseUrl: deps.publicBaseUrl,
+      timeZone: deps.digestTimeZone ?? 'Asia/Shanghai',
+    }),
   };
 }

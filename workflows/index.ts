@@ -4,6 +4,7 @@
 export { opportunity } from './opportunity';
 export { reportingLineChange } from './reporting-line-change';
 export { weeklyReport } from './weekly-report';
+export { morningDigest } from './morning-digest';
 export { projectReports } from './project-reports';
 export {
   acknowledgeEscalationUpdate,
@@ -35,3 +36,4 @@ export type { OpportunityView } from './opportunity-view';
 export type { ReportingLineChangeInput, ReportingLineChangeResult } from './reporting-line-change';
 export type { WeeklyReportInput, WeeklyReportResult } from './weekly-report';
 export type { ProjectReportsInput, ProjectReportsResult } from './project-reports';
+export type { MorningDigestInput, MorningDigestResult } from './morning-digest';

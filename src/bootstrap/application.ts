@@ -12,6 +12,7 @@ import { connectWorker } from '../temporal/connect';
 import { installTemporalRuntime } from '../temporal/runtime';
 import { createWorker } from '../temporal/worker';
 import { ensureWeeklyReportSchedule } from '../reports/weekly/weekly-report-schedule';
+import { ensureMorningDigestSchedule } from '../notify/digest/digest-schedule';
 import { ensureProjectReportsSchedule } from '../reports/projects/project-report-schedule';
 import { createChannelClients } from '../notify/platforms';
 import { startDatabase } from './database';
@@ -107,6 +108,7 @@ export async function startApplication(opts: {
           publicBaseUrl: config.http.publicBaseUrl,
           links,
           channels: createChannelClients(config.im),
+          digestTimeZone: config.digest.timezone,
         }),
       });
       const running = worker.run();
@@ -144,6 +146,12 @@ export async function startApplication(opts: {
         timeZone: config.weeklyReport.timezone,
       });
       logger.info(projectSchedule, 'project report schedule ready');
+      const digestSchedule = await ensureMorningDigestSchedule(temporal.client, {
+        taskQueue: config.temporal.taskQueue,
+        cron: config.digest.cron,
+        timeZone: config.digest.timezone,
+      });
+      logger.info({ ...digestSchedule, ...config.digest }, 'morning digest schedule ready');
     }
 
     // Every process repairs projections a dead or unlucky API left behind (src/read-model).
