@@ -9,6 +9,7 @@ import type { createRegistry } from '../api/openapi';
 import { createAdminReadModelRouter } from '../api/routes/admin-read-model';
 import { createApprovalsRouter } from '../api/routes/approvals';
 import { createDashboardRouter } from '../api/routes/dashboard';
+import { createDealTeamRouter } from '../api/routes/deal-team';
 import { createEmailActionsRouter } from '../api/routes/email-actions';
 import { createChatCallbacksRouter } from '../api/routes/chat-callbacks';
 import { createChatCallbackHandlers } from '../notify/callbacks';
@@ -62,6 +63,7 @@ export function wireApiRouters(deps: {
     drain: () => projector.drain(),
     api: (registry) => [
       createOpportunitiesRouter({ prisma: deps.prisma, registry, opportunities }),
+      createDealTeamRouter({ prisma: deps.prisma, registry, opportunities }),
       createApprovalsRouter({ prisma: deps.prisma, registry }),
       createOutboxRouter({ prisma: deps.prisma, registry }),
       createReportsRouter({

@@ -1,8 +1,13 @@
 // Projects what a workflow did into the read model. Idempotent: events are keyed by
 // (deal, seq) and the opportunity row only moves forward in seq, so a retried or repeated call
 // changes nothing, and a later call carrying missed events repairs the gap.
-import type { Prisma, PrismaClient } from '../db/prisma';
-import type { OpportunitySnapshot, ProjectionEvent, ProjectionInput } from '../contracts/activities';
+import { Prisma, type PrismaClient } from '../db/prisma';
+import type {
+  LtcSnapshot,
+  OpportunitySnapshot,
+  ProjectionEvent,
+  ProjectionInput,
+} from '../contracts/activities';
 
 type Tx = Prisma.TransactionClient;
 
@@ -29,7 +34,61 @@ export function opportunityData(s: OpportunitySnapshot) {
     lostReason: s.lostReason,
     closedAt: s.closedAt ? new Date(s.closedAt) : null,
     lastEventSeq: s.seq,
+    ...(s.ltc ? ltcData(s.ltc) : {}),
   };
+}
+
+const dateOnly = (d: string | null): Date | null => (d ? new Date(`${d.slice(0, 10)}T00:00:00Z`) : null);
+
+/** The LTC columns of the deal's row (runs with the LTC rules; older runs leave the defaults). */
+function ltcData(l: LtcSnapshot) {
+  const acceptor = l.handover?.acceptorId ?? null;
+  return {
+    major: l.major,
+    kickoffRequired: l.kickoffRequired,
+    planRecordedAt: l.planRecordedAt ? new Date(l.planRecordedAt) : null,
+    decisionDate: dateOnly(l.decisionDate),
+    handoverStatus: l.handover?.status ?? null,
+    handoverDueAt: l.handover?.dueAt ? new Date(l.handover.dueAt) : null,
+    handoverAcceptedAt: l.handover?.acceptedAt ? new Date(l.handover.acceptedAt) : null,
+    deliveryOwnerId: acceptor,
+    closingSummary: (l.closingSummary ?? Prisma.DbNull) as Prisma.InputJsonValue | typeof Prisma.DbNull,
+    executionCompletedAt: l.executionCompletedAt ? new Date(l.executionCompletedAt) : null,
+  };
+}
+
+/**
+ * The deal's team and plan rows as the snapshot has them, replacing what was there. Called with the
+ * row's own write (create, or an update to a newer snapshot), so it moves forward in seq with it.
+ */
+export async function projectLtc(tx: Tx, s: OpportunitySnapshot): Promise<void> {
+  if (!s.ltc) return;
+  await tx.opportunityTeamMember.deleteMany({ where: { opportunityId: s.id } });
+  if (s.ltc.team.length > 0) {
+    await tx.opportunityTeamMember.createMany({
+      data: s.ltc.team.map((m) => ({
+        opportunityId: s.id,
+        userId: m.userId,
+        role: m.role,
+        addedAt: new Date(m.addedAt),
+      })),
+      skipDuplicates: true,
+    });
+  }
+  await tx.milestonePlan.deleteMany({ where: { opportunityId: s.id } });
+  if (s.ltc.plan.length > 0) {
+    await tx.milestonePlan.createMany({
+      data: s.ltc.plan.map((row) => ({
+        opportunityId: s.id,
+        milestone: row.milestone,
+        milestoneIndex: row.milestoneIndex,
+        plannedDate: dateOnly(row.plannedDate),
+        actualDate: dateOnly(row.actualDate),
+        skipped: row.skipped,
+        slippageDays: row.slippageDays,
+      })),
+    });
+  }
 }
 
 export async function applyEvent(tx: Tx, s: OpportunitySnapshot, e: ProjectionEvent): Promise<void> {
@@ -211,6 +270,7 @@ export async function projectOpportunity(
       await tx.opportunity.create({
         data: { id: s.id, createdAt: new Date(s.createdAt), ...opportunityData(s) },
       });
+      await projectLtc(tx, s);
     }
     if (events.length > 0) {
       const rows = events.map((e) => ({
@@ -233,6 +293,7 @@ export async function projectOpportunity(
     }
     if (holds !== null && s.seq > holds) {
       await tx.opportunity.update({ where: { id: s.id }, data: opportunityData(s) });
+      await projectLtc(tx, s);
     }
     return { gapAfter: null };
   });

@@ -12,6 +12,7 @@ import {
   applyEvent,
   lockHead,
   opportunityData,
+  projectLtc,
   projectOpportunity,
   type ProjectOutcome,
 } from '../opportunities/project-opportunity';
@@ -99,10 +100,12 @@ async function projectIsolated(
       // The deal's row first: events reference it.
       let used: OpportunitySnapshot = s;
       if (holds === null) {
-        const create = (snap: OpportunitySnapshot) =>
-          tx.opportunity.create({
+        const create = async (snap: OpportunitySnapshot) => {
+          await tx.opportunity.create({
             data: { id: s.id, createdAt: new Date(snap.createdAt), ...opportunityData(snap) },
           });
+          await projectLtc(tx, snap);
+        };
         let failure = await isolate(() => create(s));
         if (failure) {
           await deadLetterSnapshot(failure);
@@ -138,8 +141,10 @@ async function projectIsolated(
       }
 
       if (holds !== null && s.seq > holds) {
-        const update = (snap: OpportunitySnapshot) =>
-          tx.opportunity.update({ where: { id: s.id }, data: opportunityData(snap) });
+        const update = async (snap: OpportunitySnapshot) => {
+          await tx.opportunity.update({ where: { id: s.id }, data: opportunityData(snap) });
+          await projectLtc(tx, snap);
+        };
         let failure = used === s ? await isolate(() => update(s)) : null;
         if (failure || used !== s) {
           if (failure) await deadLetterSnapshot(failure);

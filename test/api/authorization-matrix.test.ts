@@ -142,6 +142,48 @@ const TABLE: Record<string, Row> = {
     expect: OWN_LINE,
     call: lifecycle('reopen', { reason: 'matrix' }),
   },
+  // Sales projects (deal-team routes): allowed callers reach the workflow, whose rules refuse what
+  // this deal (open, before project initiation) cannot do yet.
+  'POST /api/opportunities/{id}/team': {
+    expect: OWN_LINE,
+    call: () => ({
+      path: `/api/opportunities/${dealA1}/team`,
+      body: { userId: app.org.director.id, role: 'member' },
+    }),
+  },
+  'DELETE /api/opportunities/{id}/team/{userId}': {
+    // Nobody of line B is on the team: NOT_FOUND once allowed.
+    expect: [401, 401, 401, 404, 403, 404, 403, 404, 404],
+    call: () => ({ path: `/api/opportunities/${dealA1}/team/${app.org.managerB.id}` }),
+  },
+  'POST /api/opportunities/{id}/major': {
+    expect: OWN_LINE,
+    call: onDeal('/major', { major: false, reason: 'matrix' }),
+  },
+  'POST /api/opportunities/{id}/plan': {
+    expect: [401, 401, 401, 422, 403, 422, 403, 422, 422],
+    call: onDeal('/plan', {
+      plannedDates: { deep_engagement: '2027-01-10' },
+      decisionDate: '2027-03-01',
+      risks: [],
+      competitors: [],
+      evidence: 'matrix',
+    }),
+  },
+  'POST /api/opportunities/{id}/handover/acceptance': {
+    expect: [401, 401, 401, 422, 403, 422, 403, 422, 422],
+    call: onDeal('/handover/acceptance', { documents: ['contract'] }),
+  },
+  'POST /api/opportunities/{id}/closing/lessons': {
+    expect: [401, 401, 401, 422, 403, 422, 403, 422, 422],
+    call: onDeal('/closing/lessons', { lessons: 'matrix' }),
+  },
+  'GET /api/opportunities/{id}/team': { expect: OWN_LINE, call: onDeal('/team', undefined) },
+  'GET /api/opportunities/{id}/plan': { expect: OWN_LINE, call: onDeal('/plan', undefined) },
+  'GET /api/opportunities/{id}/closing-summary': {
+    expect: OWN_LINE,
+    call: onDeal('/closing-summary', undefined),
+  },
   'GET /api/approvals/pending': { expect: ANYONE, call: () => ({ path: '/api/approvals/pending' }) },
   'GET /api/outbox': { expect: ANYONE, call: () => ({ path: '/api/outbox' }) },
   'GET /api/reports/funnel': {
