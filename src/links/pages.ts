@@ -2,6 +2,7 @@
 import type { ErrorCode } from '../errors/codes';
 import { html, type SafeHtml } from '../mail/html';
 import type { TMailLocale } from '../mail/locale';
+import { rawMessage, refusalMessage, translator } from '../i18n';
 import { COMMON_STRINGS } from '../mail/templates/strings';
 import type { LinkSummary } from './summary';
 import type { TLinkAction } from './token';
@@ -13,58 +14,31 @@ interface PageStrings {
   doneTitle: Record<TLinkAction, string>;
   failedTitle: string;
   openDeal: string;
-  errors: Partial<Record<ErrorCode, string>>;
+  /** The link page's own sentence for a code, if it has one. */
+  error(code: ErrorCode): string | undefined;
   genericError: string;
 }
 
-const STRINGS: Record<TMailLocale, PageStrings> = {
-  'zh-CN': {
-    confirmTitle: { approve: '确认批准？', reject: '确认驳回？', acknowledge: '确认已知悉？' },
-    confirmButton: { approve: '批准', reject: '驳回', acknowledge: '已知悉' },
-    confirmHint: '点击按钮后才会执行；此链接只能使用一次。',
-    doneTitle: { approve: '已批准', reject: '已驳回', acknowledge: '已确认知悉' },
-    failedTitle: '操作未能完成',
-    openDeal: '打开商机',
-    errors: {
-      TOKEN_INVALID: '此链接无效：它可能被修改过，或并非由本系统发出。',
-      TOKEN_EXPIRED: '此链接已过期。请在系统中打开该商机进行操作。',
-      TOKEN_USED: '此链接已经使用过，不能再次使用。',
-      FORBIDDEN: '您无权使用此链接：它是发给其他用户的，或该用户已停用。',
-      ALREADY_DECIDED: '该审批已经处理过了。',
-      NOT_APPROVER: '您不是该审批的审批人。',
-      SELF_APPROVAL: '您不能审批自己提交的申请，它已交由上一级审批。',
-      SERVICE_UNAVAILABLE: '系统暂时无法处理，请稍后重试；此链接仍然有效。',
-      RATE_LIMITED: '请求过于频繁，请一分钟后再试；此链接仍然有效。',
-    },
-    genericError: '请稍后重试，或在系统中打开该商机进行操作。',
-  },
-  en: {
-    confirmTitle: {
-      approve: 'Approve this request?',
-      reject: 'Reject this request?',
-      acknowledge: 'Acknowledge this escalation?',
-    },
-    confirmButton: { approve: 'Approve', reject: 'Reject', acknowledge: 'Acknowledge' },
-    confirmHint: 'Nothing happens until you press the button. This link works once.',
-    doneTitle: { approve: 'Approved', reject: 'Rejected', acknowledge: 'Acknowledged' },
-    failedTitle: 'The action was not completed',
-    openDeal: 'Open the deal',
-    errors: {
-      TOKEN_INVALID: 'This link is not valid: it was altered or was not sent by this system.',
-      TOKEN_EXPIRED: 'This link has expired. Please open the deal in the app instead.',
-      TOKEN_USED: 'This link has already been used and cannot be used again.',
-      FORBIDDEN: 'You cannot use this link: it was sent to another user, or that user is no longer active.',
-      ALREADY_DECIDED: 'This approval has already been decided.',
-      NOT_APPROVER: 'You are not the approver of this request.',
-      SELF_APPROVAL: 'You cannot decide a request you made yourself; it goes to the next level up.',
-      SERVICE_UNAVAILABLE:
-        'The system cannot process this right now; please try again later. The link is still valid.',
-      RATE_LIMITED:
-        'Too many requests from your network; please try again in a minute. The link is still valid.',
-    },
-    genericError: 'Please try again later, or open the deal in the app.',
-  },
-};
+const ACTIONS: TLinkAction[] = ['approve', 'reject', 'acknowledge'];
+
+// The `links` catalog (src/i18n/locales/*/links.json).
+function pageStrings(locale: TMailLocale): PageStrings {
+  const t = translator(locale, 'links');
+  const perAction = (group: string) =>
+    Object.fromEntries(ACTIONS.map((a) => [a, t(`${group}.${a}`)])) as Record<TLinkAction, string>;
+  return {
+    confirmTitle: perAction('confirmTitle'),
+    confirmButton: perAction('confirmButton'),
+    confirmHint: t('confirmHint'),
+    doneTitle: perAction('doneTitle'),
+    failedTitle: t('failedTitle'),
+    openDeal: t('openDeal'),
+    error: (code) => rawMessage(locale, 'links', `errors.${code}`),
+    genericError: t('genericError'),
+  };
+}
+
+const STRINGS: Record<TMailLocale, PageStrings> = { 'zh-CN': pageStrings('zh-CN'), en: pageStrings('en') };
 
 function page(locale: TMailLocale, title: string, body: SafeHtml): string {
   return html`<!doctype html>
@@ -159,14 +133,24 @@ export function resultPage(locale: TMailLocale, action: TLinkAction, summary: Li
   return page(locale, STRINGS[locale].doneTitle[action], summaryHtml(locale, summary));
 }
 
-/** `detail` is shown only for codes without a fixed sentence (e.g. a workflow's refusal reason). */
-export function errorPage(locale: TMailLocale, code: ErrorCode, detail: string | undefined): string {
+/**
+ * The link page's own sentence for the code, else (when the route has a reason to show, i.e. not a
+ * server failure) the refusal's message in the reader's language from the errors catalog, built
+ * from `details` when given; never the developer's English `detail` text.
+ */
+export function errorPage(
+  locale: TMailLocale,
+  code: ErrorCode,
+  detail: string | undefined,
+  details?: unknown,
+): string {
   const t = STRINGS[locale];
-  const known = t.errors[code];
+  const known = t.error(code);
+  const message = known ?? (detail === undefined ? t.genericError : refusalMessage(locale, code, details));
   return page(
     locale,
     t.failedTitle,
-    html`<p>${known ?? detail ?? t.genericError}</p>
+    html`<p>${message}</p>
       <p><small>${code}</small></p>`,
   );
 }
