@@ -3,6 +3,7 @@
 // handful of deals at different milestones, driven through the real workflows the same way a rep
 // and manager would.
 import type { Client } from '@temporalio/client';
+import { createHash } from 'node:crypto';
 import type { PrismaClient } from '../db/prisma';
 import type { Logger } from '../logger';
 import { issueApiToken } from '../auth/api-tokens';
@@ -52,6 +53,15 @@ const DEMO_DEALS: { name: string; account: string; amount: number; owner: DemoUs
     reach: -1,
   },
 ];
+
+/**
+ * The n-th demo deal's id (1-based): `opp-` and 32 hex digits, the shape every deal id has, so the
+ * API's id check accepts demo deals like any other (a `demo-N` id was listed by the board but every
+ * /api/opportunities/demo-N route answered 404).
+ */
+export function demoOpportunityId(n: number): string {
+  return `opp-${createHash('sha256').update(`psm-demo\0${n}`).digest('hex').slice(0, 32)}`;
+}
 
 async function advanceTo(
   opportunities: OpportunityClient,
@@ -149,7 +159,7 @@ export async function seedDemo(opts: {
     const owner = DEMO_USERS.find((u) => u.key === deal.owner)!;
     const ownerId = ids.get(deal.owner)!;
     const managerId = ids.get(owner.manager as DemoUserKey)!;
-    const id = `demo-${n + 1}`;
+    const id = demoOpportunityId(n + 1);
     await opportunities.start({
       id,
       name: deal.name,

@@ -10,6 +10,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { freePort } from '../../scripts/lib/pg-cluster';
 import { childrenOf, cmdlineOf, isAlive } from '../support/processes';
+import { demoOpportunityId } from '../../src/demo/seed-demo';
 
 const ROOT = path.resolve(__dirname, '../..');
 jest.setTimeout(300_000);
@@ -145,8 +146,13 @@ describe('npm start (embedded defaults)', () => {
         first,
       );
       // The rep sees their own deals only: E2E deal plus the demo deals owned by zhang.rep.
-      expect(listed.opportunities.map((o) => o.id)).toEqual(expect.arrayContaining([id, 'demo-1', 'demo-2']));
-      expect(listed.opportunities.map((o) => o.id)).not.toContain('demo-3');
+      expect(listed.opportunities.map((o) => o.id)).toEqual(
+        expect.arrayContaining([id, demoOpportunityId(1), demoOpportunityId(2)]),
+      );
+      expect(listed.opportunities.map((o) => o.id)).not.toContain(demoOpportunityId(3));
+      // A demo deal opens like any other (its id has the shape the API's id check accepts).
+      const demoDeal = await fetch(`${base}/api/opportunities/${demoOpportunityId(1)}`, { headers: auth });
+      expect(demoDeal.status).toBe(200);
     } finally {
       await stop(first, dataDir);
     }
