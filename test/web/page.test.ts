@@ -128,6 +128,20 @@ describe('the deal page, approvals inbox and new-deal form', () => {
     await expectText(logged, '会议');
     await expectText(logged, '与数据团队的研讨会');
 
+    // The next reminders, with relative times in Chinese (下周, 2周后).
+    await expectText(page.locator('.timers'), /\d+(周|天)后/);
+
+    // A discount without an amount: refused 400 INVALID_INPUT; the sentence comes from the shared
+    // errors catalog by code, the field from the path in the details.
+    const request = page.locator('#approval-request-form');
+    await request.locator('select[name=kind]').selectOption('discount');
+    await request.locator('textarea[name=reason]').fill('年底促销');
+    await request.getByRole('button', { name: '提交审批申请' }).click();
+    await expectText(request.locator('.form-error'), 'INVALID_INPUT');
+    await expectText(request.locator('.form-error'), '输入有误，请检查后重试。');
+    await expectText(request.locator('.form-error'), '金额：不符合要求');
+    expect(await request.locator('.form-error').innerText()).not.toMatch(/[a-z]{4,} [a-z]{4,}/);
+
     // A stakeholder, a checklist tick, and putting the deal on hold then resuming it.
     await page.locator('summary', { hasText: '添加干系人' }).click();
     await page.locator('#stakeholder-form input[name=name]').fill('王总');
