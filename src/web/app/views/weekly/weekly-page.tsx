@@ -9,9 +9,9 @@ import { currentLocale } from '../../i18n';
 import { navigate } from '../../router';
 import { useSession } from '../../session';
 import { DASHBOARD_CSS } from '../dashboard/dashboard-style';
-import { DataTable } from '../dashboard/data-table';
 import { teamToday } from '../dashboard/period';
 import { lastCompleteWeek, mondayOf, shiftWeek } from './iso-week';
+import { ReportContentView, type ReportContent } from './report-content';
 import { tw } from './weekly-t';
 
 interface WeeklyView {
@@ -19,19 +19,7 @@ interface WeeklyView {
   from: string;
   to: string;
   recipient: { id: string; name: string };
-  content: {
-    heading: string;
-    greeting: string;
-    intro: string;
-    sections: {
-      title: string;
-      blocks: (
-        | { kind: 'text'; text: string }
-        | { kind: 'table'; table: { headers: string[]; rows: string[][]; numeric: number[] } }
-      )[];
-    }[];
-    footer: string;
-  };
+  content: ReportContent;
 }
 
 export function WeeklyPage({ week }: { week: string | null }) {
@@ -120,32 +108,12 @@ export function WeeklyPage({ week }: { week: string | null }) {
       <ErrorBox error={error} />
       {!report && !error ? <p class="muted">{tw('loading')}</p> : null}
       {report ? (
-        <article class="card weekly-report" id="weekly-report" lang={locale}>
-          <h2>{report.content.heading}</h2>
-          <p class="muted small">
-            {tw('range', { from: report.from, to: report.to, name: report.recipient.name })}
-          </p>
-          <p>{report.content.greeting}</p>
-          <p>{report.content.intro}</p>
-          {report.content.sections.map((section, s) => (
-            <section key={s} class="weekly-section" aria-labelledby={`weekly-section-${s}`}>
-              <h3 id={`weekly-section-${s}`}>{section.title}</h3>
-              {section.blocks.map((block, b) =>
-                block.kind === 'text' ? (
-                  <p key={b}>{block.text}</p>
-                ) : (
-                  <DataTable
-                    key={b}
-                    id={`weekly-table-${s}-${b}`}
-                    table={block.table}
-                    caption={section.title}
-                  />
-                ),
-              )}
-            </section>
-          ))}
-          <p class="muted small">{report.content.footer}</p>
-        </article>
+        <ReportContentView
+          id="weekly-report"
+          lang={locale}
+          content={report.content}
+          subtitle={tw('range', { from: report.from, to: report.to, name: report.recipient.name })}
+        />
       ) : null}
     </section>
   );
