@@ -361,7 +361,13 @@ describe('to won and through the handover', () => {
       expect({ milestone: m.key, status: res.status }).toEqual({ milestone: m.key, status: 200 });
     }
     const won = (await app.api(app.org.repA1, 'GET', `/api/opportunities/${id}`)).body;
-    expect(won).toMatchObject({ status: 'won', probability: 100, milestone: 'contract_signed', timers: [] });
+    // Every sales timer stopped; only the handover's escalation clock runs (psm-ltc-deal-team).
+    expect(won).toMatchObject({
+      status: 'won',
+      probability: 100,
+      milestone: 'contract_signed',
+      timers: [expect.objectContaining({ kind: 'handover', level: 1 })],
+    });
     const row = await waitUntil(async () => {
       const r = await app.db.prisma.opportunity.findUnique({ where: { id } });
       return r?.status === 'won' ? r : undefined;
