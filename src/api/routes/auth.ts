@@ -58,7 +58,15 @@ export interface AuthRouterDeps {
   options: AuthOptions;
 }
 
-const ZEmail = z.string().trim().min(1).max(320).openapi({ example: 'zhang.wei@example.com' });
+// Not an email check (any string is looked up, and simply finds nobody), but no NUL: PostgreSQL
+// text cannot hold one, and a lookup must answer 400, never 500.
+const ZEmail = z
+  .string()
+  .trim()
+  .min(1)
+  .max(320)
+  .refine((email) => !email.includes('\0'), 'must not contain NUL')
+  .openapi({ example: 'zhang.wei@example.com' });
 // Long enough for any passphrase; the policy (for new passwords) says 256 characters at most.
 const ZPassword = z.string().min(1).max(1024);
 
