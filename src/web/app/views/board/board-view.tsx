@@ -17,12 +17,14 @@ import { MoveDialog, type MoveRequest } from './move-dialog';
 /** How long a completed move is shown before the read model must have it. */
 const MOVE_GRACE_MS = 30_000;
 
+/** Cards per column the page asks for; the totals count every deal, and a note says how many more. */
+const CARDS_PER_COLUMN = 200;
+
 function boardPath(filter: BoardFilter): string {
-  const q = new URLSearchParams();
+  const q = new URLSearchParams({ perColumn: String(CARDS_PER_COLUMN) });
   if (filter.team) q.set('team', filter.team);
   if (filter.rep) q.set('rep', filter.rep);
-  const s = q.toString();
-  return s ? `/api/board?${s}` : '/api/board';
+  return `/api/board?${q}`;
 }
 
 export function BoardPage() {
