@@ -114,6 +114,20 @@ beforeAll(async () => {
   const w4 = await create('W4', repA2, 1_500_000);
   await approve(w4, repA2, director, 'milestone_gate', M0);
   await complete(w4, repA2, [M0]);
+  // A deal this size records its kickoff plan after initiation before it moves on (issue 14).
+  await command(repA2, 'POST', `/api/opportunities/${w4}/plan`, {
+    plannedDates: {
+      [M1]: '2027-01-10',
+      [M2]: '2027-02-10',
+      [M3]: '2027-03-10',
+      [M4]: '2027-04-10',
+      [M5]: '2027-05-10',
+    },
+    decisionDate: '2027-04-30',
+    risks: [],
+    competitors: [],
+    evidence: 'Kickoff minutes',
+  });
   await approve(w4, repA2, managerA, 'skip_milestone', M1);
   await complete(w4, repA2, [M2]);
   // W5 repA2 50k: initiation asked, not decided yet.
