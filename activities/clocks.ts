@@ -1,6 +1,7 @@
 // The opportunity workflow's wake-up check, run as a local activity so its answer lands in
-// history: which clocks are due (decided with the thresholds in force now, so a later threshold
-// change cannot alter what a recorded run did), how far the read model has got (so the workflow
+// history: which clocks are due (decided with the thresholds and the work calendar in force now,
+// China's days off and make-up days included, so a later threshold change or calendar update
+// cannot alter what a recorded run did: test/calendar/replay-changed-calendar.test.ts), how far the read model has got (so the workflow
 // knows whether callers projected its commands, or it must repair the gap itself), and the
 // owner's reporting line as it is now (so escalations follow a reorganisation).
 // It writes nothing: a local activity runs before its workflow task commits.
