@@ -60,6 +60,12 @@ export class ImProtocolServer {
     await new Promise<void>((resolve) => server.close(() => resolve()));
   }
 
+  private readonly failures = new Map<string, number>();
+  /** The next `count` requests to `path` answer HTTP 500 (a platform outage), before any check. */
+  failNext(path: string, count = 1): void {
+    this.failures.set(path, count);
+  }
+
   /** Requests to one path (e.g. every message send). */
   requestsTo(path: string): ReceivedRequest[] {
     return this.received.filter((r) => r.path === path || r.path.startsWith(`${path}/`));
@@ -91,6 +97,13 @@ export class ImProtocolServer {
       this.routes.get(`${received.method} ${received.path}`) ??
       this.prefixes.find((p) => p.method === received.method && received.path.startsWith(p.prefix))?.handler;
     let reply: Reply;
+    const failing = this.failures.get(received.path) ?? 0;
+    if (failing > 0) {
+      this.failures.set(received.path, failing - 1);
+      res.writeHead(500, { 'content-type': 'text/html' });
+      res.end('<html>502 Bad Gateway</html>');
+      return;
+    }
     try {
       reply = handler ? await handler(received) : { status: 404, body: { error: 'no such endpoint' } };
     } catch (error) {
