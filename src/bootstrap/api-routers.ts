@@ -24,7 +24,7 @@ import {
 } from '../reports/weekly/weekly-report-schedule';
 import { createCommandProjector } from '../opportunities/command-projection';
 import { createOpportunityClient } from '../opportunities/workflow-client';
-import { authenticateApiToken } from '../auth/api-tokens';
+import { actingUserId } from '../auth/acting-user';
 import { performEmailAction } from '../opportunities/email-action';
 import { createWebRouter } from '../web/router';
 
@@ -91,14 +91,12 @@ export function wireApiRouters(deps: {
           prisma: deps.prisma,
           links: deps.links,
           perform: (input) => performEmailAction({ prisma: deps.prisma, opportunities }, input),
-          // A link opened by a signed-in API client must be that client's own link.
-          actingUserId: async (req) => {
-            const match = /^Bearer\s+(\S+)$/i.exec(req.headers.authorization ?? '');
-            if (!match) return undefined;
-            const user = await authenticateApiToken(deps.prisma, match[1]!);
-            // An invalid token names nobody; an impossible id makes the router refuse the link.
-            return user?.id ?? 'unauthenticated';
-          },
+          // A link opened by a signed-in caller (API token or browser session) must be their own link.
+          actingUserId: (req) =>
+            actingUserId(deps.prisma, req, {
+              idleMs: deps.config.auth.sessionIdleMs,
+              maxMs: deps.config.auth.sessionMaxMs,
+            }),
           onError: (err) => deps.logger.error({ err }, 'email action failed'),
           rateLimitPerMinute: deps.config.links.rateLimitPerMinute,
         }),

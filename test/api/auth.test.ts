@@ -195,6 +195,20 @@ describe('email and password', () => {
     });
   });
 
+  it('answers 400, never 500, for an email PostgreSQL cannot hold, on every route that takes one', async () => {
+    for (const path of ['/api/auth/sign-in', '/api/auth/magic-link', '/api/auth/password-reset']) {
+      const body = path.endsWith('sign-in')
+        ? { email: 'a\u0000b@x', password: 'x' }
+        : { email: 'a\u0000b@x' };
+      const res = await call(null, 'POST', path, { body });
+      expect({ path, status: res.status, code: res.body?.error?.code }).toEqual({
+        path,
+        status: 400,
+        code: 'INVALID_INPUT',
+      });
+    }
+  });
+
   it('refuses a cross-site sign-in form (login CSRF)', async () => {
     const u = await userWithPassword('origin');
     const res = await call(null, 'POST', '/api/auth/sign-in', {
@@ -551,4 +565,43 @@ describe('mailed one-time links', () => {
     expect(statuses).toEqual([202, 202, 202, 429]);
     await mailTo(u.email, 3);
   });
+});
+
+describe('one-click email links and sessions', () => {
+  it("a browser signed in as someone else cannot use another person's approval link; the right one can", async () => {
+    const created = await app.api(app.org.repA1, 'POST', '/api/opportunities', {
+      name: 'Session link deal',
+      account: 'Link Co',
+      amount: 5000,
+    });
+    const id = created.body.id as string;
+    const asked = await app.api(app.org.repA1, 'POST', `/api/opportunities/${id}/approvals`, {
+      kind: 'milestone_gate',
+      milestone: 'project_initiation',
+      reason: 'Please approve',
+    });
+    expect(asked.status).toBe(200);
+    const mail = await waitUntil(
+      () =>
+        app.db.prisma.emailMessage.findFirst({
+          where: { opportunityId: id, template: 'approval_request', status: 'sent' },
+        }),
+      30_000,
+      'the approval mail',
+    );
+    const link = /\/email-actions\/[A-Za-z0-9._-]+/.exec(mail.text)![0];
+    const someoneElse = await userWithPassword('bystander');
+    const { browser } = await signIn(someoneElse.email);
+    const refused = await call(browser, 'GET', link);
+    expect(refused.status).toBe(403);
+    // The approver (manager A) signed in by cookie sees the confirmation page.
+    await app.db.prisma.user.update({
+      where: { id: app.org.managerA.id },
+      data: { passwordHash: await hashPassword(PASSWORD) },
+    });
+    const approver = await signIn(app.org.managerA.email);
+    expect((await call(approver.browser, 'GET', link)).status).toBe(200);
+    // Not signed in: the link alone decides, as before.
+    expect((await call(null, 'GET', link)).status).toBe(200);
+  }, 60_000);
 });
