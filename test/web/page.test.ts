@@ -170,6 +170,12 @@ describe('the deal page, approvals inbox and new-deal form', () => {
 
     // My deals updates from the read model: the deal has reached 项目立项 (5 %).
     await page.getByRole('link', { name: '我的商机' }).first().click();
+    // The route change moves focus to the main region (a screen reader hears the new view).
+    await waitUntil(
+      async () => (await page.evaluate(() => (globalThis as any).document.activeElement?.id)) === 'main',
+      5_000,
+      'focus on <main>',
+    );
     const row = page.locator('#deals-table tr', { hasText: 'Acme 数据平台' });
     await waitUntil(
       async () => (await row.isVisible()) && /\b5%/.test(await row.innerText()),

@@ -54,6 +54,16 @@ export function App() {
   const [toastText, setToastText] = useState<string | null>(null);
   const toastTimer = useRef(0);
   const route = useRoute();
+  // A screen reader hears the new view, not the link it left: focus moves to <main> on a route
+  // change (not on the first load, where the browser's own focus stays).
+  const firstRoute = useRef(true);
+  useEffect(() => {
+    if (firstRoute.current) {
+      firstRoute.current = false;
+      return;
+    }
+    document.getElementById('main')?.focus({ preventScroll: false });
+  }, [route]);
 
   const start = useCallback(async () => {
     setBoot({ state: 'loading' });
