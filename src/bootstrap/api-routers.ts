@@ -18,6 +18,7 @@ import { createOutboxRouter } from '../api/routes/outbox';
 import { createReportsRouter } from '../api/routes/reports';
 import { createProjectReportsRouter } from '../api/routes/project-reports';
 import { createTargetsRouter } from '../api/routes/targets';
+import { createChannelsRouter } from '../api/routes/channels';
 import {
   createWeeklyReportScheduleControl,
   weeklyReportScheduleId,
@@ -75,6 +76,7 @@ export function wireApiRouters(deps: {
         ),
       }),
       createTargetsRouter({ prisma: deps.prisma, registry }),
+      createChannelsRouter({ prisma: deps.prisma, registry, im: deps.config.im }),
       createDashboardRouter({ prisma: deps.prisma, registry }),
       createProjectReportsRouter({ prisma: deps.prisma, registry }),
       createAdminReadModelRouter({

@@ -252,6 +252,27 @@ const TABLE: Record<string, Row> = {
       };
     },
   },
+  // IM channels (issue 13): a user sets their own, their line reads; a line's robots belong to its manager.
+  'GET /api/channels': { expect: ANYONE, call: () => ({ path: '/api/channels' }) },
+  'GET /api/users/{id}/channels': {
+    expect: OWN_LINE,
+    call: () => ({ path: `/api/users/${app.org.repA1.id}/channels` }),
+  },
+  'PUT /api/users/{id}/channels': {
+    expect: SELF_OR_ADMIN,
+    call: (role) => ({
+      path: `/api/users/${app.org.repA1.id}/channels`,
+      body: { channels: [{ channel: 'wecom_app', platformUserId: `matrix-${role}` }] },
+    }),
+  },
+  'GET /api/users/{id}/team-robots': {
+    expect: [401, 401, 401, 403, 403, 200, 403, 200, 200],
+    call: () => ({ path: `/api/users/${app.org.managerA.id}/team-robots` }),
+  },
+  'PUT /api/users/{id}/team-robots': {
+    expect: [401, 401, 401, 403, 403, 200, 403, 200, 200],
+    call: () => ({ path: `/api/users/${app.org.managerA.id}/team-robots`, body: { robots: [] } }),
+  },
   'GET /api/targets': { expect: OWN_LINE, call: () => ({ path: `/api/targets?userId=${app.org.repA1.id}` }) },
   'GET /api/admin/dead-letters': { expect: ADMIN_ONLY, call: () => ({ path: '/api/admin/dead-letters' }) },
   'GET /api/admin/read-model': { expect: ADMIN_ONLY, call: () => ({ path: '/api/admin/read-model' }) },
