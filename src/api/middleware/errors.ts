@@ -92,9 +92,14 @@ export function errorHandler(logger: Logger): ErrorRequestHandler {
     if (appError.status === 503) res.setHeader('Retry-After', String(RETRY_AFTER_SECONDS));
     if (appError.status === 429 && !res.getHeader('Retry-After')) res.setHeader('Retry-After', '60');
     const locale = callerLocale(req);
+    let localized: string | undefined;
+    try {
+      localized = refusalMessage(locale, appError.code, appError.details);
+    } catch (translateErr) {
+      // The refusal must still reach the caller with its code and details.
+      logger.warn({ err: translateErr, code: appError.code }, 'could not translate a refusal');
+    }
     res.setHeader('Content-Language', locale);
-    res
-      .status(appError.status)
-      .json(appError.toBody(refusalMessage(locale, appError.code, appError.details)));
+    res.status(appError.status).json(appError.toBody(localized));
   };
 }
