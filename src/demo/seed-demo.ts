@@ -63,10 +63,25 @@ export function demoOpportunityId(n: number): string {
   return `opp-${createHash('sha256').update(`psm-demo\0${n}`).digest('hex').slice(0, 32)}`;
 }
 
+/** A demo kickoff plan: the milestones after `from` two weeks apart, from today (local dates). */
+function demoPlan(from: number) {
+  const day = (weeks: number) =>
+    new Date(Date.now() + 8 * 3_600_000 + weeks * 14 * 86_400_000).toISOString().slice(0, 10);
+  const later = PSM_PROCESS.milestones.slice(from + 1);
+  return {
+    plannedDates: Object.fromEntries(later.map((m, i) => [m.key, day(i + 1)])),
+    decisionDate: day(later.length),
+    risks: [],
+    competitors: [],
+    evidence: 'Demo: kickoff meeting minutes',
+  };
+}
+
 async function advanceTo(
   opportunities: OpportunityClient,
   id: string,
   reach: number,
+  amount: number,
   rep: { userId: string; role: 'rep' },
   approver: { userId: string; role: 'manager' | 'director' },
 ): Promise<void> {
@@ -97,6 +112,10 @@ async function advanceTo(
       rep,
       `demo-${id}-ms-${i}`,
     );
+    // A large deal records its kickoff plan after initiation before it moves on (sales projects).
+    if (key === PSM_PROCESS.ltc.kickoff.afterMilestone && amount >= PSM_PROCESS.ltc.kickoff.fromAmount) {
+      await opportunities.command(id, 'recordProjectPlan', demoPlan(i), rep, `demo-${id}-plan`);
+    }
   }
 }
 
@@ -175,7 +194,7 @@ export async function seedDemo(opts: {
       deal.amount >= PSM_PROCESS.approvals.directorFromAmount
         ? { userId: ids.get('director')!, role: 'director' as const }
         : { userId: managerId, role: 'manager' as const };
-    await advanceTo(opportunities, id, deal.reach, { userId: ownerId, role: 'rep' }, approver);
+    await advanceTo(opportunities, id, deal.reach, deal.amount, { userId: ownerId, role: 'rep' }, approver);
   }
   opts.logger.info({ deals: DEMO_DEALS.length }, 'demo deals created');
 }
