@@ -163,18 +163,18 @@ it('a manager configured for WeCom approves from the card: decided once, the car
   );
 
   // Replayed exactly (same signature, nonce and body), clicked again, or the other button: nothing changes.
-  const seq = (await dealView(id)).seq;
+  const before = (await dealView(id)).approvals;
   const replay = await wecom.post(click.url, click.xml);
   expect(replay).toMatchObject({ status: 200, outcome: 'refused:TOKEN_USED' });
   const reject = await wecom.click(callbackUrl, card, { button: 1 });
   expect(reject).toMatchObject({ status: 200, outcome: 'refused:ALREADY_DECIDED' });
-  expect((await dealView(id)).seq).toBe(seq);
+  expect((await dealView(id)).approvals).toEqual(before);
   expect(await approvalIn(id, approvalId)).toMatchObject({ status: 'approved' });
 });
 
 it('refuses forged, tampered, stale, foreign-corp, wrong-user and unlinked clicks; nothing changes', async () => {
   const { id, approvalId, card } = await approvalCard();
-  const seq = (await dealView(id)).seq;
+  const before = (await dealView(id)).approvals;
   const forged = await wecom.click(callbackUrl, card, { signWith: 'notOurToken' });
   expect(forged).toMatchObject({ status: 401, outcome: 'refused:CALLBACK_SIGNATURE_INVALID' });
   expect(JSON.parse(forged.body).error.code).toBe('CALLBACK_SIGNATURE_INVALID');
@@ -190,7 +190,7 @@ it('refuses forged, tampered, stale, foreign-corp, wrong-user and unlinked click
   expect(wrongUser).toMatchObject({ status: 200, outcome: 'refused:FORBIDDEN' });
   const unlinked = await wecom.click(callbackUrl, card, { from: 'nobody.here' });
   expect(unlinked).toMatchObject({ status: 200, outcome: 'refused:CHAT_USER_UNLINKED' });
-  expect((await dealView(id)).seq).toBe(seq);
+  expect((await dealView(id)).approvals).toEqual(before);
   expect(await approvalIn(id, approvalId)).toMatchObject({ status: 'pending' });
   // No card was changed by any of them.
   expect(wecom.cardUpdates.filter((u) => u.responseCode === card.responseCode)).toEqual([]);
