@@ -45,7 +45,7 @@ const DAY = 86_400_000;
 /** What the page-side functions touch (this project's tsconfig has no DOM lib). */
 interface PageGlobals {
   sessionStorage: { setItem(key: string, value: string): void };
-  performance: { now(): number };
+  performance: { now(): number; getEntriesByType(type: string): { name: string; responseEnd: number }[] };
   document: {
     querySelectorAll(selector: string): { length: number };
     querySelector(selector: string): { disabled: boolean } | null;
@@ -143,6 +143,7 @@ async function timeBoardLoad(): Promise<void> {
     const baseline: number[] = [];
     const board: number[] = [];
     const inPage: number[] = [];
+    const phases: Record<string, number[]> = {};
     for (let i = 0; i < RUNS + 2; i += 1) {
       // Baseline: an empty page, load event.
       let context = await fresh();
@@ -168,6 +169,13 @@ async function timeBoardLoad(): Promise<void> {
       );
       const boardMs = performance.now() - started;
       const navMs = (await sinceNavigation.jsonValue()) as number;
+      // Where the time went: when each request of the first load ended, since navigation.
+      const ends = (await page.evaluate(() =>
+        (globalThis as unknown as PageGlobals).performance
+          .getEntriesByType('resource')
+          .map((e) => [new URL(e.name).pathname, Math.round(e.responseEnd)] as const),
+      )) as [string, number][];
+      for (const [name, end] of ends) (phases[name] ??= []).push(end);
       await context.close();
       if (i < 2) continue; // warm the server's caches and plans
       baseline.push(bareMs);
@@ -178,6 +186,10 @@ async function timeBoardLoad(): Promise<void> {
     console.log(row('baseline: empty page (load event)', stats(baseline)));
     console.log(row('board: goto → 500 cards, move button ready', stats(board), 1000));
     console.log(row("board: same, the page's own clock (since navigation)", stats(inPage), 1000));
+    console.log("\nfirst-load requests, each one's end since navigation (p50 ms):");
+    for (const [name, ends] of Object.entries(phases)) {
+      console.log(`  ${name.padEnd(52)} ${stats(ends).p50.toFixed(0).padStart(6)}`);
+    }
   } finally {
     await browser?.close();
     bare.close();
