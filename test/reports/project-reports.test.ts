@@ -5,6 +5,10 @@
 import { startSmtpReceiver, type SmtpReceiver } from '../mail/smtp-receiver';
 import { startTestApp, type TestApp } from '../support/app';
 import { day } from './deal-script';
+import {
+  ensureProjectReportsSchedule,
+  projectReportsScheduleId,
+} from '../../src/reports/projects/project-report-schedule';
 import { seedProjects, type ProjectSeed } from './project-seed';
 
 let app: TestApp;
@@ -271,5 +275,23 @@ describe('weekly project report', () => {
     );
     const badWeek = await get('admin', `/api/opportunities/${seed.metro}/project-reports?week=2026-W60`);
     expect(badWeek.status).toBe(400);
+  });
+});
+
+describe('project reports schedule', () => {
+  it('is created at start-up on the weekly cron, starts projectReports, and keeps a pause', async () => {
+    const handle = app.client.schedule.getHandle(projectReportsScheduleId(app.taskQueue));
+    const described = await handle.describe();
+    expect(described.action).toMatchObject({ type: 'startWorkflow', workflowType: 'projectReports' });
+    expect(described.spec.timezone).toBe('Asia/Shanghai');
+    expect(described.spec.calendars?.length ?? described.spec.intervals?.length ?? 0).toBeGreaterThan(0);
+    await handle.pause('test pause');
+    const again = await ensureProjectReportsSchedule(app.client, {
+      taskQueue: app.taskQueue,
+      cron: '0 9 * * MON',
+      timeZone: 'Asia/Shanghai',
+    });
+    expect(again).toEqual({ scheduleId: projectReportsScheduleId(app.taskQueue), created: false });
+    expect((await handle.describe()).state.paused).toBe(true);
   });
 });
