@@ -13,6 +13,8 @@ export const BOARD_CSS = `
 .board-column ul { list-style: none; margin: 0; padding: 0; display: grid; gap: 0.5rem; }
 .board-card { background: #fff; border-radius: 6px; padding: 0.5rem 0.6rem; box-shadow: 0 1px 2px rgba(0,0,0,.12);
   display: grid; gap: 0.2rem; border-left: 4px solid #c7d2e0; }
+/* Off-screen cards (most of a 500-deal board) are laid out only when scrolled to. */
+.board-card { content-visibility: auto; contain-intrinsic-size: auto 9rem; }
 .board-card[draggable="true"] { cursor: grab; }
 .board-card.stalled { border-left-color: #c25400; }
 .board-card.pending { opacity: 0.6; border-style: dashed; }
