@@ -15,7 +15,10 @@ export const ZErrorSchema = z
           ...(keyof typeof ERROR_HTTP_STATUS)[],
         ],
       ),
+      /** The developer's sentence, in English. */
       message: z.string(),
+      /** The same refusal in the caller's language (stored locale, else Accept-Language, else zh-CN). */
+      localizedMessage: z.string().optional(),
       details: z.unknown().optional(),
     }),
   })

@@ -8,6 +8,7 @@ import { errorHandler } from '../../src/api/middleware/errors';
 import { AppError } from '../../src/errors/app-error';
 import { ERROR_HTTP_STATUS } from '../../src/errors/codes';
 import { CATALOGS, refusalMessage } from '../../src/i18n';
+import { errorPage } from '../../src/links/pages';
 import { createLogger } from '../../src/logger';
 
 describe('errors catalog', () => {
@@ -49,6 +50,25 @@ describe('refusalMessage', () => {
     );
     expect(refusalMessage('zh-CN', 'PASSWORD_TOO_SHORT', { minLength: 10 })).toBe('密码至少需要 10 个字符。');
     expect(refusalMessage('en', 'NOT_A_CODE', undefined)).toBe(refusalMessage('en', 'RULE_REFUSED'));
+  });
+});
+
+describe('email-link error page', () => {
+  it('shows a workflow refusal in the reader language from its details, not the English reason', () => {
+    const page = errorPage(
+      'zh-CN',
+      'CRITERIA_NOT_MET',
+      'technical_breakthrough_1 needs all; not met: poc_passed',
+      {
+        rule: 'all',
+        missing: ['poc_passed'],
+      },
+    );
+    expect(page).toContain('尚未满足的标准：演示 / 测试（PoC）通过。');
+    expect(page).not.toContain('needs all');
+    expect(errorPage('en', 'INTERNAL', undefined)).toContain(
+      'Please try again later, or open the deal in the app.',
+    );
   });
 });
 

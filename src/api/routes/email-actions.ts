@@ -101,7 +101,8 @@ export function createEmailActionsRouter(options: EmailActionsRouterOptions): Ro
     const appError = toAppError(err);
     if (appError.status >= 500 && appError.code !== 'SERVICE_UNAVAILABLE') options.onError?.(err);
     const detail = appError.status >= 500 ? undefined : appError.message;
-    sendPage(res, appError.status, errorPage(await localeFor(req, token), appError.code, detail));
+    const locale = await localeFor(req, token);
+    sendPage(res, appError.status, errorPage(locale, appError.code, detail, appError.details));
   }
 
   router.get('/email-actions/:token', async (req, res) => {
