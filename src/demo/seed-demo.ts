@@ -64,16 +64,22 @@ export function demoOpportunityId(n: number): string {
 }
 
 /** A demo kickoff plan: the milestones after `from` two weeks apart, from today (local dates). */
-function demoPlan(from: number) {
+function demoPlan(from: number, ownerId: string) {
   const day = (weeks: number) =>
     new Date(Date.now() + 8 * 3_600_000 + weeks * 14 * 86_400_000).toISOString().slice(0, 10);
   const later = PSM_PROCESS.milestones.slice(from + 1);
   return {
     plannedDates: Object.fromEntries(later.map((m, i) => [m.key, day(i + 1)])),
     decisionDate: day(later.length),
-    risks: [],
-    competitors: [],
-    evidence: 'Demo: kickoff meeting minutes',
+    risks: [
+      {
+        risk: 'Budget approval may slip to next quarter',
+        ownerId,
+        mitigation: 'Phase the delivery; agree a first-phase scope with the sponsor',
+      },
+    ],
+    competitors: ['Huawei', 'Inspur'],
+    evidence: 'Demo: kickoff meeting minutes (team, plan, risks and competitors agreed)',
   };
 }
 
@@ -114,7 +120,7 @@ async function advanceTo(
     );
     // A large deal records its kickoff plan after initiation before it moves on (sales projects).
     if (key === PSM_PROCESS.ltc.kickoff.afterMilestone && amount >= PSM_PROCESS.ltc.kickoff.fromAmount) {
-      await opportunities.command(id, 'recordProjectPlan', demoPlan(i), rep, `demo-${id}-plan`);
+      await opportunities.command(id, 'recordProjectPlan', demoPlan(i, rep.userId), rep, `demo-${id}-plan`);
     }
   }
 }
