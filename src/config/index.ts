@@ -148,6 +148,11 @@ const EnvSchema = z.object({
   DINGTALK_APP_KEY: z.string().optional(),
   DINGTALK_APP_SECRET: z.string().optional(),
   DINGTALK_AGENT_ID: z.string().optional(),
+  /** DingTalk interactive cards with callbacks (src/config/im.ts): template id switches them on. */
+  DINGTALK_CARD_TEMPLATE_ID: z.string().optional(),
+  DINGTALK_ROBOT_CODE: z.string().optional(),
+  DINGTALK_CARD_CALLBACK_ROUTE_KEY: z.string().optional(),
+  DINGTALK_CARD_API_BASE_URL: z.string().optional(),
   FEISHU_API_BASE_URL: z.string().optional(),
   FEISHU_APP_ID: z.string().optional(),
   FEISHU_APP_SECRET: z.string().optional(),
