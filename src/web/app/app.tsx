@@ -16,6 +16,7 @@ import { NewDealView } from './views/new-deal';
 import { BoardView } from './views/board';
 import { DashboardView } from './views/dashboard';
 import { WeeklyView } from './views/weekly';
+import { SettingsView } from './views/settings';
 
 const LOCALE_KEY = 'psm.locale';
 
@@ -172,6 +173,13 @@ export function App() {
           />
           {session ? (
             <div class="whoami" id="whoami">
+              <a
+                href="#/settings"
+                id="settings-link"
+                aria-current={route.name === 'settings' ? 'page' : undefined}
+              >
+                {t('nav.settings')}
+              </a>
               <span id="whoami-name">
                 {session.me.name} · {t(`role.${session.me.role}`)}
               </span>
@@ -217,6 +225,7 @@ function RouteView({ route }: { route: Route }) {
     board: BoardView,
     dashboard: DashboardView,
     weekly: WeeklyView,
+    settings: SettingsView,
   };
   const View = views[route.name];
   // A key per route: a new deal id mounts a fresh view (no state carried across deals).

@@ -9,7 +9,8 @@ export type Route =
   | { name: 'new' }
   | { name: 'board' }
   | { name: 'dashboard' }
-  | { name: 'weekly'; week: string | null };
+  | { name: 'weekly'; week: string | null }
+  | { name: 'settings' };
 
 export function parseRoute(hash: string): Route {
   const path = hash.replace(/^#/, '') || '/';
@@ -19,6 +20,7 @@ export function parseRoute(hash: string): Route {
   if (path.startsWith('/new')) return { name: 'new' };
   if (path.startsWith('/board')) return { name: 'board' };
   if (path.startsWith('/dashboard')) return { name: 'dashboard' };
+  if (path.startsWith('/settings')) return { name: 'settings' };
   const weekly = /^\/weekly(?:\/([^/?]+))?/.exec(path);
   if (weekly) return { name: 'weekly', week: weekly[1] ? decodeURIComponent(weekly[1]) : null };
   return { name: 'deals' };
