@@ -129,7 +129,10 @@ describe('a sales project through the API', () => {
 
     const planned = {
       body: await readUntil(managerA, `/api/opportunities/${id}/plan`, (b) =>
-        b.milestones.some((m: { actualDate: string | null }) => m.actualDate !== null),
+        b.milestones.some(
+          (m: { milestone: string; actualDate: string | null }) =>
+            m.milestone === 'deep_engagement' && m.actualDate !== null,
+        ),
       ),
     };
     expect(planned.body).toMatchObject({ kickoffRequired: true, major: false, decisionDate: localDay(40) });
