@@ -37,7 +37,13 @@ export function createActivities(deps: ActivityDeps): Activities {
           ? createChannelDispatch({ ...deps, clients: deps.channels })
           : undefined,
     }),
-    ...createReportActivities({ prisma: deps.prisma, sender: deps.sender, from: deps.from }),
+    ...createReportActivities({
+      prisma: deps.prisma,
+      sender: deps.sender,
+      from: deps.from,
+      clients: deps.channels,
+      publicBaseUrl: deps.publicBaseUrl,
+    }),
     ...createProjectReportActivities({ prisma: deps.prisma, sender: deps.sender, from: deps.from }),
     ...createDigestActivities({
       prisma: deps.prisma,

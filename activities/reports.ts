@@ -5,10 +5,14 @@ import type { PrismaClient } from '../src/db/prisma';
 import { AppError } from '../src/errors/app-error';
 import type { MailSender } from '../src/mail/transport';
 import { planWeeklyReport } from '../src/reports/weekly/plan-weekly-report';
-import { sendWeeklyReport } from '../src/reports/weekly/send-weekly-report';
+import {
+  sendWeeklyReport,
+  WeeklyReportRetry,
+  type SendWeeklyReportDeps,
+} from '../src/reports/weekly/send-weekly-report';
 import type { Activities } from '../src/contracts/activities';
 
-export interface ReportActivitiesOptions {
+export interface ReportActivitiesOptions extends SendWeeklyReportDeps {
   prisma: PrismaClient;
   sender: MailSender;
   /** MAIL_FROM. */
@@ -45,6 +49,14 @@ export function createReportActivities(
       try {
         return await sendWeeklyReport(options, request);
       } catch (err) {
+        // A rate budget or an IM outage: retried on the same channel when it frees up.
+        if (err instanceof WeeklyReportRetry)
+          throw ApplicationFailure.create({
+            type: 'SERVICE_UNAVAILABLE',
+            message: err.message,
+            nonRetryable: false,
+            ...(err.retryInMs ? { nextRetryDelay: Math.max(200, err.retryInMs) } : {}),
+          });
         if (err instanceof AppError && err.status < 500) {
           throw ApplicationFailure.create({ type: err.code, message: err.message, nonRetryable: true });
         }

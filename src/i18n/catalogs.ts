@@ -33,6 +33,8 @@ import CalendarZh from './locales/zh-CN/calendar.json';
 import CalendarEn from './locales/en/calendar.json';
 import ProjectReportZh from './locales/zh-CN/project-report.json';
 import ProjectReportEn from './locales/en/project-report.json';
+import WeeklyImZh from './locales/zh-CN/weekly-im.json';
+import WeeklyImEn from './locales/en/weekly-im.json';
 
 /** A catalog: nested objects of strings (i18next's default JSON format). */
 export interface Catalog {
@@ -56,6 +58,7 @@ export const CATALOGS = {
     ltc: LtcZh,
     calendar: CalendarZh,
     'project-report': ProjectReportZh,
+    'weekly-im': WeeklyImZh,
   },
   en: {
     common: CommonEn,
@@ -73,6 +76,7 @@ export const CATALOGS = {
     ltc: LtcEn,
     calendar: CalendarEn,
     'project-report': ProjectReportEn,
+    'weekly-im': WeeklyImEn,
   },
 } satisfies Record<TLocale, Record<string, Catalog>>;
 
