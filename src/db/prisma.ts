@@ -4,10 +4,16 @@ import { PrismaClient } from '../generated/prisma/client';
 export type { PrismaClient } from '../generated/prisma/client';
 export { Prisma } from '../generated/prisma/client';
 
+/** How long a transaction waits for a pooled connection before it fails. */
+export const TRANSACTION_MAX_WAIT_MS = 10_000;
+
 export function createPrismaClient(
   databaseUrl: string,
   options: { maxConnections?: number } = {},
 ): PrismaClient {
   const adapter = new PrismaPg({ connectionString: databaseUrl, max: options.maxConnections ?? 10 });
-  return new PrismaClient({ adapter });
+  // A transaction waits up to 10 s for a free connection (Prisma's default is 2 s): under load the
+  // pool is briefly full (a weekly report composes many report queries at once) and a 2 s wait
+  // failed the request with 500 "Unable to start a transaction in the given time".
+  return new PrismaClient({ adapter, transactionOptions: { maxWait: TRANSACTION_MAX_WAIT_MS } });
 }
