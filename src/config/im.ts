@@ -16,6 +16,21 @@ export interface DingTalkAppConfig {
   appKey: string;
   appSecret: string;
   agentId: number;
+  /**
+   * Interactive cards with callbacks (api.dingtalk.com /v1.0/im/interactiveCards, H9): set when
+   * DINGTALK_CARD_TEMPLATE_ID is; otherwise approval cards go as work-notification action_cards.
+   */
+  cards?: DingTalkCardsConfig;
+}
+export interface DingTalkCardsConfig {
+  /** New-style API host, default https://api.dingtalk.com (DINGTALK_CARD_API_BASE_URL). */
+  apiBaseUrl: string;
+  /** The card template built in DingTalk's card platform (卡片搭建平台). */
+  templateId: string;
+  /** The app's robot code; for an internal app it is the app key (DINGTALK_ROBOT_CODE). */
+  robotCode: string;
+  /** The callback route registered for /chat-callbacks/dingtalk (DINGTALK_CARD_CALLBACK_ROUTE_KEY). */
+  callbackRouteKey: string | undefined;
 }
 export interface FeishuAppConfig {
   baseUrl: string;
@@ -62,6 +77,10 @@ export type ImEnv = Partial<
     | 'DINGTALK_APP_KEY'
     | 'DINGTALK_APP_SECRET'
     | 'DINGTALK_AGENT_ID'
+    | 'DINGTALK_CARD_TEMPLATE_ID'
+    | 'DINGTALK_ROBOT_CODE'
+    | 'DINGTALK_CARD_CALLBACK_ROUTE_KEY'
+    | 'DINGTALK_CARD_API_BASE_URL'
     | 'FEISHU_API_BASE_URL'
     | 'FEISHU_APP_ID'
     | 'FEISHU_APP_SECRET'
@@ -144,6 +163,7 @@ export function parseImConfig(env: ImEnv): ImConfig {
           appKey: d.DINGTALK_APP_KEY,
           appSecret: d.DINGTALK_APP_SECRET,
           agentId: agentId(d.DINGTALK_AGENT_ID, 'DINGTALK_AGENT_ID'),
+          ...dingTalkCards(env, d.DINGTALK_APP_KEY),
         },
         'appSecret',
       ),
@@ -154,6 +174,29 @@ export function parseImConfig(env: ImEnv): ImConfig {
         'appSecret',
       ),
     robots: parseRobots(env.IM_ROBOTS, urls),
+  };
+}
+
+function dingTalkCards(env: ImEnv, appKey: string): { cards?: DingTalkCardsConfig } {
+  const templateId = env.DINGTALK_CARD_TEMPLATE_ID;
+  if (templateId === undefined) {
+    for (const v of ['DINGTALK_ROBOT_CODE', 'DINGTALK_CARD_CALLBACK_ROUTE_KEY'] as const)
+      if (env[v] !== undefined) throw new ImConfigIssue(v, 'needs DINGTALK_CARD_TEMPLATE_ID');
+    return {};
+  }
+  if (!/^[\w.-]{1,128}$/.test(templateId))
+    throw new ImConfigIssue('DINGTALK_CARD_TEMPLATE_ID', 'must be the template id of the card platform');
+  return {
+    cards: {
+      apiBaseUrl: baseUrl(
+        env.DINGTALK_CARD_API_BASE_URL,
+        'DINGTALK_CARD_API_BASE_URL',
+        'https://api.dingtalk.com',
+      ),
+      templateId,
+      robotCode: env.DINGTALK_ROBOT_CODE ?? appKey,
+      callbackRouteKey: env.DINGTALK_CARD_CALLBACK_ROUTE_KEY,
+    },
   };
 }
 

@@ -20,7 +20,7 @@ export class PlatformUnreachable extends Error {
 }
 
 export async function requestJson(
-  method: 'GET' | 'POST',
+  method: 'GET' | 'POST' | 'PUT',
   url: URL,
   options: { body?: unknown; headers?: Record<string, string>; timeoutMs?: number } = {},
 ): Promise<JsonResponse> {

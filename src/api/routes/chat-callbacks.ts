@@ -9,7 +9,7 @@ import type { CallbackRequest, PlatformCallbackHandler } from '../../notify/call
 
 export interface ChatCallbacksRouterOptions {
   /** The platforms with callback secrets configured; others answer 404 CALLBACK_NOT_CONFIGURED. */
-  handlers: Partial<Record<'wecom' | 'feishu', PlatformCallbackHandler>>;
+  handlers: Partial<Record<'wecom' | 'feishu' | 'dingtalk', PlatformCallbackHandler>>;
   /** Requests per client address and minute, then 429. Platforms send a few per click. */
   rateLimitPerMinute?: number;
   onError?(err: unknown): void;
@@ -36,7 +36,10 @@ export function createChatCallbacksRouter(options: ChatCallbacksRouterOptions): 
 
   const serve = async (req: Request, res: Response): Promise<void> => {
     const platform = req.params.platform;
-    const handler = platform === 'wecom' || platform === 'feishu' ? options.handlers[platform] : undefined;
+    const handler =
+      platform === 'wecom' || platform === 'feishu' || platform === 'dingtalk'
+        ? options.handlers[platform]
+        : undefined;
     if (!handler)
       return errorBody(res, 404, 'CALLBACK_NOT_CONFIGURED', 'no callback is configured for this platform');
     const query: Record<string, string> = {};

@@ -6,7 +6,9 @@ import type { ImConfig } from '../../config/im';
 import type { PrismaClient } from '../../db/prisma';
 import type { ActionLinks } from '../../links';
 import type { OpportunityClient } from '../../opportunities/workflow-client';
+import { createDingTalkCardApi } from '../dingtalk-cards';
 import { createChatDecider } from './decide-from-chat';
+import { createDingTalkCallbackHandler } from './dingtalk-callback';
 import { createFeishuCallbackHandler } from './feishu-callback';
 import { createFeishuCardUpdater } from './feishu-card-updater';
 import type { PlatformCallbackHandler } from './types';
@@ -23,9 +25,9 @@ export function createChatCallbackHandlers(deps: {
   opportunities: Pick<OpportunityClient, 'command'>;
   publicBaseUrl: string;
   onError(err: unknown): void;
-}): Partial<Record<'wecom' | 'feishu', PlatformCallbackHandler>> {
+}): Partial<Record<'wecom' | 'feishu' | 'dingtalk', PlatformCallbackHandler>> {
   const decider = createChatDecider(deps);
-  const handlers: Partial<Record<'wecom' | 'feishu', PlatformCallbackHandler>> = {};
+  const handlers: Partial<Record<'wecom' | 'feishu' | 'dingtalk', PlatformCallbackHandler>> = {};
   const { wecom, feishu } = deps.callbacks;
   if (wecom && deps.im.wecom) {
     handlers.wecom = createWeComCallbackHandler({
@@ -46,6 +48,19 @@ export function createChatCallbackHandlers(deps: {
       prisma: deps.prisma,
       decider,
       updater: createFeishuCardUpdater(deps.im.feishu),
+      publicBaseUrl: deps.publicBaseUrl,
+      maxAgeSeconds: deps.callbacks.maxAgeSeconds,
+      onError: deps.onError,
+    });
+  }
+  // DingTalk signs its card callbacks with the app secret: interactive cards configured is enough.
+  const dingtalk = deps.im.dingtalk;
+  if (dingtalk?.cards) {
+    handlers.dingtalk = createDingTalkCallbackHandler({
+      appSecret: dingtalk.appSecret,
+      prisma: deps.prisma,
+      decider,
+      cards: createDingTalkCardApi(dingtalk, dingtalk.cards),
       publicBaseUrl: deps.publicBaseUrl,
       maxAgeSeconds: deps.callbacks.maxAgeSeconds,
       onError: deps.onError,

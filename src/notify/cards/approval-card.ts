@@ -174,6 +174,40 @@ function dingtalkCard(
   };
 }
 
+/**
+ * Where the DingTalk card payload carries the interactive card (H9): the cardParamMap of
+ * /v1.0/im/interactiveCards/send for the configured template, beside the action_card. The
+ * DingTalk channel client sends the interactive card when cards are configured and strips this
+ * field otherwise (src/notify/dingtalk-cards.ts).
+ */
+export const DINGTALK_INTERACTIVE_FIELD = 'psmInteractive';
+
+/**
+ * The interactive card's variables (all strings, as cardParamMap requires). The template shows
+ * title + markdown (+ status once decided) and, while `decided` is "false", two buttons whose
+ * callback params carry approveToken / rejectToken as `psmToken`.
+ */
+export function dingtalkCardParams(
+  facts: ApprovalCardFacts,
+  tokens: Record<CardDecision, CardAction> | null,
+  status?: string,
+): Record<string, string> {
+  const x = texts(facts);
+  const action = dingtalkCard(facts, null, status);
+  return {
+    title: action.title,
+    markdown: action.markdown,
+    status: status ?? '',
+    decided: status ? 'true' : 'false',
+    approveText: x.t('card.button.approve'),
+    rejectText: x.t('card.button.reject'),
+    openText: x.t('card.button.open'),
+    dealUrl: facts.dealUrl,
+    approveToken: tokens?.approve.token ?? '',
+    rejectToken: tokens?.reject.token ?? '',
+  };
+}
+
 // --- Feishu --------------------------------------------------------------------------------
 
 function feishuCard(
@@ -223,7 +257,13 @@ export function buildApprovalCard(
     platform === 'wecom'
       ? wecomCard(input, input.tokens)
       : platform === 'dingtalk'
-        ? dingtalkCard(input, input.tokens)
+        ? {
+            ...dingtalkCard(input, input.tokens),
+            [DINGTALK_INTERACTIVE_FIELD]: {
+              outTrackId: input.cardId,
+              cardParamMap: dingtalkCardParams(input, input.tokens),
+            },
+          }
         : feishuCard(input, input.tokens);
   return {
     type: 'card',

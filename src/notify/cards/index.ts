@@ -1,6 +1,8 @@
 export {
   APPROVAL_CARD_TEMPLATES,
   CARD_TOKEN_FIELD,
+  DINGTALK_INTERACTIVE_FIELD,
+  dingtalkCardParams,
   buildApprovalCard,
   buildDecidedCard,
   buildStatusCard,

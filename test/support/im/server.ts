@@ -30,7 +30,7 @@ export class ImProtocolServer {
   /** The clock the server checks signatures and windows with (tests may move it). */
   now: () => number = Date.now;
 
-  protected route(method: 'GET' | 'POST', path: string, handler: Handler): void {
+  protected route(method: 'GET' | 'POST' | 'PUT', path: string, handler: Handler): void {
     this.routes.set(`${method} ${path}`, handler);
   }
 
