@@ -39,10 +39,16 @@ beforeAll(async () => {
   const { managerA, managerB, director } = app.org;
   await app.db.prisma.userChannel.createMany({
     data: [
-      { userId: managerA.id, position: 0, channel: 'wecom_app', platformUserId: 'mia.manager' },
+      // Manager A's first choice is the team's WeCom group robot: the report skips it (the team's
+      // numbers are not for the group) and goes to the app message.
+      { userId: managerA.id, position: 0, channel: 'wecom_robot', platformUserId: 'mia.manager' },
+      { userId: managerA.id, position: 1, channel: 'wecom_app', platformUserId: 'mia.manager' },
       { userId: managerB.id, position: 0, channel: 'feishu_app', platformUserId: 'ou_wang_b' },
       { userId: director.id, position: 0, channel: 'wecom_app', platformUserId: 'not.a.member' },
     ],
+  });
+  await app.db.prisma.teamRobot.create({
+    data: { managerId: managerA.id, channel: 'wecom_robot', robot: 'wecom-team' },
   });
   servers.wecom.addMember('mia.manager');
   servers.feishu.addUser('ou_wang_b');
@@ -71,6 +77,7 @@ it('goes on each manager’s channel in their language with a link, and by email
 
   const { director, managerA, managerB } = app.org;
   // Manager A: one WeCom markdown in English with the report's numbers and the link to the week.
+  expect(servers.wecom.delivered.filter((d) => d.kind === 'robot')).toHaveLength(0);
   const onWeCom = wecomTo('mia.manager');
   expect(onWeCom).toHaveLength(1);
   const body = JSON.parse(onWeCom[0]!) as { msgtype: string; markdown: { content: string } };

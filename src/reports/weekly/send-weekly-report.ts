@@ -15,7 +15,7 @@ import type { WeeklyReportMailRequest } from '../../contracts/activities';
 import { composeWeeklyReport } from './compose-weekly-report';
 import { renderWeeklyReport } from './render-weekly-report';
 import { weeklyReportContent, type WeeklyReportContent } from './weekly-report-content';
-import type { ChannelClients } from '../../notify/channel';
+import { isRobotChannel, type ChannelClients } from '../../notify/channel';
 import type { ChannelBudgets } from '../../notify/budgets';
 import { notifyUser } from '../../notify/notify-user';
 import { renderWeeklyReportMessage, weeklyReportUrl } from './weekly-report-message';
@@ -113,8 +113,12 @@ export async function sendWeeklyReport(
     });
     const { content } = composed;
     const url = weeklyReportUrl(deps.publicBaseUrl, request.isoWeek);
+    // A team's numbers are the manager's: never posted in a group through a robot, only to the person.
+    const personal = Object.fromEntries(
+      Object.entries(deps.clients).filter(([channel]) => !isRobotChannel(channel as never)),
+    ) as ChannelClients;
     const outcome = await notifyUser(
-      { prisma: deps.prisma, clients: deps.clients, budgets: deps.budgets },
+      { prisma: deps.prisma, clients: personal, budgets: deps.budgets },
       {
         key,
         userId: request.recipientId,
