@@ -2,11 +2,11 @@
 // start-up like the weekly report's (src/reports/weekly/weekly-report-schedule.ts): an existing
 // schedule gets the configured cron, zone and action but keeps its paused state and note.
 import {
-  ScheduleAlreadyRunning,
   ScheduleOverlapPolicy,
   type Client,
   type ScheduleOptionsStartWorkflowAction,
 } from '@temporalio/client';
+import { ensureSchedule } from '../../temporal/ensure-schedule';
 import type { morningDigest } from '../../../workflows/morning-digest';
 
 export const MORNING_DIGEST_WORKFLOW = 'morningDigest';
@@ -46,14 +46,5 @@ export async function ensureMorningDigestSchedule(
 ): Promise<{ scheduleId: string; created: boolean }> {
   const scheduleId = options.scheduleId ?? morningDigestScheduleId(options.taskQueue);
   const parts = scheduleParts(options);
-  try {
-    await client.schedule.create({ scheduleId, ...parts, state: { note: 'created at start-up' } });
-    return { scheduleId, created: true };
-  } catch (err) {
-    if (!(err instanceof ScheduleAlreadyRunning)) throw err;
-  }
-  await client.schedule
-    .getHandle(scheduleId)
-    .update((previous) => ({ ...previous, ...parts, state: previous.state }));
-  return { scheduleId, created: false };
+  return ensureSchedule(client, scheduleId, parts);
 }

@@ -2,11 +2,11 @@
 // Created idempotently at the worker's start-up beside the weekly report's; an existing schedule
 // gets the configured cron and action but keeps its paused state, so a pause survives restarts.
 import {
-  ScheduleAlreadyRunning,
   ScheduleOverlapPolicy,
   type Client,
   type ScheduleOptionsStartWorkflowAction,
 } from '@temporalio/client';
+import { ensureSchedule } from '../../temporal/ensure-schedule';
 import type { projectReports } from '../../../workflows/project-reports';
 
 export const PROJECT_REPORTS_WORKFLOW = 'projectReports';
@@ -33,14 +33,5 @@ export async function ensureProjectReportsSchedule(
     action,
     policies: { overlap: ScheduleOverlapPolicy.SKIP, catchupWindow: '1 day' as const },
   };
-  try {
-    await client.schedule.create({ scheduleId, ...parts, state: { note: 'created at start-up' } });
-    return { scheduleId, created: true };
-  } catch (err) {
-    if (!(err instanceof ScheduleAlreadyRunning)) throw err;
-  }
-  await client.schedule
-    .getHandle(scheduleId)
-    .update((previous) => ({ ...previous, ...parts, state: previous.state }));
-  return { scheduleId, created: false };
+  return ensureSchedule(client, scheduleId, parts);
 }

@@ -2,12 +2,12 @@
 // worker's start-up; an existing schedule gets the configured cron and action but keeps its paused
 // state and note, so a pause survives restarts and deployments.
 import {
-  ScheduleAlreadyRunning,
   ScheduleNotFoundError,
   ScheduleOverlapPolicy,
   type Client,
   type ScheduleOptionsStartWorkflowAction,
 } from '@temporalio/client';
+import { ensureSchedule } from '../../temporal/ensure-schedule';
 import { z } from '../../contracts/zod';
 import { AppError } from '../../errors/app-error';
 import { toAppError } from '../../temporal/errors';
@@ -53,16 +53,7 @@ export async function ensureWeeklyReportSchedule(
 ): Promise<{ scheduleId: string; created: boolean }> {
   const scheduleId = options.scheduleId ?? weeklyReportScheduleId(options.taskQueue);
   const parts = scheduleParts(options);
-  try {
-    await client.schedule.create({ scheduleId, ...parts, state: { note: 'created at start-up' } });
-    return { scheduleId, created: true };
-  } catch (err) {
-    if (!(err instanceof ScheduleAlreadyRunning)) throw err;
-  }
-  await client.schedule
-    .getHandle(scheduleId)
-    .update((previous) => ({ ...previous, ...parts, state: previous.state }));
-  return { scheduleId, created: false };
+  return ensureSchedule(client, scheduleId, parts);
 }
 
 export async function pauseWeeklyReportSchedule(
