@@ -106,6 +106,13 @@ export const AUTHORIZATION_PATCH = 'psm-authorization-rules';
 export const POSSIBLY_DUPLICATED_PATCH = 'psm-mail-possibly-duplicated';
 
 /**
+ * Journals notification_channel_failed when the recipient's IM channels refused a notification for
+ * good (unknown user, revoked app) and the email took over (issue 13). Older runs never got
+ * channelFailures from the activity; the marker keeps the new branch explicit on replay.
+ */
+export const CHANNEL_FALLBACK_JOURNAL_PATCH = 'psm-channel-fallback-journal';
+
+/**
  * Marks runs where an approved gate or skip not used yet follows the deal like a pending one: an
  * amount, owner or line change that takes it out of its approver's authority re-routes it (see
  * rerouteApprovals). Taken at start, or by a run with the authorization rules at its first command
@@ -565,6 +572,20 @@ async function drainOutbox(state: OpportunityState, io: IoActivity): Promise<voi
           key: item.request.key,
           template: item.request.template,
           recipientId: item.request.recipientUserId,
+        });
+      }
+      if (
+        delivery &&
+        delivery.channelFailures &&
+        delivery.channelFailures.length > 0 &&
+        patched(CHANNEL_FALLBACK_JOURNAL_PATCH)
+      ) {
+        // Fell back to email: the deal's history says which channel refused it and why.
+        appendEvent(state, Date.now(), 'notification_channel_failed', null, {
+          key: item.request.key,
+          template: item.request.template,
+          recipientId: item.request.recipientUserId,
+          failures: delivery.channelFailures.map((f) => ({ channel: f.channel, reason: f.reason })),
         });
       }
       wantProjection(state, io);

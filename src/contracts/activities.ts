@@ -68,6 +68,11 @@ export interface NotificationDelivery {
    * mail server: the recipient may see it twice.
    */
   possiblyDuplicated: boolean;
+  /**
+   * The recipient's IM channels that refused this notification for good before it fell back to
+   * email (issue 13): the channel kind and its reason code only, no platform ids. Absent when none.
+   */
+  channelFailures?: { channel: string; reason: string }[];
 }
 
 export interface NotificationRequest {
