@@ -17,6 +17,7 @@ import type { DingTalkAppConfig, RobotConfig } from '../../config/im';
 import type { ChannelClient, ChannelMessage, ChannelRefusal, ChannelSendResult } from '../channel';
 import { num, requestJson, str } from '../http';
 import { TokenCache } from '../token-cache';
+import { callWithAppToken, tokenFetchFrom } from './app-token';
 import { dingTalkRobotSign } from './sign';
 import { httpTransient, markdownOf, transientOnNetwork, truncateBytes } from './common';
 
@@ -71,54 +72,53 @@ export function createDingTalkAppClient(
     url.searchParams.set('appkey', config.appKey);
     url.searchParams.set('appsecret', config.appSecret);
     const res = await requestJson('GET', url, { timeoutMs: options.timeoutMs });
-    const errcode = num(res.body.errcode);
-    const token = str(res.body.access_token);
-    if (errcode === 0 && token)
-      return { ok: true, token, expiresInSeconds: num(res.body.expires_in) ?? 7200 };
-    const c = errcode === undefined ? undefined : classifyDingTalk(errcode, str(res.body.errmsg) ?? '');
-    return {
-      ok: false,
-      permanent: c?.outcome === 'permanent',
-      detail: `DingTalk gettoken: ${c ? c.detail : `HTTP ${res.status}`}`,
-    };
+    return tokenFetchFrom({
+      label: 'DingTalk gettoken',
+      status: res.status,
+      code: num(res.body.errcode),
+      token: str(res.body.access_token),
+      expiresInSeconds: num(res.body.expires_in),
+      classify: (errcode) => classifyDingTalk(errcode, str(res.body.errmsg) ?? ''),
+    });
   });
 
+  type Answer = { body: Record<string, unknown>; result?: ChannelSendResult };
+
   async function call(
+    token: string,
     path: string,
     body: unknown,
-  ): Promise<{ body: Record<string, unknown>; result?: ChannelSendResult; stale?: boolean }> {
-    const token = await tokens.get();
-    if (!token.ok)
-      return {
-        body: {},
-        result: token.permanent
-          ? { outcome: 'permanent', code: 'bad_credentials', detail: token.detail }
-          : { outcome: 'transient', detail: token.detail },
-      };
+  ): Promise<{ value: Answer; stale?: boolean }> {
     const url = new URL(path, config.baseUrl);
-    url.searchParams.set('access_token', token.token);
+    url.searchParams.set('access_token', token);
     const res = await requestJson('POST', url, { body, timeoutMs: options.timeoutMs });
     const errcode = num(res.body.errcode);
     if (errcode === undefined)
       return {
-        body: res.body,
-        result: httpTransient(res.status, `DingTalk ${path}`) ?? {
-          outcome: 'transient',
-          detail: `DingTalk ${path}: HTTP ${res.status}`,
+        value: {
+          body: res.body,
+          result: httpTransient(res.status, `DingTalk ${path}`) ?? {
+            outcome: 'transient',
+            detail: `DingTalk ${path}: HTTP ${res.status}`,
+          },
         },
       };
-    if (TOKEN_ERRORS.has(errcode)) {
-      tokens.invalidate(token.token);
-      return { body: res.body, result: classifyDingTalk(errcode, str(res.body.errmsg) ?? ''), stale: true };
-    }
+    if (TOKEN_ERRORS.has(errcode))
+      return {
+        value: { body: res.body, result: classifyDingTalk(errcode, str(res.body.errmsg) ?? '') },
+        stale: true,
+      };
     if (errcode !== 0)
-      return { body: res.body, result: classifyDingTalk(errcode, str(res.body.errmsg) ?? '') };
-    return { body: res.body };
+      return { value: { body: res.body, result: classifyDingTalk(errcode, str(res.body.errmsg) ?? '') } };
+    return { value: { body: res.body } };
   }
 
-  async function callWithRefresh(path: string, body: unknown) {
-    const first = await call(path, body);
-    return first.stale ? call(path, body) : first;
+  function callWithRefresh(path: string, body: unknown): Promise<Answer> {
+    return callWithAppToken(
+      tokens,
+      (token) => call(token, path, body),
+      (result) => ({ body: {}, result }),
+    );
   }
 
   return {

@@ -15,6 +15,7 @@ import type { FeishuAppConfig, RobotConfig } from '../../config/im';
 import type { ChannelClient, ChannelMessage, ChannelRefusal, ChannelSendResult } from '../channel';
 import { num, requestJson, str } from '../http';
 import { TokenCache } from '../token-cache';
+import { callWithAppToken, tokenFetchFrom } from './app-token';
 import { feishuRobotSign } from './sign';
 import { httpTransient, markdownOf, transientOnNetwork, truncateBytes } from './common';
 
@@ -64,28 +65,21 @@ export function createFeishuAppClient(
         timeoutMs: options.timeoutMs,
       },
     );
-    const code = num(res.body.code);
-    const token = str(res.body.tenant_access_token);
-    if (code === 0 && token) return { ok: true, token, expiresInSeconds: num(res.body.expire) ?? 7200 };
-    const c = code === undefined ? undefined : classifyFeishu(code, str(res.body.msg) ?? '');
-    return {
-      ok: false,
-      permanent: c?.outcome === 'permanent',
-      detail: `Feishu tenant_access_token: ${c ? c.detail : `HTTP ${res.status}`}`,
-    };
+    return tokenFetchFrom({
+      label: 'Feishu tenant_access_token',
+      status: res.status,
+      code: num(res.body.code),
+      token: str(res.body.tenant_access_token),
+      expiresInSeconds: num(res.body.expire),
+      classify: (code) => classifyFeishu(code, str(res.body.msg) ?? ''),
+    });
   });
 
   async function sendOnce(
+    token: string,
     message: ChannelMessage,
     openId: string,
-  ): Promise<{ result: ChannelSendResult; stale?: boolean }> {
-    const token = await tokens.get();
-    if (!token.ok)
-      return {
-        result: token.permanent
-          ? { outcome: 'permanent', code: 'bad_credentials', detail: token.detail }
-          : { outcome: 'transient', detail: token.detail },
-      };
+  ): Promise<{ value: ChannelSendResult; stale?: boolean }> {
     const url = new URL('/open-apis/im/v1/messages', config.baseUrl);
     url.searchParams.set('receive_id_type', 'open_id');
     const p = message.payload;
@@ -100,24 +94,21 @@ export function createFeishuAppClient(
     // uuid: at most 50 characters; the post id is a UUID (36).
     const res = await requestJson('POST', url, {
       body: { ...body, uuid: message.idempotencyKey.slice(0, 50) },
-      headers: { authorization: `Bearer ${token.token}` },
+      headers: { authorization: `Bearer ${token}` },
       timeoutMs: options.timeoutMs,
     });
     const code = num(res.body.code);
     if (code === undefined)
       return {
-        result: httpTransient(res.status, 'Feishu im/v1/messages') ?? {
+        value: httpTransient(res.status, 'Feishu im/v1/messages') ?? {
           outcome: 'transient',
           detail: `Feishu im/v1/messages: HTTP ${res.status}`,
         },
       };
-    if (TOKEN_ERRORS.has(code)) {
-      tokens.invalidate(token.token);
-      return { result: classifyFeishu(code, str(res.body.msg) ?? ''), stale: true };
-    }
-    if (code !== 0) return { result: classifyFeishu(code, str(res.body.msg) ?? '') };
+    if (TOKEN_ERRORS.has(code)) return { value: classifyFeishu(code, str(res.body.msg) ?? ''), stale: true };
+    if (code !== 0) return { value: classifyFeishu(code, str(res.body.msg) ?? '') };
     const data = (res.body.data ?? {}) as Record<string, unknown>;
-    return { result: { outcome: 'sent', platformMessageId: str(data.message_id) ?? null } };
+    return { value: { outcome: 'sent', platformMessageId: str(data.message_id) ?? null } };
   }
 
   return {
@@ -131,8 +122,12 @@ export function createFeishuAppClient(
             code: 'bad_payload',
             detail: 'feishu_app sends to a member, not a robot',
           };
-        const first = await sendOnce(message, message.target.platformUserId);
-        return first.stale ? (await sendOnce(message, message.target.platformUserId)).result : first.result;
+        const openId = message.target.platformUserId;
+        return callWithAppToken(
+          tokens,
+          (token) => sendOnce(token, message, openId),
+          (refusal) => refusal,
+        );
       }),
   };
 }

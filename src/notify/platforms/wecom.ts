@@ -16,6 +16,7 @@ import type { WeComAppConfig, RobotConfig } from '../../config/im';
 import type { ChannelClient, ChannelMessage, ChannelRefusal, ChannelSendResult } from '../channel';
 import { num, requestJson, str } from '../http';
 import { TokenCache } from '../token-cache';
+import { callWithAppToken, tokenFetchFrom } from './app-token';
 import { httpTransient, markdownOf, transientOnNetwork, truncateBytes } from './common';
 
 /** errcodes meaning "this access_token is no good": fetch a new one and try once more. */
@@ -67,31 +68,23 @@ export function createWeComAppClient(
     url.searchParams.set('corpid', config.corpId);
     url.searchParams.set('corpsecret', config.secret);
     const res = await requestJson('GET', url, { timeoutMs: options.timeoutMs });
-    const errcode = num(res.body.errcode);
-    const token = str(res.body.access_token);
-    if (errcode === 0 && token)
-      return { ok: true, token, expiresInSeconds: num(res.body.expires_in) ?? 7200 };
-    const c = errcode === undefined ? undefined : classifyWeCom(errcode, str(res.body.errmsg) ?? '');
-    return {
-      ok: false,
-      permanent: c?.outcome === 'permanent',
-      detail: `WeCom gettoken: ${c ? c.detail : `HTTP ${res.status}`}`,
-    };
+    return tokenFetchFrom({
+      label: 'WeCom gettoken',
+      status: res.status,
+      code: num(res.body.errcode),
+      token: str(res.body.access_token),
+      expiresInSeconds: num(res.body.expires_in),
+      classify: (errcode) => classifyWeCom(errcode, str(res.body.errmsg) ?? ''),
+    });
   });
 
   async function sendOnce(
+    token: string,
     message: ChannelMessage,
     touser: string,
-  ): Promise<{ result: ChannelSendResult; staleToken?: string }> {
-    const token = await tokens.get();
-    if (!token.ok)
-      return {
-        result: token.permanent
-          ? { outcome: 'permanent', code: 'bad_credentials', detail: token.detail }
-          : { outcome: 'transient', detail: token.detail },
-      };
+  ): Promise<{ value: ChannelSendResult; stale?: boolean }> {
     const url = new URL('/cgi-bin/message/send', config.baseUrl);
-    url.searchParams.set('access_token', token.token);
+    url.searchParams.set('access_token', token);
     const res = await requestJson('POST', url, {
       body: weComAppBody(config.agentId, touser, message),
       timeoutMs: options.timeoutMs,
@@ -99,23 +92,21 @@ export function createWeComAppClient(
     const errcode = num(res.body.errcode);
     if (errcode === undefined)
       return {
-        result: httpTransient(res.status, 'WeCom message/send') ?? {
+        value: httpTransient(res.status, 'WeCom message/send') ?? {
           outcome: 'transient',
           detail: `WeCom message/send: HTTP ${res.status} without errcode`,
         },
       };
-    if (TOKEN_ERRORS.has(errcode)) {
-      tokens.invalidate(token.token);
-      return { result: classifyWeCom(errcode, str(res.body.errmsg) ?? ''), staleToken: token.token };
-    }
-    if (errcode !== 0) return { result: classifyWeCom(errcode, str(res.body.errmsg) ?? '') };
+    if (TOKEN_ERRORS.has(errcode))
+      return { value: classifyWeCom(errcode, str(res.body.errmsg) ?? ''), stale: true };
+    if (errcode !== 0) return { value: classifyWeCom(errcode, str(res.body.errmsg) ?? '') };
     // errcode 0 can still mean "not to this member": invaliduser lists ids the app cannot reach.
     const invalid = (str(res.body.invaliduser) ?? '').split('|').map((s) => s.trim().toLowerCase());
     if (invalid.includes(touser.toLowerCase()))
       return {
-        result: { outcome: 'permanent', code: 'unknown_recipient', detail: `WeCom invaliduser: ${touser}` },
+        value: { outcome: 'permanent', code: 'unknown_recipient', detail: `WeCom invaliduser: ${touser}` },
       };
-    return { result: { outcome: 'sent', platformMessageId: str(res.body.msgid) ?? null } };
+    return { value: { outcome: 'sent', platformMessageId: str(res.body.msgid) ?? null } };
   }
 
   return {
@@ -129,11 +120,13 @@ export function createWeComAppClient(
             code: 'bad_payload',
             detail: 'wecom_app sends to a member, not a robot',
           };
-        const first = await sendOnce(message, message.target.platformUserId);
+        const touser = message.target.platformUserId;
         // An expired or revoked token: once more with a fresh one.
-        return first.staleToken
-          ? (await sendOnce(message, message.target.platformUserId)).result
-          : first.result;
+        return callWithAppToken(
+          tokens,
+          (token) => sendOnce(token, message, touser),
+          (refusal) => refusal,
+        );
       }),
   };
 }
