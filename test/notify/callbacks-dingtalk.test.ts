@@ -60,8 +60,17 @@ afterAll(async () => {
 const dealView = async (id: string) => (await app.api(app.org.repA1, 'GET', `/api/opportunities/${id}`)).body;
 const approvalIn = async (id: string, approvalId: string) =>
   (await dealView(id)).approvals.find((a: { id: string }) => a.id === approvalId);
-const decisions = async (id: string) =>
+const decisionsNow = async (id: string) =>
   (await readModelJournal(app, id)).filter((e) => e.endsWith(':approval_decided')).length;
+/**
+ * Decision events in the read model once the first has been projected (the deal's live state says
+ * approved before its journal reaches the read model), after a pause in which a second could land.
+ */
+const decisions = async (id: string) => {
+  await waitUntil(async () => (await decisionsNow(id)) > 0, 20_000, 'the decision in the read model');
+  await new Promise((resolve) => setTimeout(resolve, 500));
+  return decisionsNow(id);
+};
 
 /** Rep A1 asks for an approval; the workflow's notification reaches manager A as an interactive card. */
 async function approvalCard(): Promise<{ id: string; approvalId: string; card: DingTalkCard }> {
