@@ -144,6 +144,9 @@ export class FakeActivities {
   /** Which mails the fake reports as resent after an attempt that may have delivered them. */
   possiblyDuplicated: (request: NotificationRequest) => boolean = () => false;
 
+  /** Which IM channels the fake reports as having refused a mail for good before email took over. */
+  channelFailures: (request: NotificationRequest) => { channel: string; reason: string }[] = () => [];
+
   constructor(directory: Record<string, ReportingLine> = DIRECTORY) {
     this.directory = { ...directory };
   }
@@ -186,7 +189,11 @@ export class FakeActivities {
       },
       sendNotification: async (request) => {
         this.notifications.push(structuredClone(request));
-        return { possiblyDuplicated: this.possiblyDuplicated(request) };
+        const channelFailures = this.channelFailures(request);
+        return {
+          possiblyDuplicated: this.possiblyDuplicated(request),
+          ...(channelFailures.length > 0 ? { channelFailures } : {}),
+        };
       },
       // The real due decision (pure); the read model is this fake's.
       checkClocks: async (input) => {

@@ -21,6 +21,7 @@ import { historyToJsonText } from './history-files';
 import { ltcLostDealScenario, ltcWonDealScenario } from './ltc-scenarios';
 import {
   approvedFollowsDealScenario,
+  channelFallbackScenario,
   continuedDealScenario,
   ownerChangeScenario,
   possiblyDuplicatedMailScenario,
@@ -70,6 +71,9 @@ const RECORDINGS: Recording[] = [
   { name: 'ltc-won-deal', run: ltcWonDealScenario, which: 'latest' },
   { name: 'ltc-lost-deal', run: ltcLostDealScenario, which: 'latest' },
   { name: 'ltc-plain-won-deal', run: wonDealScenario, which: 'latest' },
+  // Recorded after patched('psm-channel-fallback-journal'): an approval request whose IM channel
+  // refused it for good, journalled before the deal goes on.
+  { name: 'channel-fallback-journal', run: channelFallbackScenario, which: 'latest' },
 ];
 
 async function record(recording: Recording): Promise<void> {

@@ -276,6 +276,25 @@ export async function possiblyDuplicatedMailScenario(h: Harness): Promise<DealDr
   }
 }
 
+/**
+ * The approver's WeCom app was revoked: the approval request fell back to email, and the email
+ * activity says which channel refused it (runs since patched('psm-channel-fallback-journal')).
+ */
+export async function channelFallbackScenario(h: Harness): Promise<DealDriver> {
+  h.fakes.channelFailures = (request) =>
+    request.template === 'approval_request' ? [{ channel: 'wecom_app', reason: 'app_revoked' }] : [];
+  try {
+    const deal = await h.startDeal({ name: 'Shaoxing metro CCTV', account: 'Shaoxing Metro' });
+    await requestGate(deal);
+    await waitUntil(async () =>
+      h.fakes.projectedEventsFor(deal.id).some((e) => e.type === 'notification_channel_failed'),
+    );
+    return deal;
+  } finally {
+    h.fakes.channelFailures = () => [];
+  }
+}
+
 // ---- search attributes (runs since patched('psm-search-attributes')) ---------------------------
 
 /**
