@@ -16,6 +16,7 @@ import { NewDealView } from './views/new-deal';
 import { BoardView } from './views/board';
 import { DashboardView } from './views/dashboard';
 import { WeeklyView } from './views/weekly';
+import { ProjectReportView } from './views/project-report';
 import { SettingsView } from './views/settings';
 
 const LOCALE_KEY = 'psm.locale';
@@ -220,6 +221,7 @@ function RouteView({ route }: { route: Route }) {
   const views: Record<Route['name'], ComponentType<{ route: Route }>> = {
     deals: DealsView,
     deal: DealView,
+    projectReport: ProjectReportView,
     approvals: ApprovalsView,
     new: NewDealView,
     board: BoardView,

@@ -5,6 +5,7 @@ import { useEffect, useState } from 'preact/hooks';
 export type Route =
   | { name: 'deals' }
   | { name: 'deal'; id: string }
+  | { name: 'projectReport'; id: string; week: string | null }
   | { name: 'approvals' }
   | { name: 'new' }
   | { name: 'board' }
@@ -14,6 +15,11 @@ export type Route =
 
 export function parseRoute(hash: string): Route {
   const path = hash.replace(/^#/, '') || '/';
+  const report = /^\/opportunities\/([^/?]+)\/project-report(?:\/([^/?]+))?/.exec(path);
+  if (report) {
+    const week = report[2] ? decodeURIComponent(report[2]) : null;
+    return { name: 'projectReport', id: decodeURIComponent(report[1]!), week };
+  }
   const deal = /^\/opportunities\/([^/?]+)/.exec(path);
   if (deal) return { name: 'deal', id: decodeURIComponent(deal[1]!) };
   if (path.startsWith('/approvals')) return { name: 'approvals' };
@@ -27,6 +33,9 @@ export function parseRoute(hash: string): Route {
 }
 
 export const dealHref = (id: string): string => `#/opportunities/${encodeURIComponent(id)}`;
+
+export const projectReportHref = (id: string, week?: string): string =>
+  `${dealHref(id)}/project-report${week ? `/${encodeURIComponent(week)}` : ''}`;
 
 export function navigate(hash: string): void {
   location.hash = hash;

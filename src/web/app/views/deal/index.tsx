@@ -8,7 +8,7 @@ import { useCallback, useEffect, useRef, useState } from 'preact/hooks';
 import { api, oppPath } from '../../api';
 import { ErrorBox } from '../../components/error-box';
 import { t } from '../../i18n';
-import type { Route } from '../../router';
+import { projectReportHref, type Route } from '../../router';
 import { useSession } from '../../session';
 import type { Deal } from '../../types';
 import { DealHeader } from './header';
@@ -26,9 +26,15 @@ export function DealView({ route }: { route: Route }) {
   const alive = useRef(true);
   useEffect(() => () => void (alive.current = false), []);
 
+  // A deal with a kickoff plan has a weekly project report: the page links to it.
+  const [hasPlan, setHasPlan] = useState(false);
+
   const load = useCallback(async () => {
     const { data } = await api<Deal>('GET', oppPath(id));
     if (alive.current) setDeal(data);
+    api<{ planRecordedAt: string | null }>('GET', oppPath(id, '/plan'))
+      .then(({ data: plan }) => alive.current && setHasPlan(plan.planRecordedAt !== null))
+      .catch(() => undefined); // not in the read model yet: no link
   }, [id]);
 
   useEffect(() => {
@@ -64,6 +70,11 @@ export function DealView({ route }: { route: Route }) {
         <a href="#/" class="back">
           ← {t('deals.title')}
         </a>
+        {hasPlan ? (
+          <a href={projectReportHref(deal.id)} id="deal-project-report">
+            {t('projectReport.open')}
+          </a>
+        ) : null}
         <button
           type="button"
           class="refresh"
