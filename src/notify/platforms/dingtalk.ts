@@ -18,8 +18,9 @@ import type { ChannelClient, ChannelMessage, ChannelRefusal, ChannelSendResult }
 import { num, requestJson, str } from '../http';
 import { TokenCache } from '../token-cache';
 import { callWithAppToken, tokenFetchFrom } from './app-token';
+import { appSend, robotSend } from './targets';
 import { dingTalkRobotSign } from './sign';
-import { httpTransient, markdownOf, transientOnNetwork, truncateBytes } from './common';
+import { httpTransient, markdownOf, truncateBytes } from './common';
 
 const TOKEN_ERRORS = new Set([40014, 41001, 42001, 88]);
 
@@ -124,46 +125,38 @@ export function createDingTalkAppClient(
   return {
     channel: 'dingtalk_app',
     tokens,
-    send: (message) =>
-      transientOnNetwork(async () => {
-        if (message.target.kind !== 'user')
-          return {
-            outcome: 'permanent',
-            code: 'bad_payload',
-            detail: 'dingtalk_app sends to a member, not a robot',
-          };
-        const userId = message.target.platformUserId;
-        const sent = await callWithRefresh('/topapi/message/corpconversation/asyncsend_v2', {
-          agent_id: config.agentId,
-          userid_list: userId,
-          msg: dingTalkMsg(message, APP_MSG_BYTES),
-        });
-        if (sent.result) return sent.result;
-        const taskId = num(sent.body.task_id);
-        if (taskId === undefined) return { outcome: 'sent', platformMessageId: null };
-        // The task was accepted: whether it reached the member is known from its send result.
-        const result = await callWithRefresh('/topapi/message/corpconversation/getsendresult', {
-          agent_id: config.agentId,
-          task_id: taskId,
-        });
-        const r = (result.body.send_result ?? {}) as Record<string, unknown>;
-        const listed = (key: string) => (Array.isArray(r[key]) ? (r[key] as unknown[]).map(String) : []);
-        if (listed('invalid_user_id_list').includes(userId))
-          return {
-            outcome: 'permanent',
-            code: 'unknown_recipient',
-            detail: `DingTalk invalid_user_id_list: ${userId}`,
-          };
-        if (listed('forbidden_user_id_list').includes(userId)) {
-          // Throttled by DingTalk (per-member daily limit or identical content): not delivered.
-          return {
-            outcome: 'transient',
-            detail: `DingTalk forbidden_user_id_list: ${userId}`,
-            retryAfterMs: 60 * 60_000,
-          };
-        }
-        return { outcome: 'sent', platformMessageId: String(taskId) };
-      }),
+    send: appSend('dingtalk_app', async (message, userId) => {
+      const sent = await callWithRefresh('/topapi/message/corpconversation/asyncsend_v2', {
+        agent_id: config.agentId,
+        userid_list: userId,
+        msg: dingTalkMsg(message, APP_MSG_BYTES),
+      });
+      if (sent.result) return sent.result;
+      const taskId = num(sent.body.task_id);
+      if (taskId === undefined) return { outcome: 'sent', platformMessageId: null };
+      // The task was accepted: whether it reached the member is known from its send result.
+      const result = await callWithRefresh('/topapi/message/corpconversation/getsendresult', {
+        agent_id: config.agentId,
+        task_id: taskId,
+      });
+      const r = (result.body.send_result ?? {}) as Record<string, unknown>;
+      const listed = (key: string) => (Array.isArray(r[key]) ? (r[key] as unknown[]).map(String) : []);
+      if (listed('invalid_user_id_list').includes(userId))
+        return {
+          outcome: 'permanent',
+          code: 'unknown_recipient',
+          detail: `DingTalk invalid_user_id_list: ${userId}`,
+        };
+      if (listed('forbidden_user_id_list').includes(userId)) {
+        // Throttled by DingTalk (per-member daily limit or identical content): not delivered.
+        return {
+          outcome: 'transient',
+          detail: `DingTalk forbidden_user_id_list: ${userId}`,
+          retryAfterMs: 60 * 60_000,
+        };
+      }
+      return { outcome: 'sent', platformMessageId: String(taskId) };
+    }),
   };
 }
 
@@ -174,42 +167,27 @@ export function createDingTalkRobotClient(
   const now = options.now ?? Date.now;
   return {
     channel: 'dingtalk_robot',
-    send: (message) =>
-      transientOnNetwork(async () => {
-        if (message.target.kind !== 'robot')
-          return {
-            outcome: 'permanent',
-            code: 'bad_payload',
-            detail: 'dingtalk_robot posts through a robot',
-          };
-        const robot = robots[message.target.robot];
-        if (!robot || robot.channel !== 'dingtalk_robot')
-          return {
-            outcome: 'permanent',
-            code: 'not_configured',
-            detail: `no DingTalk robot named ${message.target.robot}`,
-          };
-        const timestamp = now();
-        const url = new URL('/robot/send', robot.baseUrl);
-        url.searchParams.set('access_token', robot.accessToken);
-        url.searchParams.set('timestamp', String(timestamp));
-        url.searchParams.set('sign', dingTalkRobotSign(robot.secret, timestamp));
-        const mention = message.target.mention ?? [];
-        const body = {
-          ...dingTalkMsg(message, ROBOT_MARKDOWN_BYTES, mention),
-          at: { atUserIds: mention, isAtAll: false },
-        };
-        const res = await requestJson('POST', url, { body, timeoutMs: options.timeoutMs });
-        const errcode = num(res.body.errcode);
-        if (errcode === undefined)
-          return (
-            httpTransient(res.status, 'DingTalk robot/send') ?? {
-              outcome: 'transient',
-              detail: `DingTalk robot/send: HTTP ${res.status}`,
-            }
-          );
-        if (errcode === 0) return { outcome: 'sent', platformMessageId: null };
-        return classifyDingTalk(errcode, str(res.body.errmsg) ?? '');
-      }),
+    send: robotSend('dingtalk_robot', 'DingTalk', robots, async (message, robot, mention) => {
+      const timestamp = now();
+      const url = new URL('/robot/send', robot.baseUrl);
+      url.searchParams.set('access_token', robot.accessToken);
+      url.searchParams.set('timestamp', String(timestamp));
+      url.searchParams.set('sign', dingTalkRobotSign(robot.secret, timestamp));
+      const body = {
+        ...dingTalkMsg(message, ROBOT_MARKDOWN_BYTES, mention),
+        at: { atUserIds: mention, isAtAll: false },
+      };
+      const res = await requestJson('POST', url, { body, timeoutMs: options.timeoutMs });
+      const errcode = num(res.body.errcode);
+      if (errcode === undefined)
+        return (
+          httpTransient(res.status, 'DingTalk robot/send') ?? {
+            outcome: 'transient',
+            detail: `DingTalk robot/send: HTTP ${res.status}`,
+          }
+        );
+      if (errcode === 0) return { outcome: 'sent', platformMessageId: null };
+      return classifyDingTalk(errcode, str(res.body.errmsg) ?? '');
+    }),
   };
 }

@@ -16,8 +16,9 @@ import type { ChannelClient, ChannelMessage, ChannelRefusal, ChannelSendResult }
 import { num, requestJson, str } from '../http';
 import { TokenCache } from '../token-cache';
 import { callWithAppToken, tokenFetchFrom } from './app-token';
+import { appSend, robotSend } from './targets';
 import { feishuRobotSign } from './sign';
-import { httpTransient, markdownOf, transientOnNetwork, truncateBytes } from './common';
+import { httpTransient, markdownOf, truncateBytes } from './common';
 
 const TOKEN_ERRORS = new Set([99991661, 99991663, 99991668, 99991677]);
 
@@ -114,21 +115,13 @@ export function createFeishuAppClient(
   return {
     channel: 'feishu_app',
     tokens,
-    send: (message) =>
-      transientOnNetwork(async () => {
-        if (message.target.kind !== 'user')
-          return {
-            outcome: 'permanent',
-            code: 'bad_payload',
-            detail: 'feishu_app sends to a member, not a robot',
-          };
-        const openId = message.target.platformUserId;
-        return callWithAppToken(
-          tokens,
-          (token) => sendOnce(token, message, openId),
-          (refusal) => refusal,
-        );
-      }),
+    send: appSend('feishu_app', async (message, openId) => {
+      return callWithAppToken(
+        tokens,
+        (token) => sendOnce(token, message, openId),
+        (refusal) => refusal,
+      );
+    }),
   };
 }
 
@@ -139,46 +132,36 @@ export function createFeishuRobotClient(
   const now = options.now ?? Date.now;
   return {
     channel: 'feishu_robot',
-    send: (message) =>
-      transientOnNetwork(async () => {
-        if (message.target.kind !== 'robot')
-          return { outcome: 'permanent', code: 'bad_payload', detail: 'feishu_robot posts through a robot' };
-        const robot = robots[message.target.robot];
-        if (!robot || robot.channel !== 'feishu_robot')
-          return {
-            outcome: 'permanent',
-            code: 'not_configured',
-            detail: `no Feishu robot named ${message.target.robot}`,
-          };
-        const timestamp = Math.floor(now() / 1000);
-        const p = message.payload;
-        const content =
-          p.type === 'text'
-            ? { msg_type: 'text', content: { text: p.text } }
-            : { msg_type: 'interactive', card: feishuCard(message, message.target.mention ?? []) };
-        const res = await requestJson(
-          'POST',
-          new URL(`/open-apis/bot/v2/hook/${encodeURIComponent(robot.hookId)}`, robot.baseUrl),
-          {
-            body: {
-              timestamp: String(timestamp),
-              sign: feishuRobotSign(robot.secret, timestamp),
-              ...content,
-            },
-            timeoutMs: options.timeoutMs,
+    send: robotSend('feishu_robot', 'Feishu', robots, async (message, robot, mention) => {
+      const timestamp = Math.floor(now() / 1000);
+      const p = message.payload;
+      const content =
+        p.type === 'text'
+          ? { msg_type: 'text', content: { text: p.text } }
+          : { msg_type: 'interactive', card: feishuCard(message, mention) };
+      const res = await requestJson(
+        'POST',
+        new URL(`/open-apis/bot/v2/hook/${encodeURIComponent(robot.hookId)}`, robot.baseUrl),
+        {
+          body: {
+            timestamp: String(timestamp),
+            sign: feishuRobotSign(robot.secret, timestamp),
+            ...content,
           },
+          timeoutMs: options.timeoutMs,
+        },
+      );
+      // Older robots answer {StatusCode, StatusMessage}; current ones {code, msg}.
+      const code = num(res.body.code) ?? num(res.body.StatusCode);
+      if (code === undefined)
+        return (
+          httpTransient(res.status, 'Feishu bot hook') ?? {
+            outcome: 'transient',
+            detail: `Feishu bot hook: HTTP ${res.status}`,
+          }
         );
-        // Older robots answer {StatusCode, StatusMessage}; current ones {code, msg}.
-        const code = num(res.body.code) ?? num(res.body.StatusCode);
-        if (code === undefined)
-          return (
-            httpTransient(res.status, 'Feishu bot hook') ?? {
-              outcome: 'transient',
-              detail: `Feishu bot hook: HTTP ${res.status}`,
-            }
-          );
-        if (code === 0) return { outcome: 'sent', platformMessageId: null };
-        return classifyFeishu(code, str(res.body.msg) ?? str(res.body.StatusMessage) ?? '');
-      }),
+      if (code === 0) return { outcome: 'sent', platformMessageId: null };
+      return classifyFeishu(code, str(res.body.msg) ?? str(res.body.StatusMessage) ?? '');
+    }),
   };
 }

@@ -17,7 +17,8 @@ import type { ChannelClient, ChannelMessage, ChannelRefusal, ChannelSendResult }
 import { num, requestJson, str } from '../http';
 import { TokenCache } from '../token-cache';
 import { callWithAppToken, tokenFetchFrom } from './app-token';
-import { httpTransient, markdownOf, transientOnNetwork, truncateBytes } from './common';
+import { appSend, robotSend } from './targets';
+import { httpTransient, markdownOf, truncateBytes } from './common';
 
 /** errcodes meaning "this access_token is no good": fetch a new one and try once more. */
 const TOKEN_ERRORS = new Set([40014, 41001, 42001]);
@@ -112,22 +113,14 @@ export function createWeComAppClient(
   return {
     channel: 'wecom_app',
     tokens,
-    send: (message) =>
-      transientOnNetwork(async () => {
-        if (message.target.kind !== 'user')
-          return {
-            outcome: 'permanent',
-            code: 'bad_payload',
-            detail: 'wecom_app sends to a member, not a robot',
-          };
-        const touser = message.target.platformUserId;
-        // An expired or revoked token: once more with a fresh one.
-        return callWithAppToken(
-          tokens,
-          (token) => sendOnce(token, message, touser),
-          (refusal) => refusal,
-        );
-      }),
+    send: appSend('wecom_app', async (message, touser) => {
+      // An expired or revoked token: once more with a fresh one.
+      return callWithAppToken(
+        tokens,
+        (token) => sendOnce(token, message, touser),
+        (refusal) => refusal,
+      );
+    }),
   };
 }
 
@@ -153,33 +146,23 @@ export function createWeComRobotClient(
 ): ChannelClient {
   return {
     channel: 'wecom_robot',
-    send: (message) =>
-      transientOnNetwork(async () => {
-        if (message.target.kind !== 'robot')
-          return { outcome: 'permanent', code: 'bad_payload', detail: 'wecom_robot posts through a robot' };
-        const robot = robots[message.target.robot];
-        if (!robot || robot.channel !== 'wecom_robot')
-          return {
-            outcome: 'permanent',
-            code: 'not_configured',
-            detail: `no WeCom robot named ${message.target.robot}`,
-          };
-        const url = new URL('/cgi-bin/webhook/send', robot.baseUrl);
-        url.searchParams.set('key', robot.key);
-        const res = await requestJson('POST', url, {
-          body: weComRobotBody(message),
-          timeoutMs: options.timeoutMs,
-        });
-        const errcode = num(res.body.errcode);
-        if (errcode === undefined)
-          return (
-            httpTransient(res.status, 'WeCom webhook/send') ?? {
-              outcome: 'transient',
-              detail: `WeCom webhook/send: HTTP ${res.status}`,
-            }
-          );
-        if (errcode === 0) return { outcome: 'sent', platformMessageId: null };
-        return classifyWeCom(errcode, str(res.body.errmsg) ?? '');
-      }),
+    send: robotSend('wecom_robot', 'WeCom', robots, async (message, robot) => {
+      const url = new URL('/cgi-bin/webhook/send', robot.baseUrl);
+      url.searchParams.set('key', robot.key);
+      const res = await requestJson('POST', url, {
+        body: weComRobotBody(message),
+        timeoutMs: options.timeoutMs,
+      });
+      const errcode = num(res.body.errcode);
+      if (errcode === undefined)
+        return (
+          httpTransient(res.status, 'WeCom webhook/send') ?? {
+            outcome: 'transient',
+            detail: `WeCom webhook/send: HTTP ${res.status}`,
+          }
+        );
+      if (errcode === 0) return { outcome: 'sent', platformMessageId: null };
+      return classifyWeCom(errcode, str(res.body.errmsg) ?? '');
+    }),
   };
 }
