@@ -170,6 +170,21 @@ export function createEmailActivities(options: EmailActivitiesOptions): EmailAct
     throw undeliverable(req.key, reason);
   }
 
+  /**
+   * The channels that refused this notification for good before the mail took over, read from
+   * their ChannelDelivery rows so that a retry (mail already sent) reports the same ones.
+   */
+  async function channelFailures(key: string): Promise<Pick<NotificationDelivery, 'channelFailures'>> {
+    if (!options.channels) return {};
+    const dead = await prisma.channelDelivery.findMany({
+      where: { idempotencyKey: key, status: 'dead' },
+      select: { channel: true, failureCode: true },
+      orderBy: { createdAt: 'asc' },
+    });
+    if (dead.length === 0) return {};
+    return { channelFailures: dead.map((d) => ({ channel: d.channel, reason: d.failureCode ?? 'unknown' })) };
+  }
+
   async function sendNotification(raw: NotificationRequest): Promise<NotificationDelivery> {
     const req = parse(raw);
     const startedAt = Date.now();
@@ -183,7 +198,8 @@ export function createEmailActivities(options: EmailActivitiesOptions): EmailAct
       where: { idempotencyKey: req.key },
       select: { status: true, lastError: true, possiblyDuplicated: true },
     });
-    if (existing?.status === 'sent') return { possiblyDuplicated: existing.possiblyDuplicated };
+    if (existing?.status === 'sent')
+      return { possiblyDuplicated: existing.possiblyDuplicated, ...(await channelFailures(req.key)) };
     if (existing?.status === 'dead') throw undeliverable(req.key, existing.lastError ?? 'dead letter');
     // No mail yet: the recipient's IM channels first. Once a mail row exists the notification has
     // fallen back to email for good, so a retry never goes back to a channel.
@@ -225,7 +241,7 @@ export function createEmailActivities(options: EmailActivitiesOptions): EmailAct
             key: req.key,
           });
         }
-        return { possiblyDuplicated: delivery.possiblyDuplicated };
+        return { possiblyDuplicated: delivery.possiblyDuplicated, ...(await channelFailures(req.key)) };
       case 'busy':
         // Another attempt (e.g. one Temporal gave up on) holds a live claim: sending now could
         // deliver twice, so retry once it has finished or its lease has expired.

@@ -94,6 +94,25 @@ it('a revoked WeCom app is a permanent failure: the request goes by email instea
     expect(
       await app.db.prisma.emailMessage.count({ where: { opportunityId: id, toUserId: app.org.managerA.id } }),
     ).toBe(1);
+    // And the deal's journal says so, with the channel and its reason code, no platform id.
+    const journalled = await waitUntil(
+      async () => {
+        const rows = await app.db.prisma.opportunityEvent.findMany({
+          where: { opportunityId: id, type: 'notification_channel_failed' },
+        });
+        return rows.length > 0 && rows;
+      },
+      30_000,
+      'the channel failure in the deal journal',
+    );
+    expect(journalled.map((e) => e.payload)).toEqual([
+      expect.objectContaining({
+        template: 'approval_request',
+        recipientId: app.org.managerA.id,
+        failures: [{ channel: 'wecom_app', reason: 'app_revoked' }],
+      }),
+    ]);
+    expect(JSON.stringify(journalled)).not.toContain('manager-a');
   } finally {
     servers.wecom.revoked = false;
   }
