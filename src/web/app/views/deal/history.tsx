@@ -50,6 +50,16 @@ function describe(session: Session, e: DealEvent): ComponentChildren {
     case 'notification_sent':
     case 'notification_possibly_duplicated':
       return `${known('notification', p.template)} → ${p.recipientId ? who(p.recipientId) : '—'}`;
+    case 'notification_channel_failed': {
+      // The IM channels that refused it for good before the mail went out (issue 13).
+      const failures = Array.isArray(p.failures)
+        ? (p.failures as { channel?: unknown; reason?: unknown }[])
+        : [];
+      const why = failures.map(
+        (f) => `${known('channel', f.channel)} (${known('channelFailure', f.reason)})`,
+      );
+      return `${known('notification', p.template)} → ${p.recipientId ? who(p.recipientId) : '—'}: ${why.join(sep)}`;
+    }
     case 'approval_rerouted':
       return `${who(p.fromApproverId)} → ${who(p.toApproverId)} (${known('rerouteReason', p.reason)})`;
     case 'approval_voided':
