@@ -44,7 +44,13 @@ export function createActivities(deps: ActivityDeps): Activities {
       clients: deps.channels,
       publicBaseUrl: deps.publicBaseUrl,
     }),
-    ...createProjectReportActivities({ prisma: deps.prisma, sender: deps.sender, from: deps.from }),
+    ...createProjectReportActivities({
+      prisma: deps.prisma,
+      sender: deps.sender,
+      from: deps.from,
+      clients: deps.channels,
+      publicBaseUrl: deps.publicBaseUrl,
+    }),
     ...createDigestActivities({
       prisma: deps.prisma,
       sender: deps.sender,

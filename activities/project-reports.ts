@@ -6,7 +6,8 @@ import { AppError } from '../src/errors/app-error';
 import type { MailSender } from '../src/mail/transport';
 import type { ProjectReportActivities } from '../src/contracts/project-reports';
 import { planProjectReports } from '../src/reports/projects/plan-project-reports';
-import { sendProjectReport } from '../src/reports/projects/send-project-report';
+import { sendProjectReport, type SendProjectReportDeps } from '../src/reports/projects/send-project-report';
+import { WeeklyReportRetry } from '../src/reports/weekly/send-weekly-report';
 
 function validDate(value: string, what: string): Date {
   const date = new Date(value);
@@ -19,11 +20,9 @@ function validDate(value: string, what: string): Date {
   return date;
 }
 
-export function createProjectReportActivities(options: {
-  prisma: PrismaClient;
-  sender: MailSender;
-  from: string;
-}): ProjectReportActivities {
+export function createProjectReportActivities(
+  options: SendProjectReportDeps & { prisma: PrismaClient; sender: MailSender; from: string },
+): ProjectReportActivities {
   return {
     async planProjectReports({ asOf }) {
       return planProjectReports({ prisma: options.prisma, asOf: validDate(asOf, 'asOf') });
@@ -34,6 +33,14 @@ export function createProjectReportActivities(options: {
       try {
         return await sendProjectReport(options, request);
       } catch (err) {
+        // A rate budget or an IM outage: retried on the same channel when it frees up.
+        if (err instanceof WeeklyReportRetry)
+          throw ApplicationFailure.create({
+            type: 'SERVICE_UNAVAILABLE',
+            message: err.message,
+            nonRetryable: false,
+            ...(err.retryInMs ? { nextRetryDelay: Math.max(200, err.retryInMs) } : {}),
+          });
         if (err instanceof AppError && err.status < 500)
           throw ApplicationFailure.create({ type: err.code, message: err.message, nonRetryable: true });
         throw err;

@@ -10,6 +10,11 @@ import type { ProjectReportMailRequest } from '../../contracts/project-reports';
 import { renderWeeklyReport } from '../weekly/render-weekly-report';
 import { composeProjectReport } from './compose-project-report';
 import { projectReportContent } from './project-report-content';
+import { isRobotChannel, type ChannelClients } from '../../notify/channel';
+import type { ChannelBudgets } from '../../notify/budgets';
+import { notifyUser } from '../../notify/notify-user';
+import { WeeklyReportRetry } from '../weekly/send-weekly-report';
+import { projectReportUrl, renderProjectReportMessage } from './project-report-message';
 
 export const PROJECT_REPORT_TEMPLATE = 'project_report';
 
@@ -20,6 +25,29 @@ export interface SendProjectReportDeps {
   prisma: PrismaClient;
   sender: MailSender;
   from: string;
+  /** IM channel clients; absent or empty: email only. */
+  clients?: ChannelClients;
+  /** PUBLIC_BASE_URL, for the link in an IM message. */
+  publicBaseUrl?: string;
+  budgets?: Partial<ChannelBudgets>;
+}
+
+async function contentFor(deps: SendProjectReportDeps, request: ProjectReportMailRequest) {
+  const recipient = await deps.prisma.user.findUnique({ where: { id: request.recipientId } });
+  if (!recipient || !recipient.active)
+    throw new AppError(
+      'NOT_FOUND',
+      `project report recipient ${request.recipientId} does not exist or is inactive`,
+    );
+  const data = await composeProjectReport({
+    prisma: deps.prisma,
+    opportunityId: request.opportunityId,
+    week: { from: new Date(request.from), to: new Date(request.to), isoWeek: request.isoWeek },
+  });
+  return {
+    recipient,
+    content: projectReportContent(data, { name: recipient.name, locale: localeFromDb(recipient.locale) }),
+  };
 }
 
 export async function sendProjectReport(
@@ -32,21 +60,43 @@ export async function sendProjectReport(
     select: { status: true },
   });
   if (existing?.status === 'sent') return { key, alreadySent: true };
-  if (!existing) {
-    const recipient = await deps.prisma.user.findUnique({ where: { id: request.recipientId } });
-    if (!recipient || !recipient.active)
-      throw new AppError(
-        'NOT_FOUND',
-        `project report recipient ${request.recipientId} does not exist or is inactive`,
-      );
-    const data = await composeProjectReport({
-      prisma: deps.prisma,
-      opportunityId: request.opportunityId,
-      week: { from: new Date(request.from), to: new Date(request.to), isoWeek: request.isoWeek },
+  let composed: Awaited<ReturnType<typeof contentFor>> | undefined;
+  // Issue 14: the recipient's personal IM channels first (never a group robot: a deal's numbers are
+  // for its team), under the same key; the mail only when they have none or all refused for good.
+  if (!existing && deps.clients && Object.keys(deps.clients).length > 0 && deps.publicBaseUrl) {
+    composed = await contentFor(deps, request);
+    const before = await deps.prisma.channelDelivery.findFirst({
+      where: { idempotencyKey: key, status: 'sent' },
+      select: { id: true },
     });
-    const mail = renderWeeklyReport(
-      projectReportContent(data, { name: recipient.name, locale: localeFromDb(recipient.locale) }),
+    const { content } = composed;
+    const url = projectReportUrl(deps.publicBaseUrl, request.opportunityId, request.isoWeek);
+    const personal = Object.fromEntries(
+      Object.entries(deps.clients).filter(([channel]) => !isRobotChannel(channel as never)),
+    ) as ChannelClients;
+    const outcome = await notifyUser(
+      { prisma: deps.prisma, clients: personal, budgets: deps.budgets },
+      {
+        key,
+        userId: request.recipientId,
+        opportunityId: request.opportunityId,
+        template: PROJECT_REPORT_TEMPLATE,
+        locale: content.locale,
+        render: async (channel) => renderProjectReportMessage(content, channel, url),
+      },
     );
+    if (outcome.outcome === 'sent') return { key, alreadySent: before !== null };
+    if (outcome.outcome === 'waiting')
+      throw new WeeklyReportRetry(`project report ${key} waits for ${outcome.channel}`, outcome.retryInMs);
+    if (outcome.outcome === 'failed')
+      throw new WeeklyReportRetry(
+        `project report ${key} on ${outcome.channel}: ${outcome.detail}`,
+        outcome.retryInMs,
+      );
+  }
+  if (!existing) {
+    const { recipient, content } = composed ?? (await contentFor(deps, request));
+    const mail = renderWeeklyReport(content);
     await deps.prisma.emailMessage.createMany({
       data: [
         {
