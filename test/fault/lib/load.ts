@@ -37,7 +37,10 @@ export interface LoadOptions {
 }
 
 const RETRYABLE = new Set([502, 503, 504]);
-const MAX_COMMANDS_PER_DEAL = 150;
+// A deal's state keeps its latest 200 events. Every 5 commands make 7 events (the approval request and
+// the decision each also journal their mail), so 150 commands made 210 and on a fast run (every deal
+// reaching the cap) the oldest commands fell out of getState and were counted lost. 120 make 168.
+const MAX_COMMANDS_PER_DEAL = 120;
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
 export async function send(
