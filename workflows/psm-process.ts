@@ -157,6 +157,48 @@ export interface ProcessDefinition {
   };
   /** Sales projects the LTC way (seed 003): the deal team, kickoff and plan, closing and handover. */
   readonly ltc: LtcDefinition;
+  /** The six-step customer funnel and the claim rules (seed 001). */
+  readonly customerFunnel: CustomerFunnelDefinition;
+}
+
+/** One step of the six-step customer funnel (seed 001 §4.2, 清单制六步销售法). */
+export interface CustomerFunnelStepDefinition {
+  readonly key: string;
+  readonly name: Bilingual;
+  /** What puts an account on this step (the seed's definition, the evidence the journal keeps). */
+  readonly entry: Bilingual;
+}
+
+/**
+ * The six-step customer funnel and the claim (报备) rules (issue 11). Read by the account
+ * workflow (workflows/account.ts): numbers here are thresholds (a change moves clocks armed after
+ * it; a clock already armed fires as it was armed), keys and steps are logic.
+ */
+export interface CustomerFunnelDefinition {
+  /** In funnel order: target, listed, potential, intent, order, active. */
+  readonly steps: readonly CustomerFunnelStepDefinition[];
+  /** Business signals (商机) that move a claimed account to potential (seed 001, 清单客户到潜在客户). */
+  readonly businessSignals: readonly { readonly key: string; readonly name: Bilingual }[];
+  readonly claims: {
+    /** Claimed accounts one rep may hold; a team may be set within [capMin, capMax] (seed: 30–70, about 50). */
+    readonly capDefault: number;
+    readonly capMin: number;
+    readonly capMax: number;
+    /** A claim lapses after this many working days without a standard sales action. */
+    readonly lapseWorkingDays: number;
+    /** The rep and their manager are warned this many working days before the lapse. */
+    readonly warnWorkingDaysBefore: number;
+    /** Calendar days a rep who lost a claim (lapse, or moved away) may not claim the account again. */
+    readonly coolDownDays: number;
+    /** Claims one rep may make per local day. */
+    readonly dailyClaimLimit: number;
+    /** An open deal at or past this milestone protects its account from lapsing. */
+    readonly protectFromMilestone: string;
+    /** An active customer (在网) keeps its owner: no lapse clock. */
+    readonly activeStaysWithOwner: boolean;
+  };
+  /** The logged activity kinds that count as a standard sales action (reset the claim clock). */
+  readonly salesActionTypes: readonly ActivityKind[];
 }
 
 export const STAKEHOLDER_ROLES = ['approver', 'decision_maker', 'evaluator', 'influencer', 'user'] as const;
@@ -447,6 +489,88 @@ export const PSM_PROCESS = {
       escalateAfterDays: 5,
       directorAfterDays: 5,
     },
+  },
+  // The six-step customer funnel (seed 001 §4.2) and its claim (报备) rules: owned by the account
+  // workflow (workflows/account.ts). The step keys are logic; the numbers are thresholds.
+  customerFunnel: {
+    steps: [
+      {
+        key: 'target',
+        name: { zh: '目标客户', en: 'Target' },
+        entry: {
+          zh: '区域内由团队负责的企业客户，客户经理拜访过并掌握基本状况',
+          en: "A company in the team's area that a rep has visited and knows the basics of",
+        },
+      },
+      {
+        key: 'listed',
+        name: { zh: '清单客户', en: 'Listed (claimed)' },
+        entry: {
+          zh: '客户经理认领（内部报备），以规范的销售动作延续报备',
+          en: 'Claimed by a rep (internal 报备), kept by standard sales actions',
+        },
+      },
+      {
+        key: 'potential',
+        name: { zh: '潜在客户', en: 'Potential' },
+        entry: {
+          zh: '拜访中发现商机：有潜在需求并具备购买能力',
+          en: 'A business signal found on a visit: a latent need and the means to buy',
+        },
+      },
+      {
+        key: 'intent',
+        name: { zh: '意向客户', en: 'Intent' },
+        entry: {
+          zh: '客户提出具体明确的需求：建立商机（销售项目）',
+          en: 'The customer states a concrete need: an opportunity is opened',
+        },
+      },
+      {
+        key: 'order',
+        name: { zh: '订单客户', en: 'Order' },
+        entry: {
+          zh: '客户认同方案并签订订单（合同签订）',
+          en: 'The customer accepts the offer and signs (contract signed)',
+        },
+      },
+      {
+        key: 'active',
+        name: { zh: '在网客户', en: 'Active customer' },
+        entry: {
+          zh: '协议签订、业务开通，交接完成，成为在网客户',
+          en: 'Agreement signed and service running: the handover is finished',
+        },
+      },
+    ],
+    businessSignals: [
+      {
+        key: 'competitor_complaint',
+        name: { zh: '对现有供应商服务、价格的抱怨', en: 'Complaints about the current supplier' },
+      },
+      { key: 'new_need', name: { zh: '提出新的需求意向', en: 'A new need raised' } },
+      { key: 'product_inquiry', name: { zh: '主动了解我司产品、业务', en: 'Asks about our products' } },
+      {
+        key: 'contract_expiring',
+        name: { zh: '现有供应商服务即将到期', en: "Current supplier's contract expiring" },
+      },
+      {
+        key: 'relocation',
+        name: { zh: '搬迁或内部通信方式调整', en: 'Moving, or changing how it works internally' },
+      },
+    ],
+    claims: {
+      capDefault: 50,
+      capMin: 30,
+      capMax: 70,
+      lapseWorkingDays: 30,
+      warnWorkingDaysBefore: 5,
+      coolDownDays: 30,
+      dailyClaimLimit: 10,
+      protectFromMilestone: 'deep_engagement',
+      activeStaysWithOwner: true,
+    },
+    salesActionTypes: ['visit', 'call', 'meeting', 'email'],
   },
 } as const satisfies ProcessDefinition;
 
