@@ -33,6 +33,13 @@ import {
   wonDealScenario,
 } from './scenarios';
 import { contractWindowEscalationScenario } from '../calendar/scenarios';
+import {
+  businessBreakthroughStallScenario,
+  holdResumeScenario,
+  lostReopenScenario,
+  rejectedApprovalScenario,
+  technicalBreakthrough2StallScenario,
+} from './path-scenarios';
 
 export const HISTORIES_DIR = path.join(REPO_ROOT, 'test/histories');
 
@@ -74,6 +81,20 @@ const RECORDINGS: Recording[] = [
   // Recorded after patched('psm-channel-fallback-journal'): an approval request whose IM channel
   // refused it for good, journalled before the deal goes on.
   { name: 'channel-fallback-journal', run: channelFallbackScenario, which: 'latest' },
+  // Recorded for issue 17 (every path covered, on the code of that day, all patches taken): the
+  // paths no earlier history walked. history-coverage.test.ts checks that together the histories
+  // use every activity, command, signal, patch and notification template.
+  { name: 'path-stall-technical-breakthrough-2', run: technicalBreakthrough2StallScenario, which: 'latest' },
+  {
+    name: 'path-stall-business-breakthrough-contract-window',
+    run: businessBreakthroughStallScenario,
+    which: 'latest',
+  },
+  { name: 'path-rejected-approval-re-requested', run: rejectedApprovalScenario, which: 'latest' },
+  { name: 'path-hold-resume', run: holdResumeScenario, which: 'latest' },
+  { name: 'path-lost-reopen', run: lostReopenScenario, which: 'latest' },
+  { name: 'path-continued-deal-second-run', run: (h) => continuedDealScenario(h), which: 'latest' },
+  { name: 'path-completed-deal', run: wonDealScenario, which: 'latest' },
 ];
 
 async function record(recording: Recording): Promise<void> {

@@ -2,7 +2,7 @@
 // out; record-histories.ts runs them to capture the histories the replay test guards.
 // Scenarios only drive: no jest here, so the recorder can run them as a plain script.
 
-import { PSM_PROCESS, type MilestoneKey } from '../../workflows/psm-process';
+import { PSM_PROCESS, type MilestoneKey, type SalesMilestoneDefinition } from '../../workflows/psm-process';
 import type { Actor } from '../../workflows/opportunity-types';
 import { reportingLineChangedSignal } from '../../workflows/opportunity-messages';
 import { ACTORS, USERS, waitUntil, type DealDriver, type Harness } from './helpers';
@@ -24,14 +24,75 @@ export function complete(deal: DealDriver, milestone: MilestoneKey, actor: Actor
   });
 }
 
-export async function requestGate(deal: DealDriver, actor: Actor = ACTORS.rep): Promise<string> {
+/** The milestones the definition gates with a company approval, in process order. */
+export function gatedMilestones(): MilestoneKey[] {
+  return PSM_PROCESS.milestones
+    .filter((m) => (m as SalesMilestoneDefinition).approvalGate !== null)
+    .map((m) => m.key);
+}
+
+/** The first gated milestone: where a fresh deal asks for its first approval. */
+export function firstGate(): MilestoneKey {
+  const first = gatedMilestones()[0];
+  if (!first) throw new Error('the process definition has no approval gate');
+  return first;
+}
+
+export async function requestGate(
+  deal: DealDriver,
+  actor: Actor = ACTORS.rep,
+  milestone: MilestoneKey = firstGate(),
+): Promise<string> {
   const result = await deal.command('requestApproval', actor, {
     kind: 'milestone_gate',
-    milestone: 'project_initiation',
+    milestone,
     reason: 'Need and value fit confirmed with the customer’s IT director.',
   });
   if (!result.approvalId) throw new Error('requestApproval returned no approvalId');
   return result.approvalId;
+}
+
+/** The test actor who is `userId` (approvers are always one of them). */
+export function actorFor(userId: string): Actor {
+  const actor = Object.values(ACTORS).find((a) => a.userId === userId);
+  if (!actor) throw new Error(`no test actor is ${userId}`);
+  return actor;
+}
+
+/**
+ * If the definition gates `milestone` and its gate is not approved yet, asks for it and has its
+ * approver (whoever the deal routed it to) approve it. Returns the approval id, or null (no gate).
+ */
+export async function passGate(
+  deal: DealDriver,
+  milestone: MilestoneKey,
+  actor: Actor = ACTORS.rep,
+): Promise<string | null> {
+  const definition = PSM_PROCESS.milestones.find((m) => m.key === milestone) as
+    SalesMilestoneDefinition | undefined;
+  if (!definition?.approvalGate) return null;
+  const latest = (await deal.state()).approvals
+    .filter((a) => a.kind === 'milestone_gate' && a.milestone === milestone)
+    .at(-1);
+  if (latest?.status === 'approved') return latest.id;
+  const id = latest?.status === 'pending' ? latest.id : await requestGate(deal, actor, milestone);
+  const pending = (await deal.state()).approvals.find((a) => a.id === id);
+  await deal.command('decideApproval', actorFor(pending?.approverId ?? USERS.manager), {
+    approvalId: id,
+    decision: 'approved',
+    comment: 'Go',
+  });
+  return id;
+}
+
+/** Completes a milestone, passing its approval gate first when the definition has one there. */
+export async function completeThroughGate(
+  deal: DealDriver,
+  milestone: MilestoneKey,
+  actor: Actor = ACTORS.rep,
+) {
+  await passGate(deal, milestone, actor);
+  return complete(deal, milestone, actor);
 }
 
 /** Logs a call that happened just now on the server's clock (skipped time included). */
@@ -46,18 +107,51 @@ export async function logCall(
 }
 
 /**
- * A disciplined rep's deal: about 90 days from first contact to a signed contract, an activity
- * logged every four days (inside every follow-up cadence), every milestone inside its SLA, the
- * gate approved by the manager, then the handover checklist done.
+ * Days a disciplined rep spends on each milestone when the process allows it (project initiation
+ * on day 2, deep engagement 12 days later, ...: about 90 days to a signed contract).
  */
-export const WON_DEAL_MILESTONE_DAYS: ReadonlyArray<[number, MilestoneKey]> = [
-  [2, 'project_initiation'],
-  [14, 'deep_engagement'],
-  [33, 'technical_breakthrough_1'],
-  [55, 'technical_breakthrough_2'],
-  [72, 'business_breakthrough'],
-  [88, 'contract_signed'],
-];
+const PREFERRED_DAYS_ON_MILESTONE = [2, 12, 19, 22, 17, 16];
+
+/**
+ * The day each milestone is completed in a deal that stays inside every clock of the definition:
+ * each step takes the preferred days, but always at least a day less than the stall SLA of the
+ * stage the deal sits in (a deal is at project initiation until it reaches deep engagement) and,
+ * once the contract window is open, than the window (its working days never outnumber calendar
+ * days). Retune an SLA and the deal moves faster; it never stalls.
+ */
+export function withinSlaSchedule(): [number, MilestoneKey][] {
+  const milestones = PSM_PROCESS.milestones as readonly SalesMilestoneDefinition[];
+  const windowFrom = milestones.findIndex((m) => m.key === PSM_PROCESS.contractWindow.from);
+  let day = 0;
+  return PSM_PROCESS.milestones.map((milestone, i) => {
+    const stage = milestones[Math.max(i - 1, 0)];
+    const limits = [stage?.stallSlaDays ?? null];
+    if (windowFrom >= 0 && i - 1 >= windowFrom) limits.push(PSM_PROCESS.contractWindow.workingDays);
+    const caps = limits.filter((d): d is number => d !== null).map((d) => d - 1);
+    day += Math.max(1, Math.min(PREFERRED_DAYS_ON_MILESTONE[i] ?? 7, ...caps));
+    return [day, milestone.key];
+  });
+}
+
+/** How often the disciplined rep logs a call: every 4 days, or more often if a cadence is shorter. */
+export function activityEveryDays(): number {
+  const cadences = (PSM_PROCESS.milestones as readonly SalesMilestoneDefinition[])
+    .map((m) => m.followUpCadenceDays)
+    .filter((d): d is number => d !== null);
+  return Math.max(1, Math.min(4, ...cadences.map((d) => d - 1)));
+}
+
+/** The day the manager approves the first gate: before the reminder would go out. */
+export function gateDecisionDay(): number {
+  return PSM_PROCESS.approvals.reminderAfterDays > 1 ? 1 : 0;
+}
+
+/**
+ * A disciplined rep's deal: about 90 days from first contact to a signed contract, an activity
+ * logged inside every follow-up cadence, every milestone inside its SLA (withinSlaSchedule), every
+ * gate approved by its approver, then the handover checklist done.
+ */
+export const WON_DEAL_MILESTONE_DAYS: ReadonlyArray<[number, MilestoneKey]> = withinSlaSchedule();
 
 export async function wonDealScenario(h: Harness): Promise<DealDriver> {
   const deal = await h.startDeal({
@@ -72,18 +166,20 @@ export async function wonDealScenario(h: Harness): Promise<DealDriver> {
     stance: 'sponsor',
   });
   const gate = await requestGate(deal);
-  const milestoneOn = new Map(WON_DEAL_MILESTONE_DAYS.map(([day, key]) => [day, key]));
-  for (let day = 1; day <= 88; day += 1) {
+  const decideOn = gateDecisionDay();
+  const approveFirstGate = () =>
+    deal.command('decideApproval', ACTORS.manager, { approvalId: gate, decision: 'approved', comment: 'Go' });
+  if (decideOn === 0) await approveFirstGate();
+  const schedule = withinSlaSchedule();
+  const milestoneOn = new Map(schedule.map(([day, key]) => [day, key]));
+  const lastDay = schedule.at(-1)?.[0] ?? 0;
+  const every = activityEveryDays();
+  for (let day = 1; day <= lastDay; day += 1) {
     await h.advance('1d');
-    if (day === 1)
-      await deal.command('decideApproval', ACTORS.manager, {
-        approvalId: gate,
-        decision: 'approved',
-        comment: 'Go',
-      });
-    if (day % 4 === 0) await logCall(h, deal);
+    if (day === decideOn) await approveFirstGate();
+    if (day % every === 0) await logCall(h, deal);
     const milestone = milestoneOn.get(day);
-    if (milestone) await complete(deal, milestone);
+    if (milestone) await completeThroughGate(deal, milestone);
   }
   for (const item of PSM_PROCESS.execution.checklist) {
     await deal.command('setChecklistItem', ACTORS.rep, {
@@ -306,12 +402,13 @@ export async function stalledDealScenario(h: Harness): Promise<DealDriver> {
   const gate = await requestGate(deal);
   await deal.command('decideApproval', ACTORS.manager, { approvalId: gate, decision: 'approved' });
   const stop = PSM_PROCESS.milestones.findIndex((m) => m.key === 'business_breakthrough');
-  for (const milestone of PSM_PROCESS.milestones.slice(0, stop + 1)) await complete(deal, milestone.key);
+  for (const milestone of PSM_PROCESS.milestones.slice(0, stop + 1))
+    await completeThroughGate(deal, milestone.key);
   await logCall(h, deal);
-  const sla = PSM_PROCESS.milestones[stop]?.stallSlaDays ?? 30;
+  const sla = (PSM_PROCESS.milestones[stop] as SalesMilestoneDefinition | undefined)?.stallSlaDays ?? 30;
   await h.advance(`${sla}d`);
   await waitUntil(async () => (await deal.state()).stalled);
   await deal.command('updateDeal', ACTORS.manager, { amount: 450_000, ownerId: USERS.teamRep });
-  await complete(deal, 'contract_signed', { userId: USERS.teamRep, role: 'rep' });
+  await completeThroughGate(deal, 'contract_signed', { userId: USERS.teamRep, role: 'rep' });
   return deal;
 }

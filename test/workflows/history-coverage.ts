@@ -1,0 +1,146 @@
+// What the committed histories exercise, read from their JSON as it is stored (no replay): the
+// activities scheduled (and local activities recorded as markers), the commands (Updates) accepted,
+// the signals received, the patches taken and the notifications sent. The coverage test compares
+// these with what the opportunity workflow's code can do, so a path no history covers fails CI.
+
+import fs from 'node:fs';
+import path from 'node:path';
+import { REPO_ROOT } from './helpers';
+
+export const HISTORIES_DIR = path.join(REPO_ROOT, 'test/histories');
+
+export interface HistoryUse {
+  activities: Set<string>;
+  updates: Set<string>;
+  signals: Set<string>;
+  patches: Set<string>;
+  /** Notification templates sent (sendNotification's input). */
+  templates: Set<string>;
+  /** Journal event types the workflow projected (projectOpportunity's input). */
+  journal: Set<string>;
+}
+
+interface Payload {
+  data?: string;
+}
+interface JsonEvent {
+  activityTaskScheduledEventAttributes?: {
+    activityType?: { name?: string };
+    input?: { payloads?: Payload[] };
+  };
+  workflowExecutionUpdateAcceptedEventAttributes?: { acceptedRequest?: { input?: { name?: string } } };
+  workflowExecutionSignaledEventAttributes?: { signalName?: string };
+  markerRecordedEventAttributes?: {
+    markerName?: string;
+    details?: Record<string, { payloads?: Payload[] } | undefined>;
+  };
+}
+
+/** The JSON value a proto3-JSON payload carries (json/plain encoding: base64 of the JSON text). */
+function decode(payload: Payload | undefined): unknown {
+  if (!payload?.data) return undefined;
+  try {
+    return JSON.parse(Buffer.from(payload.data, 'base64').toString('utf8')) as unknown;
+  } catch {
+    return undefined;
+  }
+}
+
+export function historyUse(file: string): HistoryUse {
+  const json = JSON.parse(fs.readFileSync(file, 'utf8')) as { events?: JsonEvent[] };
+  const use: HistoryUse = {
+    activities: new Set(),
+    updates: new Set(),
+    signals: new Set(),
+    patches: new Set(),
+    templates: new Set(),
+    journal: new Set(),
+  };
+  for (const event of json.events ?? []) {
+    const scheduled = event.activityTaskScheduledEventAttributes;
+    if (scheduled?.activityType?.name) {
+      const name = scheduled.activityType.name;
+      use.activities.add(name);
+      const input = decode(scheduled.input?.payloads?.[0]) as
+        { template?: string; events?: { type?: string }[] } | undefined;
+      if (name === 'sendNotification' && input?.template) use.templates.add(input.template);
+      if (name === 'projectOpportunity')
+        for (const e of input?.events ?? []) if (e.type) use.journal.add(e.type);
+    }
+    const accepted = event.workflowExecutionUpdateAcceptedEventAttributes?.acceptedRequest?.input?.name;
+    if (accepted) use.updates.add(accepted);
+    const signal = event.workflowExecutionSignaledEventAttributes?.signalName;
+    if (signal) use.signals.add(signal);
+    const marker = event.markerRecordedEventAttributes;
+    if (marker?.markerName === 'core_patch') {
+      const data = decode(marker.details?.['patch-data']?.payloads?.[0]) as { id?: string } | undefined;
+      if (data?.id) use.patches.add(data.id);
+    }
+    if (marker?.markerName === 'core_local_activity') {
+      const data = decode(marker.details?.data?.payloads?.[0]) as { activity_type?: string } | undefined;
+      if (data?.activity_type) use.activities.add(data.activity_type);
+    }
+  }
+  return use;
+}
+
+export function committedHistories(): string[] {
+  return fs
+    .readdirSync(HISTORIES_DIR)
+    .filter((f) => f.endsWith('.json'))
+    .sort()
+    .map((f) => path.join(HISTORIES_DIR, f));
+}
+
+/** Everything the given histories exercise together. */
+export function combinedUse(files: readonly string[]): HistoryUse {
+  const all: HistoryUse = {
+    activities: new Set(),
+    updates: new Set(),
+    signals: new Set(),
+    patches: new Set(),
+    templates: new Set(),
+    journal: new Set(),
+  };
+  for (const file of files) {
+    const use = historyUse(file);
+    for (const key of Object.keys(all) as (keyof HistoryUse)[]) for (const v of use[key]) all[key].add(v);
+  }
+  return all;
+}
+
+/** The names in `expected` that no history in `use` exercises, in the order given. */
+export function uncovered(expected: readonly string[], seen: ReadonlySet<string>): string[] {
+  return expected.filter((name) => !seen.has(name));
+}
+
+/**
+ * The activities the opportunity workflow's code proxies (`const { a, b } = proxyActivities<...>(...)`
+ * and proxyLocalActivities), read from its source so a new one cannot be forgotten here.
+ */
+export function opportunityWorkflowActivities(): string[] {
+  const source = fs.readFileSync(path.join(REPO_ROOT, 'workflows/opportunity.ts'), 'utf8');
+  const names: string[] = [];
+  for (const match of source.matchAll(/const\s*\{([^}]+)\}\s*=\s*proxy(?:Local)?Activities\b/g)) {
+    for (const name of (match[1] ?? '').split(',')) {
+      const trimmed = name.split(':')[0]?.trim();
+      if (trimmed) names.push(trimmed);
+    }
+  }
+  return names;
+}
+
+/** The patch ids the workflows define (`export const X_PATCH = '...'`), read from their source. */
+export function workflowPatchIds(): string[] {
+  const dir = path.join(REPO_ROOT, 'workflows');
+  const ids: string[] = [];
+  for (const file of fs
+    .readdirSync(dir)
+    .filter((f) => f.endsWith('.ts'))
+    .sort()) {
+    const source = fs.readFileSync(path.join(dir, file), 'utf8');
+    for (const match of source.matchAll(/export const \w+_PATCH = '([^']+)'/g))
+      if (match[1]) ids.push(match[1]);
+  }
+  return ids;
+}

@@ -1,0 +1,124 @@
+// Deals scripted to walk one path of the workflow each, so a recorded history covers it: stalls
+// late in the process through both escalation levels, the contract window, a rejected gate asked
+// again, hold and resume, lost and reopened, the run after continue-as-new, a completed deal. The
+// recorder (record-histories.ts) saves them; history-coverage.test.ts checks that together the
+// committed histories use every activity, command, signal, patch and notification.
+// Every timing comes from the process definition, so a retuned SLA moves the script with it.
+// No jest here, so the recorder can run them as a plain script.
+
+import { PSM_PROCESS, type MilestoneKey, type SalesMilestoneDefinition } from '../../workflows/psm-process';
+import { ACTORS, USERS, waitUntil, type DealDriver, type Harness } from './helpers';
+import { complete, completeThroughGate, logCall, passGate, requestGate } from './scenarios';
+
+const milestones = PSM_PROCESS.milestones as readonly SalesMilestoneDefinition[];
+
+function definitionOf(key: MilestoneKey): SalesMilestoneDefinition {
+  const found = milestones.find((m) => m.key === key);
+  if (!found) throw new Error(`unknown milestone ${key}`);
+  return found;
+}
+
+/** Completes every milestone up to and including `last`, passing gates on the way. */
+export async function completeUpTo(deal: DealDriver, last: MilestoneKey): Promise<void> {
+  for (const milestone of PSM_PROCESS.milestones) {
+    await completeThroughGate(deal, milestone.key);
+    if (milestone.key === last) return;
+  }
+}
+
+function mailsOf(h: Harness, deal: DealDriver, template: string) {
+  return h.fakes.notificationsFor(deal.id).filter((n) => n.template === template);
+}
+
+/** Waits the stage's stall SLA and the director's delay, checking each level's mail went out. */
+async function stallThroughBothLevels(h: Harness, deal: DealDriver, stage: MilestoneKey): Promise<void> {
+  const sla = definitionOf(stage).stallSlaDays;
+  if (sla === null) throw new Error(`${stage} has no stall SLA`);
+  const before = mailsOf(h, deal, 'stall_escalation').length;
+  await h.advance(`${sla}d`);
+  await waitUntil(async () => (await deal.state()).escalationLevel === 1);
+  await waitUntil(() => mailsOf(h, deal, 'stall_escalation').length > before);
+  await deal.command('acknowledgeEscalation', ACTORS.manager, { subjectId: deal.id });
+  await h.advance(`${PSM_PROCESS.stallEscalation.directorAfterDays}d`);
+  await waitUntil(async () => (await deal.state()).escalationLevel === 2);
+  await waitUntil(() =>
+    mailsOf(h, deal, 'stall_escalation').some((m) => m.recipientUserId === USERS.director && m.level === 2),
+  );
+}
+
+/**
+ * A deal with its solution owner (SR) that stalls at technical breakthrough 2: the manager (and the
+ * SR) hear at the SLA, the manager acknowledges, the director hears a week later; the SR leaves the
+ * team and the deal moves on to business breakthrough.
+ */
+export async function technicalBreakthrough2StallScenario(h: Harness): Promise<DealDriver> {
+  const deal = await h.startDeal({ name: '常州地铁综合监控', account: '常州地铁集团', amount: 480_000 });
+  await deal.command('assignTeamMember', ACTORS.rep, { userId: USERS.teamRep, role: 'SR' });
+  await completeUpTo(deal, 'technical_breakthrough_2');
+  await logCall(h, deal);
+  await stallThroughBothLevels(h, deal, 'technical_breakthrough_2');
+  await deal.command('removeTeamMember', ACTORS.rep, { userId: USERS.teamRep });
+  await completeThroughGate(deal, 'business_breakthrough');
+  return deal;
+}
+
+/**
+ * A deal that stalls at business breakthrough through both levels and then misses its contract
+ * window (counted in working days on the work calendar): the window's escalation goes out, and the
+ * contract is signed after all.
+ */
+export async function businessBreakthroughStallScenario(h: Harness): Promise<DealDriver> {
+  const deal = await h.startDeal({ name: '南通港集装箱调度', account: '南通港集团', amount: 600_000 });
+  await completeUpTo(deal, 'business_breakthrough');
+  await logCall(h, deal);
+  await stallThroughBothLevels(h, deal, 'business_breakthrough');
+  const window = (await deal.state()).timers.find((t) => t.kind === 'contract_window');
+  if (!window) throw new Error('businessBreakthroughStallScenario: no contract window armed');
+  await h.advance(Date.parse(window.dueAt) - (await h.env.currentTimeMs()) + 60 * 60 * 1000);
+  await waitUntil(() => mailsOf(h, deal, 'contract_window_escalation').length > 0);
+  await completeThroughGate(deal, 'contract_signed');
+  return deal;
+}
+
+/** The manager rejects the gate; the rep asks again with more evidence, it is approved, the milestone follows. */
+export async function rejectedApprovalScenario(h: Harness): Promise<DealDriver> {
+  const deal = await h.startDeal({ name: '扬州医院HIS升级', account: '扬州市第一人民医院' });
+  const first = await requestGate(deal);
+  await deal.command('decideApproval', ACTORS.manager, {
+    approvalId: first,
+    decision: 'rejected',
+    comment: 'Budget owner not identified yet',
+  });
+  await h.advance('1d');
+  await logCall(h, deal, 'Met the budget owner with the IT director');
+  await passGate(deal, 'project_initiation');
+  await complete(deal, 'project_initiation');
+  return deal;
+}
+
+/** On hold for longer than any clock (nothing fires), resumed: the clocks restart and the stall ladder fires. */
+export async function holdResumeScenario(h: Harness): Promise<DealDriver> {
+  const deal = await h.startDeal({ name: '镇江化工园区安防', account: '镇江新区管委会' });
+  await completeUpTo(deal, 'project_initiation');
+  await deal.command('hold', ACTORS.manager, { reason: 'Customer reorganising its IT department' });
+  const longest = Math.max(...milestones.map((m) => m.stallSlaDays ?? 0));
+  await h.advance(`${longest + 1}d`);
+  await deal.command('resume', ACTORS.manager, {});
+  const sla = definitionOf('project_initiation').stallSlaDays ?? 14;
+  await h.advance(`${sla}d`);
+  await waitUntil(async () => (await deal.state()).escalationLevel === 1);
+  await completeThroughGate(deal, 'deep_engagement');
+  return deal;
+}
+
+/** Lost at deep engagement, reopened by the manager ten days later, and moving again. */
+export async function lostReopenScenario(h: Harness): Promise<DealDriver> {
+  const deal = await h.startDeal({ name: '盐城风电场SCADA', account: '盐城新能源集团' });
+  await completeUpTo(deal, 'deep_engagement');
+  await deal.command('markLost', ACTORS.rep, { reason: 'Customer chose the incumbent' });
+  await h.advance('10d');
+  await deal.command('reopen', ACTORS.manager, { reason: 'Incumbent failed the acceptance test' });
+  await logCall(h, deal, 'Restart call with the IT director');
+  await completeThroughGate(deal, 'technical_breakthrough_1');
+  return deal;
+}
