@@ -68,6 +68,16 @@ export function workflowBundle(): Promise<WorkflowBundleWithSourceMap> {
   return bundle;
 }
 
+let defaultBundle: (() => Promise<WorkflowBundleWithSourceMap>) | undefined;
+/**
+ * Makes every harness created from now on in this jest process (those of other test files this one
+ * requires, too) run `make`'s workflows unless it names its own: retuned-definition.test.ts runs
+ * the lifecycle tests on a bundle with a retuned process definition this way.
+ */
+export function useWorkflowBundleByDefault(make: () => Promise<WorkflowBundleWithSourceMap>): void {
+  defaultBundle = make;
+}
+
 const quietLogger = {
   log: () => undefined,
   trace: () => undefined,
@@ -299,7 +309,7 @@ export async function createHarness(options: HarnessOptions = {}): Promise<Harne
   const worker = await Worker.create({
     connection: env.nativeConnection,
     taskQueue,
-    workflowBundle: await (options.workflowBundle ?? workflowBundle)(),
+    workflowBundle: await (options.workflowBundle ?? defaultBundle ?? workflowBundle)(),
     activities: fakes.asActivities(),
   });
   const running = worker.run();

@@ -1,17 +1,29 @@
 // Whole deals on the time-skipping server: won, lost and reopened, on hold, continued as new.
+// Every day count, criterion and gate comes from the process definition, so a retuned definition
+// only turns red what it really changes (retuned-definition.test.ts runs this file on one).
 
-import { PSM_PROCESS } from '../../workflows/psm-process';
+import {
+  LAST_MILESTONE_INDEX,
+  PSM_PROCESS,
+  type SalesMilestoneDefinition,
+} from '../../workflows/psm-process';
 import { ACTORS, USERS, useHarness, eventually, refusalOf } from './helpers';
 import {
+  activityEveryDays,
   complete,
+  completeThroughGate,
   continuedDealScenario,
   DECIDED_BEFORE_CONTINUE_AS_NEW,
+  gatedMilestones,
   requestGate,
-  WON_DEAL_MILESTONE_DAYS,
+  withinSlaSchedule,
   wonDealScenario,
 } from './scenarios';
 
 const h = useHarness();
+const milestones = PSM_PROCESS.milestones as readonly SalesMilestoneDefinition[];
+const initiation = milestones[0] as SalesMilestoneDefinition;
+const daysMs = (days: number) => days * 86_400_000;
 
 describe('a disciplined deal over about 90 days', () => {
   test('reaches contract_signed, is won, and ends when the handover checklist is done', async () => {
@@ -24,17 +36,21 @@ describe('a disciplined deal over about 90 days', () => {
     expect(final.milestone).toBe('contract_signed');
     expect(final.execution.completedAt).not.toBeNull();
     expect(final.timers).toEqual([]);
-    expect(final.milestones.map((m) => m.progress)).toEqual(Array(6).fill('reached'));
+    expect(final.milestones.map((m) => m.progress)).toEqual(Array(milestones.length).fill('reached'));
+    const schedule = withinSlaSchedule();
+    const lastDay = schedule.at(-1)?.[0] ?? 0;
     const wonAfterDays = (Date.parse(final.closedAt ?? '') - startedAt) / 86_400_000;
-    expect(wonAfterDays).toBeGreaterThanOrEqual(88);
-    expect(wonAfterDays).toBeLessThan(89);
+    expect(wonAfterDays).toBeGreaterThanOrEqual(lastDay);
+    expect(wonAfterDays).toBeLessThan(lastDay + 1);
 
-    // Only the approval round trip was mailed: no reminder or escalation was ever due.
+    // Only the approval round trip of each gate was mailed: no reminder or escalation was ever due.
     const mails = h.fakes.notificationsFor(deal.id);
-    expect(mails.map((m) => [m.template, m.recipientUserId])).toEqual([
-      ['approval_request', USERS.manager],
-      ['decision_notice', USERS.rep],
-    ]);
+    expect(mails.map((m) => [m.template, m.recipientUserId])).toEqual(
+      gatedMilestones().flatMap(() => [
+        ['approval_request', USERS.manager],
+        ['decision_notice', USERS.rep],
+      ]),
+    );
     expect(mails[0]?.key).toMatch(new RegExp(`^${deal.id}:approval:.+:request$`));
     expect(mails[0]?.approval?.approverId).toBe(USERS.manager);
 
@@ -43,20 +59,22 @@ describe('a disciplined deal over about 90 days', () => {
     expect(events.map((e) => e.seq)).toEqual(events.map((_, i) => i + 1));
     const reached = events.filter((e) => e.type === 'milestone_reached').map((e) => e.payload);
     expect(reached).toEqual(
-      WON_DEAL_MILESTONE_DAYS.map(([, milestone]) => ({
+      schedule.map(([, milestone]) => ({
         milestone,
         milestoneIndex: PSM_PROCESS.milestones.findIndex((m) => m.key === milestone),
         skipped: false,
       })),
     );
     expect(events.filter((e) => e.type === 'won')).toHaveLength(1);
-    expect(events.filter((e) => e.type === 'activity_logged')).toHaveLength(22);
+    expect(events.filter((e) => e.type === 'activity_logged')).toHaveLength(
+      Math.floor(lastDay / activityEveryDays()),
+    );
     expect(events.at(-1)?.type).toBe('execution_completed');
     expect(h.fakes.lastSnapshotOf(deal.id)).toMatchObject({
       status: 'won',
       probability: 100,
       milestone: 'contract_signed',
-      milestoneIndex: 5,
+      milestoneIndex: LAST_MILESTONE_INDEX,
       seq: events.length,
       escalationLevel: 0,
       stalled: false,
@@ -70,8 +88,8 @@ describe('probability follows the milestone reached', () => {
     expect((await deal.state()).probability).toBe(0);
     const gate = await requestGate(deal);
     await deal.command('decideApproval', ACTORS.manager, { approvalId: gate, decision: 'approved' });
-    for (const milestone of PSM_PROCESS.milestones.slice(0, 5)) {
-      await complete(deal, milestone.key);
+    for (const milestone of PSM_PROCESS.milestones.slice(0, LAST_MILESTONE_INDEX)) {
+      await completeThroughGate(deal, milestone.key);
       const state = await deal.state();
       expect([state.milestone, state.probability]).toEqual([milestone.key, milestone.winPct]);
       await eventually(() => expect(h.fakes.lastSnapshotOf(deal.id)?.probability).toBe(milestone.winPct));
@@ -83,7 +101,7 @@ describe('lost and reopened', () => {
   test('lost ends the timers and cancels pending approvals; reopen restarts them with fresh keys', async () => {
     const deal = await h.startDeal();
     const gate = await requestGate(deal);
-    await h.advance('15d'); // stall level 1 for visit 1
+    await h.advance(`${(initiation.stallSlaDays ?? 0) + 1}d`); // stall level 1 for visit 1
     await deal.command('markLost', ACTORS.rep, { reason: 'Competitor won on price' });
 
     const lost = await deal.state();
@@ -113,7 +131,7 @@ describe('lost and reopened', () => {
     expect(reopened).toMatchObject({ status: 'open', lostReason: null, closedAt: null, escalationLevel: 0 });
     expect(reopened.timers.map((t) => t.kind).sort()).toEqual(['follow_up', 'stall']);
 
-    await h.advance('14d');
+    await h.advance(`${initiation.stallSlaDays ?? 0}d`);
     await eventually(() =>
       expect(h.fakes.notificationsFor(deal.id).map((m) => m.key)).toContain(
         `${deal.id}:stall:project_initiation:v2:l1`,
@@ -131,7 +149,8 @@ describe('on hold', () => {
     await h.advance('5d');
     await deal.command('hold', ACTORS.rep, { reason: 'Customer reorganising' });
     expect((await deal.state()).timers).toEqual([]);
-    await h.advance('40d');
+    // Longer than any clock of the process.
+    await h.advance(`${Math.max(...milestones.map((m) => m.stallSlaDays ?? 0)) + 10}d`);
     expect(h.fakes.notificationsFor(deal.id)).toEqual([]);
     expect(await refusalOf(complete(deal, 'project_initiation'))).toMatchObject({ code: 'DEAL_ON_HOLD' });
 
@@ -139,13 +158,13 @@ describe('on hold', () => {
     const resumedAt = Date.parse((await deal.state()).events.at(-1)?.occurredAt ?? '');
     const timers = (await deal.state()).timers;
     expect(timers.find((t) => t.kind === 'follow_up')?.dueAt).toBe(
-      new Date(resumedAt + 7 * 86_400_000).toISOString(),
+      new Date(resumedAt + daysMs(initiation.followUpCadenceDays ?? 0)).toISOString(),
     );
     expect(timers.find((t) => t.kind === 'stall')?.dueAt).toBe(
-      new Date(resumedAt + 14 * 86_400_000).toISOString(),
+      new Date(resumedAt + daysMs(initiation.stallSlaDays ?? 0)).toISOString(),
     );
 
-    await h.advance('6d');
+    await h.advance(`${(initiation.followUpCadenceDays ?? 0) - 1}d`);
     expect(h.fakes.notificationsFor(deal.id)).toEqual([]);
     await h.advance('2d');
     await eventually(() =>

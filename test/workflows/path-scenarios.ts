@@ -18,9 +18,10 @@ function definitionOf(key: MilestoneKey): SalesMilestoneDefinition {
   return found;
 }
 
-/** Completes every milestone up to and including `last`, passing gates on the way. */
+/** Completes every milestone after the last one reached up to and including `last`, passing gates on the way. */
 export async function completeUpTo(deal: DealDriver, last: MilestoneKey): Promise<void> {
-  for (const milestone of PSM_PROCESS.milestones) {
+  const { reachedIndex } = await deal.state();
+  for (const milestone of PSM_PROCESS.milestones.slice(reachedIndex + 1)) {
     await completeThroughGate(deal, milestone.key);
     if (milestone.key === last) return;
   }

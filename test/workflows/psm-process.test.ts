@@ -10,6 +10,7 @@ import {
   criterionLabel,
   isSponsorOrBetter,
   milestoneIndexOf,
+  type SalesMilestoneDefinition,
 } from '../../workflows/psm-process';
 import { addWorkingDays, isWorkingDay } from '../../workflows/working-days';
 
@@ -37,13 +38,15 @@ describe('the PSM process definition', () => {
 
   test('criteria rules follow ../shared/PRODUCT.md: all for the first three, any one after', () => {
     expect(milestones.map((m) => m.rule)).toEqual(['all', 'all', 'all', 'any', 'any', 'any']);
-    expect(milestones.map((m) => m.criteria.length)).toEqual([2, 3, 2, 3, 5, 1]);
+    // Not pinned to counts: a process owner may add a criterion (a logic change for running deals
+    // at that milestone, see README "Changing the sales process"); every milestone needs one.
+    for (const m of milestones) expect(m.criteria.length).toBeGreaterThanOrEqual(1);
   });
 
-  test('only project initiation has an approval gate', () => {
-    expect(milestones.filter((m) => m.approvalGate !== null).map((m) => m.key)).toEqual([
-      'project_initiation',
-    ]);
+  test('project initiation needs the company’s approval (立项); other gates may be added', () => {
+    const gated = (milestones as readonly SalesMilestoneDefinition[]).filter((m) => m.approvalGate !== null);
+    expect(gated.map((m) => m.key)).toContain('project_initiation');
+    expect(gated.map((m) => m.key)).not.toContain('contract_signed'); // signing wins the deal at once
   });
 
   test('every label is bilingual and every key is unique where it must be', () => {

@@ -165,10 +165,10 @@ export async function wonDealScenario(h: Harness): Promise<DealDriver> {
     role: 'decision_maker',
     stance: 'sponsor',
   });
-  const gate = await requestGate(deal);
+  await requestGate(deal);
   const decideOn = gateDecisionDay();
-  const approveFirstGate = () =>
-    deal.command('decideApproval', ACTORS.manager, { approvalId: gate, decision: 'approved', comment: 'Go' });
+  // The gate's approver (whoever the deal routed it to) approves it with the comment 'Go'.
+  const approveFirstGate = () => passGate(deal, firstGate());
   if (decideOn === 0) await approveFirstGate();
   const schedule = withinSlaSchedule();
   const milestoneOn = new Map(schedule.map(([day, key]) => [day, key]));
