@@ -69,6 +69,21 @@ export const ERROR_HTTP_STATUS = {
   PASSWORD_TOO_COMMON: 422,
   // A mail dead-lettered for good (unstorable data, permanent SMTP rejection); never retried.
   MAIL_UNDELIVERABLE: 422,
+  // Claims (报备) on accounts (issue 11, C2)
+  ACCOUNT_ALREADY_CLAIMED: 409,
+  ACCOUNT_NOT_CLAIMED: 422,
+  CLAIM_COOL_DOWN: 422,
+  CLAIM_CAP_REACHED: 422,
+  CLAIM_DAILY_LIMIT: 422,
+  CLAIM_CAP_OUT_OF_BOUNDS: 422,
+  UNKNOWN_BUSINESS_SIGNAL: 422,
+  ACCOUNT_ACTIVE_KEEPS_OWNER: 422,
+  // Process versions (issue 17, V1): migrating a running deal to a later process version.
+  PROCESS_VERSION_UNKNOWN: 422,
+  PROCESS_VERSION_DOWNGRADE: 422,
+  PROCESS_MIGRATION_MISSING: 422,
+  PROCESS_MIGRATION_UNMAPPED: 422,
+  PROCESS_MIGRATION_BLOCKED: 409,
   SERVICE_UNAVAILABLE: 503,
   // A dependency is down: retry later (Retry-After says when); the code names which part.
   DATABASE_UNAVAILABLE: 503,
