@@ -1,10 +1,9 @@
-// Pure rules of sign-in: the password policy, the failed-sign-in limiter's windows, the cookies'
+// Pure rules of sign-in: the password policy, the cookies'
 // attributes and CSRF value, and the configuration that sets them.
 import { loadConfig } from '../../src/config';
 import { csrfTokenFor, parseCookies, sameSecret, sessionCookies } from '../../src/auth/cookies';
 import { assertPasswordAcceptable } from '../../src/auth/password-policy';
 import { needsRehash, hashPassword, verifyPassword } from '../../src/auth/passwords';
-import { createSignInLimiter } from '../../src/auth/sign-in-limiter';
 import { AppError } from '../../src/errors/app-error';
 import { redactUrl } from '../../src/api/middleware/redact-url';
 
@@ -45,31 +44,6 @@ describe('password hashing', () => {
     expect(await verifyPassword('not a hash', 'x')).toBe(false);
     expect(needsRehash(a)).toBe(false);
     expect(needsRehash(a.replace('m=19456', 'm=4096'))).toBe(true);
-  });
-});
-
-describe('failed sign-in limiter', () => {
-  it('counts per account (any spelling of the email) and per address, in fixed windows', () => {
-    let now = 1_000_000;
-    const limiter = createSignInLimiter({ perAccount: 2, perAddress: 3, windowMs: 60_000, now: () => now });
-    limiter.recordFailure('Wang@Example.com', '10.0.0.1');
-    expect(limiter.retryAfter('wang@example.com', '10.0.0.9')).toBeUndefined();
-    limiter.recordFailure(' wang@example.com ', '10.0.0.2');
-    expect(limiter.retryAfter('wang@example.com', '10.0.0.9')).toBe(60);
-    expect(limiter.retryAfter('li@example.com', '10.0.0.9')).toBeUndefined();
-    limiter.recordFailure('a@x', '10.0.0.3');
-    limiter.recordFailure('b@x', '10.0.0.3');
-    limiter.recordFailure('c@x', '10.0.0.3');
-    expect(limiter.retryAfter('d@x', '10.0.0.3')).toBe(60);
-    now += 30_000;
-    expect(limiter.retryAfter('d@x', '10.0.0.3')).toBe(30);
-    now += 30_001;
-    expect(limiter.retryAfter('d@x', '10.0.0.3')).toBeUndefined();
-    expect(limiter.retryAfter('wang@example.com', '10.0.0.9')).toBeUndefined();
-    limiter.recordFailure('e@x', '10.0.0.4');
-    limiter.recordFailure('e@x', '10.0.0.4');
-    limiter.recordSuccess('E@x');
-    expect(limiter.retryAfter('e@x', '10.0.0.5')).toBeUndefined();
   });
 });
 

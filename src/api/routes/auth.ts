@@ -167,13 +167,15 @@ export function createPublicAuthRouter(deps: AuthRouterDeps & { limiter?: SignIn
   const router = Router();
   const limiter =
     deps.limiter ??
-    createSignInLimiter({
+    createSignInLimiter(prisma, {
+      scope: 'sign-in',
       perAccount: options.failuresPerAccount,
       perAddress: options.failuresPerAddress,
       windowMs: options.failureWindowMs,
     });
   // Mail requests: an account gets a few mails per window, an address a few dozen (mail bombing).
-  const mailLimiter = createSignInLimiter({
+  const mailLimiter = createSignInLimiter(prisma, {
+    scope: 'mail',
     perAccount: 3,
     perAddress: options.failuresPerAddress,
     windowMs: options.failureWindowMs,
@@ -205,17 +207,17 @@ export function createPublicAuthRouter(deps: AuthRouterDeps & { limiter?: SignIn
     const body = parseOrThrow(ZSignInSchema, req.body ?? {});
     const email = body.email.toLowerCase();
     const address = addressOf(req);
-    const wait = limiter.retryAfter(email, address);
+    const wait = await limiter.retryAfter(email, address);
     if (wait !== undefined) throw rateLimited(res, wait, 'failed sign-ins');
     const user = await prisma.user.findUnique({ where: { email } });
     const passwordOk = user?.passwordHash
       ? await verifyPassword(user.passwordHash, body.password)
       : await verifyAgainstDummy(body.password);
     if (!user || !user.active || !passwordOk) {
-      limiter.recordFailure(email, address);
+      await limiter.recordFailure(email, address);
       throw new AppError('SIGN_IN_FAILED', 'the email or the password is wrong');
     }
-    limiter.recordSuccess(email);
+    await limiter.recordSuccess(email);
     if (user.passwordHash && needsRehash(user.passwordHash)) {
       await prisma.user.update({
         where: { id: user.id },
@@ -265,9 +267,9 @@ export function createPublicAuthRouter(deps: AuthRouterDeps & { limiter?: SignIn
       assertSameOrigin(req, options.publicBaseUrl);
       const email = parseOrThrow(ZEmailOnlySchema, req.body ?? {}).email.toLowerCase();
       const address = addressOf(req);
-      const wait = mailLimiter.retryAfter(email, address);
+      const wait = await mailLimiter.retryAfter(email, address);
       if (wait !== undefined) throw rateLimited(res, wait, 'mail requests');
-      mailLimiter.recordFailure(email, address);
+      await mailLimiter.recordFailure(email, address);
       // Answer first: how long the lookup and the mail take must not tell whether the account exists.
       res.status(202).json({});
       try {
@@ -312,7 +314,8 @@ export function createAuthRouter(deps: AuthRouterDeps): Router {
     ...options.mailer,
     onError: (err, key) => logger.warn({ err, key }, 'an invitation mail could not be delivered yet'),
   };
-  const wrongPasswords = createSignInLimiter({
+  const wrongPasswords = createSignInLimiter(prisma, {
+    scope: 'password-change',
     perAccount: options.failuresPerAccount,
     perAddress: options.failuresPerAddress,
     windowMs: options.failureWindowMs,
@@ -328,7 +331,7 @@ export function createAuthRouter(deps: AuthRouterDeps): Router {
     errors: [422],
     handler: async ({ user, body, req }) => {
       const address = addressOf(req);
-      const wait = wrongPasswords.retryAfter(user.email, address);
+      const wait = await wrongPasswords.retryAfter(user.email, address);
       if (wait !== undefined)
         throw new AppError('RATE_LIMITED', 'too many wrong passwords', { retryAfterSeconds: wait });
       const row = await prisma.user.findUniqueOrThrow({ where: { id: user.id } });
@@ -336,7 +339,7 @@ export function createAuthRouter(deps: AuthRouterDeps): Router {
         ? await verifyPassword(row.passwordHash, body.currentPassword)
         : await verifyAgainstDummy(body.currentPassword);
       if (!ok) {
-        wrongPasswords.recordFailure(user.email, address);
+        await wrongPasswords.recordFailure(user.email, address);
         throw new AppError('SIGN_IN_FAILED', 'the current password is wrong');
       }
       assertPasswordAcceptable(body.newPassword, row.email);
