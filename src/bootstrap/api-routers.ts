@@ -17,6 +17,7 @@ import { createOpportunitiesRouter } from '../api/routes/opportunities';
 import { createOutboxRouter } from '../api/routes/outbox';
 import { createReportsRouter } from '../api/routes/reports';
 import { createProjectReportsRouter } from '../api/routes/project-reports';
+import { createCustomerReportsRouter } from '../api/routes/customer-reports';
 import { createTargetsRouter } from '../api/routes/targets';
 import { createChannelsRouter } from '../api/routes/channels';
 import {
@@ -79,6 +80,7 @@ export function wireApiRouters(deps: {
       createChannelsRouter({ prisma: deps.prisma, registry, im: deps.config.im }),
       createDashboardRouter({ prisma: deps.prisma, registry }),
       createProjectReportsRouter({ prisma: deps.prisma, registry }),
+      createCustomerReportsRouter({ prisma: deps.prisma, registry }),
       createAdminReadModelRouter({
         prisma: deps.prisma,
         client: deps.client,
