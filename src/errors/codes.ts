@@ -84,6 +84,12 @@ export const ERROR_HTTP_STATUS = {
   PROCESS_MIGRATION_MISSING: 422,
   PROCESS_MIGRATION_UNMAPPED: 422,
   PROCESS_MIGRATION_BLOCKED: 409,
+  // Accounts (issue 11, C1): 撞单 — the credit code or normalised name is another account's; the
+  // details say which account and who holds it (masked outside that owner's line).
+  ACCOUNT_DUPLICATE: 409,
+  CREDIT_CODE_INVALID: 400,
+  // A CSV import refused as a whole (encoding, no name column, broken quoting, too many rows): nothing written.
+  IMPORT_FILE_INVALID: 400,
   SERVICE_UNAVAILABLE: 503,
   // A dependency is down: retry later (Retry-After says when); the code names which part.
   DATABASE_UNAVAILABLE: 503,
