@@ -35,6 +35,8 @@ import ProjectReportZh from './locales/zh-CN/project-report.json';
 import ProjectReportEn from './locales/en/project-report.json';
 import WeeklyImZh from './locales/zh-CN/weekly-im.json';
 import WeeklyImEn from './locales/en/weekly-im.json';
+import CustomersWebZh from './locales/zh-CN/customers-web.json';
+import CustomersWebEn from './locales/en/customers-web.json';
 
 /** A catalog: nested objects of strings (i18next's default JSON format). */
 export interface Catalog {
@@ -59,6 +61,7 @@ export const CATALOGS = {
     calendar: CalendarZh,
     'project-report': ProjectReportZh,
     'weekly-im': WeeklyImZh,
+    'customers-web': CustomersWebZh,
   },
   en: {
     common: CommonEn,
@@ -77,6 +80,7 @@ export const CATALOGS = {
     calendar: CalendarEn,
     'project-report': ProjectReportEn,
     'weekly-im': WeeklyImEn,
+    'customers-web': CustomersWebEn,
   },
 } satisfies Record<TLocale, Record<string, Catalog>>;
 

@@ -54,6 +54,9 @@ export interface ApiOptions {
   token?: string;
   /** A 401 here is an answer (wrong password), not an expired session. */
   expectUnauthenticated?: boolean;
+  /** A body sent as is (a CSV file), with its content type, instead of JSON. */
+  rawBody?: Blob | string;
+  contentType?: string;
 }
 
 export interface ApiResult<T> {
@@ -70,6 +73,7 @@ export async function api<T = Json>(
   const token = opts.token ?? apiToken();
   if (token) headers.Authorization = `Bearer ${token}`;
   if (opts.body !== undefined) headers['Content-Type'] = 'application/json';
+  if (opts.rawBody !== undefined) headers['Content-Type'] = opts.contentType ?? 'application/octet-stream';
   if (opts.idempotencyKey) headers['Idempotency-Key'] = opts.idempotencyKey;
   if (method !== 'GET' && method !== 'HEAD') {
     const csrf = csrfToken();
@@ -82,7 +86,7 @@ export async function api<T = Json>(
       headers,
       credentials: 'same-origin',
       cache: 'no-store',
-      body: opts.body === undefined ? undefined : JSON.stringify(opts.body),
+      body: opts.rawBody ?? (opts.body === undefined ? undefined : JSON.stringify(opts.body)),
     });
   } catch {
     throw new ApiError(0, 'NETWORK', 'network');

@@ -18,6 +18,13 @@ import { DashboardView } from './views/dashboard';
 import { WeeklyView } from './views/weekly';
 import { ProjectReportView } from './views/project-report';
 import { SettingsView } from './views/settings';
+import { PoolView } from './views/pool';
+import { MyClaimsView } from './views/my-claims';
+import { AccountView } from './views/account';
+import { AssignView } from './views/assign';
+import { ImportView } from './views/import';
+import { HandoverView } from './views/handover';
+import { tc } from './api/customers-i18n';
 
 const LOCALE_KEY = 'psm.locale';
 
@@ -228,10 +235,17 @@ function RouteView({ route }: { route: Route }) {
     dashboard: DashboardView,
     weekly: WeeklyView,
     settings: SettingsView,
+    pool: PoolView,
+    myClaims: MyClaimsView,
+    account: AccountView,
+    assign: AssignView,
+    import: ImportView,
+    handover: HandoverView,
   };
   const View = views[route.name];
   // A key per route: a new deal id mounts a fresh view (no state carried across deals).
-  return <View key={route.name === 'deal' ? `deal:${route.id}` : route.name} route={route} />;
+  const key = route.name === 'deal' || route.name === 'account' ? `${route.name}:${route.id}` : route.name;
+  return <View key={key} route={route} />;
 }
 
 function Nav({ route, approvalCount, me }: { route: Route; approvalCount: number | null; me: User }) {
@@ -266,6 +280,10 @@ function Nav({ route, approvalCount, me }: { route: Route; approvalCount: number
         ) : null,
       )}
       {item('new', '#/new', t('nav.new'))}
+      {item('pool', '#/pool', tc('nav.pool'))}
+      {item('myClaims', '#/my-accounts', tc('nav.myAccounts'))}
+      {me.role !== 'rep' ? item('assign', '#/assign', tc('nav.assign')) : null}
+      {me.role === 'admin' ? item('handover', '#/handover', tc('nav.handover')) : null}
     </nav>
   );
 }

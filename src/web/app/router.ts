@@ -11,7 +11,13 @@ export type Route =
   | { name: 'board' }
   | { name: 'dashboard' }
   | { name: 'weekly'; week: string | null }
-  | { name: 'settings' };
+  | { name: 'settings' }
+  | { name: 'pool' }
+  | { name: 'myClaims' }
+  | { name: 'account'; id: string }
+  | { name: 'assign' }
+  | { name: 'import' }
+  | { name: 'handover' };
 
 export function parseRoute(hash: string): Route {
   const path = hash.replace(/^#/, '') || '/';
@@ -27,6 +33,14 @@ export function parseRoute(hash: string): Route {
   if (path.startsWith('/board')) return { name: 'board' };
   if (path.startsWith('/dashboard')) return { name: 'dashboard' };
   if (path.startsWith('/settings')) return { name: 'settings' };
+  // Customers (issue 11): the pool, my list, an account, assignment, CSV import, handover.
+  if (path.startsWith('/pool')) return { name: 'pool' };
+  if (path.startsWith('/my-accounts')) return { name: 'myClaims' };
+  if (path.startsWith('/accounts/import')) return { name: 'import' };
+  const account = /^\/accounts\/([^/?]+)/.exec(path);
+  if (account) return { name: 'account', id: decodeURIComponent(account[1]!) };
+  if (path.startsWith('/assign')) return { name: 'assign' };
+  if (path.startsWith('/handover')) return { name: 'handover' };
   const weekly = /^\/weekly(?:\/([^/?]+))?/.exec(path);
   if (weekly) return { name: 'weekly', week: weekly[1] ? decodeURIComponent(weekly[1]) : null };
   return { name: 'deals' };

@@ -1,0 +1,202 @@
+// The customers part of the API as the page reads it (issue 11): accounts and contacts, the public
+// pool (公海), claims and my list, assignment, owner history and journal, CSV import, handover.
+// Shapes follow the route schemas in src/api/routes/{accounts,claims}.ts (the fields the page uses).
+import { api, command } from '../api';
+import { teamToday } from '../views/dashboard/period';
+
+export type FunnelStepKey = 'target' | 'listed' | 'potential' | 'intent' | 'order' | 'active';
+
+export interface AccountSummary {
+  id: string;
+  name: string;
+  creditCode?: string | null;
+  industry: string | null;
+  region: string | null;
+  size?: string | null;
+  source?: string | null;
+  tags: string[];
+  funnelStep: FunnelStepKey | string;
+  ownerId: string | null;
+  /** True when another person holds it and the caller may not see who (masked). */
+  masked?: boolean;
+  claimedAt?: string | null;
+  lapsesAt?: string | null;
+  protected?: boolean;
+}
+
+export interface Contact {
+  id: string;
+  accountId: string;
+  name: string;
+  title: string | null;
+  phone: string | null;
+  email: string | null;
+  role: string | null;
+  stance: string | null;
+}
+
+export interface AccountDeal {
+  id: string;
+  name: string;
+  milestone: string;
+  status: string;
+  amount: number;
+  currency: string;
+  ownerId: string;
+}
+
+export interface Account extends AccountSummary {
+  notes: string | null;
+  warnsAt: string | null;
+  lastSalesActionAt: string | null;
+  createdAt: string;
+  deals?: AccountDeal[];
+}
+
+export interface PoolPage {
+  accounts: AccountSummary[];
+  nextCursor: string | null;
+}
+
+export interface Claim {
+  accountId: string;
+  name: string;
+  funnelStep: string;
+  claimedAt: string | null;
+  lapsesAt: string | null;
+  warnsAt: string | null;
+  lastSalesActionAt: string | null;
+  protected: boolean;
+}
+
+export interface OwnerChange {
+  id: string;
+  fromUserId: string | null;
+  toUserId: string | null;
+  actorId: string | null;
+  reason: string;
+  note: string | null;
+  at: string;
+}
+
+export interface AccountEvent {
+  seq: number;
+  type: string;
+  actorId: string | null;
+  at: string;
+  data: Record<string, unknown> | null;
+}
+
+export interface ImportLine {
+  line: number;
+  action: 'create' | 'merge' | 'refuse' | string;
+  name?: string | null;
+  code?: string | null;
+  details?: Record<string, unknown> | null;
+}
+
+export interface ImportReport {
+  dryRun: boolean;
+  lines: ImportLine[];
+  summary: { create: number; merge: number; refuse: number };
+}
+
+export interface HandoverReport {
+  dryRun: boolean;
+  claims: number;
+  deals: number;
+  approvals: number;
+  accounts?: { id: string; name: string }[];
+  /** Present when the real run goes on in the background. */
+  handoverId?: string;
+}
+
+export interface HandoverProgress {
+  status: 'running' | 'done' | 'failed' | string;
+  done: number;
+  total: number;
+}
+
+const acc = (id: string, rest = ''): string => `/api/accounts/${encodeURIComponent(id)}${rest}`;
+
+export interface PoolFilters {
+  q?: string;
+  industry?: string;
+  region?: string;
+  tag?: string;
+  cursor?: string | null;
+}
+
+export function poolQuery(filters: PoolFilters): string {
+  const q = new URLSearchParams();
+  for (const [k, v] of Object.entries(filters)) if (typeof v === 'string' && v.trim()) q.set(k, v.trim());
+  return q.toString();
+}
+
+export const searchPool = async (filters: PoolFilters): Promise<PoolPage> =>
+  (await api<PoolPage>('GET', `/api/pool?${poolQuery(filters)}`)).data;
+
+export const myClaims = async (): Promise<Claim[]> =>
+  (await api<{ claims: Claim[] }>('GET', '/api/me/claims')).data.claims;
+
+export const getAccount = async (id: string): Promise<Account> => (await api<Account>('GET', acc(id))).data;
+
+export const accountContacts = async (id: string): Promise<Contact[]> =>
+  (await api<{ contacts: Contact[] }>('GET', acc(id, '/contacts'))).data.contacts;
+
+export const ownerHistory = async (id: string): Promise<OwnerChange[]> =>
+  (await api<{ changes: OwnerChange[] }>('GET', acc(id, '/owner-history'))).data.changes;
+
+export const accountJournal = async (id: string): Promise<AccountEvent[]> =>
+  (await api<{ events: AccountEvent[] }>('GET', acc(id, '/journal'))).data.events;
+
+/** Every account command: one Idempotency-Key per submission, kept across its retries. */
+export const accountCommand = (id: string, verb: string, body: Record<string, unknown> = {}) =>
+  command(`account:${id}:${verb}`, 'POST', acc(id, `/${verb}`), body);
+
+export const claimAccount = (id: string) => accountCommand(id, 'claim');
+export const releaseAccount = (id: string) => accountCommand(id, 'release');
+export const assignAccount = (id: string, toUserId: string) => accountCommand(id, 'assign', { toUserId });
+export const moveClaim = (id: string, toUserId: string, note?: string) =>
+  accountCommand(id, 'move', note ? { toUserId, note } : { toUserId });
+
+export const addContact = (id: string, body: Record<string, unknown>) =>
+  command(`account:${id}:contact`, 'POST', acc(id, '/contacts'), body);
+
+/** Whole calendar days (the team's, Asia/Shanghai, as every date on the page) from today to `iso`; negative once past. */
+export function daysLeft(iso: string | null | undefined, now = new Date()): number | null {
+  if (!iso) return null;
+  const day = (d: Date) => Date.parse(`${teamToday(d)}T00:00:00Z`);
+  return Math.round((day(new Date(iso)) - day(now)) / 86_400_000);
+}
+
+/** My list, most urgent first: the nearest lapse day on top, protected claims (no clock) last. */
+export function byUrgency(claims: Claim[]): Claim[] {
+  const key = (c: Claim) => (c.protected || !c.lapsesAt ? Number.POSITIVE_INFINITY : Date.parse(c.lapsesAt));
+  return [...claims].sort((a, b) => key(a) - key(b) || a.name.localeCompare(b.name));
+}
+
+/** The CSV import: the body is the file's bytes as chosen (UTF-8 with or without BOM, or GB18030). */
+export async function importAccounts(
+  file: Blob,
+  dryRun: boolean,
+  idempotencyKey: string,
+): Promise<ImportReport> {
+  return (
+    await api<ImportReport>('POST', `/api/accounts/import?dryRun=${dryRun}`, {
+      rawBody: file,
+      contentType: 'text/csv',
+      idempotencyKey,
+    })
+  ).data;
+}
+
+export const handover = (body: { fromUserId: string; toUserId: string; reason: string; dryRun: boolean }) =>
+  command<HandoverReport>(`handover:${body.dryRun}`, 'POST', '/api/admin/handover', body);
+
+export const handoverProgress = async (id: string): Promise<HandoverProgress> =>
+  (await api<HandoverProgress>('GET', `/api/admin/handover/${encodeURIComponent(id)}`)).data;
+
+/** Accounts held by one person (the manager's view of a rep's list, for moving claims). */
+export const accountsOf = async (ownerId: string): Promise<AccountSummary[]> =>
+  (await api<PoolPage>('GET', `/api/accounts?${new URLSearchParams({ ownerId })}`)).data.accounts;

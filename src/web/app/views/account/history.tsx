@@ -1,0 +1,81 @@
+// The account's owner history (every change of holder: who, from whom, to whom, why) and its
+// journal (claims, sales actions, signals, funnel moves with their evidence), newest first.
+import { formatDateTime } from '../../format';
+import { i18n } from '../../i18n';
+import { userName, useSession } from '../../session';
+import type { AccountEvent, OwnerChange } from '../../api/customers';
+import { funnelStepName, signalName, tc } from '../../api/customers-i18n';
+
+const str = (v: unknown): string => (v === null || v === undefined ? '' : String(v));
+const known = (prefix: string, key: string): string =>
+  i18n.exists(`${prefix}.${key}`, { ns: 'customers-web' }) ? tc(`${prefix}.${key}`) : key;
+
+export function OwnerHistoryCard({ changes }: { changes: OwnerChange[] | null }) {
+  const session = useSession();
+  const who = (id: string | null) => (id ? userName(session, id) : tc('owner.pool'));
+  const rows = [...(changes ?? [])].sort((a, b) => Date.parse(b.at) - Date.parse(a.at));
+  return (
+    <section class="card" aria-labelledby="owners-title">
+      <h2 id="owners-title">{tc('account.ownerHistory')}</h2>
+      {rows.length === 0 ? (
+        <p class="muted">{tc('account.noOwnerHistory')}</p>
+      ) : (
+        <ol class="history" id="owner-history">
+          {rows.map((c) => (
+            <li key={c.id} data-reason={c.reason}>
+              <div>
+                <strong>{known('reason', c.reason)}</strong>: {who(c.fromUserId)} → {who(c.toUserId)}
+              </div>
+              <div class="muted small">
+                {formatDateTime(c.at)}
+                {c.actorId ? ` · ${tc('account.by', { name: userName(session, c.actorId) })}` : ''}
+              </div>
+              {c.note ? <blockquote>{c.note}</blockquote> : null}
+            </li>
+          ))}
+        </ol>
+      )}
+    </section>
+  );
+}
+
+export function JournalCard({ events }: { events: AccountEvent[] | null }) {
+  const session = useSession();
+  const rows = [...(events ?? [])].sort((a, b) => b.seq - a.seq);
+  const describe = (e: AccountEvent): string => {
+    const d = e.data ?? {};
+    const parts: string[] = [];
+    if (d.toStep || d.step) parts.push(funnelStepName(session.process, str(d.toStep ?? d.step)));
+    if (d.signal) parts.push(signalName(session.process, str(d.signal)));
+    if (d.type && typeof d.type === 'string') parts.push(known('actionType', d.type));
+    if (d.toUserId) parts.push(`→ ${userName(session, str(d.toUserId))}`);
+    if (d.lapsesAt) parts.push(tc('journal.lapsesOn', { date: formatDateTime(str(d.lapsesAt)) }));
+    return parts.join(' · ');
+  };
+  return (
+    <section class="card" aria-labelledby="journal-title">
+      <h2 id="journal-title">{tc('account.journal')}</h2>
+      {rows.length === 0 ? (
+        <p class="muted">{tc('account.noJournal')}</p>
+      ) : (
+        <ol class="history" id="account-journal">
+          {rows.map((e) => {
+            const note = str(e.data?.note ?? e.data?.evidence);
+            return (
+              <li key={e.seq} data-type={e.type}>
+                <div>
+                  <strong>{known('event', e.type)}</strong> {describe(e)}
+                </div>
+                <div class="muted small">
+                  {formatDateTime(e.at)}
+                  {e.actorId ? ` · ${tc('account.by', { name: userName(session, e.actorId) })}` : ''}
+                </div>
+                {note ? <blockquote>{note}</blockquote> : null}
+              </li>
+            );
+          })}
+        </ol>
+      )}
+    </section>
+  );
+}
