@@ -35,6 +35,8 @@ import ProjectReportZh from './locales/zh-CN/project-report.json';
 import ProjectReportEn from './locales/en/project-report.json';
 import WeeklyImZh from './locales/zh-CN/weekly-im.json';
 import WeeklyImEn from './locales/en/weekly-im.json';
+import AccountsZh from './locales/zh-CN/accounts.json';
+import AccountsEn from './locales/en/accounts.json';
 import CustomersWebZh from './locales/zh-CN/customers-web.json';
 import CustomersWebEn from './locales/en/customers-web.json';
 
@@ -61,6 +63,7 @@ export const CATALOGS = {
     calendar: CalendarZh,
     'project-report': ProjectReportZh,
     'weekly-im': WeeklyImZh,
+    accounts: AccountsZh,
     'customers-web': CustomersWebZh,
   },
   en: {
@@ -80,6 +83,7 @@ export const CATALOGS = {
     calendar: CalendarEn,
     'project-report': ProjectReportEn,
     'weekly-im': WeeklyImEn,
+    accounts: AccountsEn,
     'customers-web': CustomersWebEn,
   },
 } satisfies Record<TLocale, Record<string, Catalog>>;
