@@ -16,11 +16,14 @@ export interface AccountSummary {
   source?: string | null;
   tags: string[];
   funnelStep: FunnelStepKey | string;
+  /** Who holds it as the caller may know: the pool, the caller, someone of their line, a colleague (masked). */
+  holder: 'pool' | 'you' | 'line' | 'colleague';
+  /** Null in the pool and for a colleague outside the caller's line. */
   ownerId: string | null;
-  /** True when another person holds it and the caller may not see who (masked). */
-  masked?: boolean;
-  claimedAt?: string | null;
-  lapsesAt?: string | null;
+  ownerName: string | null;
+  masked: boolean;
+  claimedAt: string | null;
+  lapsesAt: string | null;
   protected?: boolean;
 }
 
@@ -47,10 +50,13 @@ export interface AccountDeal {
 
 export interface Account extends AccountSummary {
   notes: string | null;
-  warnsAt: string | null;
-  lastSalesActionAt: string | null;
   createdAt: string;
-  deals?: AccountDeal[];
+  contacts: Contact[];
+  /** The account's deals the caller may see; otherDeals counts the rest. */
+  deals: AccountDeal[];
+  otherDeals: number;
+  warnsAt?: string | null;
+  lastSalesActionAt?: string | null;
 }
 
 export interface PoolPage {
@@ -87,16 +93,27 @@ export interface AccountEvent {
   data: Record<string, unknown> | null;
 }
 
+/** One record of the file (src/customers/account-schemas.ts ZImportLineSchema). */
 export interface ImportLine {
   line: number;
-  action: 'create' | 'merge' | 'refuse' | string;
-  name?: string | null;
-  code?: string | null;
-  details?: Record<string, unknown> | null;
+  action: 'create' | 'merge' | 'refuse';
+  name: string;
+  accountId: string | null;
+  contactAdded: boolean;
+  /** Why a line is refused (IMPORT_REASONS). */
+  code: string | null;
+  holder: AccountSummary['holder'] | null;
+  field: string | null;
+  /** What the line does or why it is refused: the `accounts` catalog's sentence in the caller's language. */
+  message: string;
 }
 
 export interface ImportReport {
   dryRun: boolean;
+  encoding: 'utf-8' | 'gb18030';
+  /** A real import of a file this user already imported: the first report, nothing written. */
+  alreadyImported: boolean;
+  importedAt: string | null;
   lines: ImportLine[];
   summary: { create: number; merge: number; refuse: number };
 }
@@ -140,9 +157,6 @@ export const myClaims = async (): Promise<Claim[]> =>
   (await api<{ claims: Claim[] }>('GET', '/api/me/claims')).data.claims;
 
 export const getAccount = async (id: string): Promise<Account> => (await api<Account>('GET', acc(id))).data;
-
-export const accountContacts = async (id: string): Promise<Contact[]> =>
-  (await api<{ contacts: Contact[] }>('GET', acc(id, '/contacts'))).data.contacts;
 
 export const ownerHistory = async (id: string): Promise<OwnerChange[]> =>
   (await api<{ changes: OwnerChange[] }>('GET', acc(id, '/owner-history'))).data.changes;
@@ -197,6 +211,16 @@ export const handover = (body: { fromUserId: string; toUserId: string; reason: s
 export const handoverProgress = async (id: string): Promise<HandoverProgress> =>
   (await api<HandoverProgress>('GET', `/api/admin/handover/${encodeURIComponent(id)}`)).data;
 
-/** Accounts held by one person (the manager's view of a rep's list, for moving claims). */
-export const accountsOf = async (ownerId: string): Promise<AccountSummary[]> =>
-  (await api<PoolPage>('GET', `/api/accounts?${new URLSearchParams({ ownerId })}`)).data.accounts;
+/** Accounts one person of my line holds (for moving claims): my line's list, that person's rows. */
+export async function accountsOf(ownerId: string): Promise<AccountSummary[]> {
+  const out: AccountSummary[] = [];
+  let cursor: string | null = null;
+  do {
+    const q = new URLSearchParams({ holder: 'line', limit: '200' });
+    if (cursor) q.set('cursor', cursor);
+    const { data }: { data: PoolPage } = await api<PoolPage>('GET', `/api/accounts?${q}`);
+    out.push(...data.accounts.filter((a) => a.ownerId === ownerId));
+    cursor = data.nextCursor;
+  } while (cursor && out.length < 500);
+  return out;
+}

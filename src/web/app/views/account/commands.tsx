@@ -3,14 +3,13 @@
 import { useState } from 'preact/hooks';
 import { ErrorBox } from '../../components/error-box';
 import { Field, formText, useSubmit } from '../../components/form';
-import { localNowInput } from '../../format';
 import { useSession } from '../../session';
 import { accountCommand, claimAccount, releaseAccount, type Account } from '../../api/customers';
 import { customerFunnel, SALES_ACTION_TYPES, signalName, tc } from '../../api/customers-i18n';
 
 export function AccountCommands({ account: a, onDone }: { account: Account; onDone: () => void }) {
   const session = useSession();
-  const mine = a.ownerId === session.me.id;
+  const mine = a.holder === 'you';
   const [busy, setBusy] = useState(false);
   const [error, setError] = useState<unknown>(null);
   const run = (call: () => Promise<unknown>, done: string) => {
@@ -26,7 +25,7 @@ export function AccountCommands({ account: a, onDone }: { account: Account; onDo
     <section class="card" aria-labelledby="account-actions-title">
       <h2 id="account-actions-title">{tc('account.actions')}</h2>
       <div class="actions">
-        {!a.ownerId ? (
+        {a.holder === 'pool' ? (
           <button
             type="button"
             class="primary"
@@ -59,10 +58,8 @@ function SalesActionForm({ account: a, onDone }: { account: Account; onDone: () 
   const session = useSession();
   const types = customerFunnel(session.process).salesActionTypes ?? SALES_ACTION_TYPES;
   const submit = useSubmit(async (form) => {
-    const occurred = formText(form, 'occurredAt');
     await accountCommand(a.id, 'sales-actions', {
-      type: formText(form, 'type'),
-      occurredAt: occurred ? new Date(occurred).toISOString() : new Date().toISOString(),
+      kind: formText(form, 'kind'),
       note: formText(form, 'note') || undefined,
     });
     form.reset();
@@ -74,16 +71,13 @@ function SalesActionForm({ account: a, onDone }: { account: Account; onDone: () 
       <h3>{tc('account.logAction')}</h3>
       <div class="form-grid">
         <Field label={tc('account.actionType')}>
-          <select name="type">
+          <select name="kind">
             {types.map((k) => (
               <option key={k} value={k}>
                 {tc(`actionType.${k}`)}
               </option>
             ))}
           </select>
-        </Field>
-        <Field label={tc('account.when')}>
-          <input type="datetime-local" name="occurredAt" defaultValue={localNowInput()} />
         </Field>
         <Field label={tc('account.note')}>
           <input name="note" maxLength={500} />

@@ -20,10 +20,12 @@ const word = (prefix: string, key: string | null): string => {
 export function ContactsCard({
   accountId,
   contacts,
+  mayAdd,
   onAdded,
 }: {
   accountId: string;
   contacts: Contact[];
+  mayAdd: boolean;
   onAdded: () => void;
 }) {
   const session = useSession();
@@ -58,7 +60,7 @@ export function ContactsCard({
           ))}
         </ul>
       )}
-      <details>
+      <details hidden={!mayAdd}>
         <summary>{tc('contacts.add')}</summary>
         <form class="inline-form" id="contact-form" onSubmit={submit.onSubmit}>
           <div class="form-grid">

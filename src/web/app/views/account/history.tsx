@@ -1,6 +1,6 @@
 // The account's owner history (every change of holder: who, from whom, to whom, why) and its
 // journal (claims, sales actions, signals, funnel moves with their evidence), newest first.
-import { formatDateTime } from '../../format';
+import { formatDate, formatDateTime } from '../../format';
 import { i18n } from '../../i18n';
 import { userName, useSession } from '../../session';
 import type { AccountEvent, OwnerChange } from '../../api/customers';
@@ -42,15 +42,31 @@ export function OwnerHistoryCard({ changes }: { changes: OwnerChange[] | null })
 export function JournalCard({ events }: { events: AccountEvent[] | null }) {
   const session = useSession();
   const rows = [...(events ?? [])].sort((a, b) => b.seq - a.seq);
+  const who = (id: unknown) => (id ? userName(session, str(id)) : tc('owner.pool'));
+  // The account workflow's event types (workflows/account-types.ts AccountEventType).
   const describe = (e: AccountEvent): string => {
     const d = e.data ?? {};
-    const parts: string[] = [];
-    if (d.toStep || d.step) parts.push(funnelStepName(session.process, str(d.toStep ?? d.step)));
-    if (d.signal) parts.push(signalName(session.process, str(d.signal)));
-    if (d.type && typeof d.type === 'string') parts.push(known('actionType', d.type));
-    if (d.toUserId) parts.push(`→ ${userName(session, str(d.toUserId))}`);
-    if (d.lapsesAt) parts.push(tc('journal.lapsesOn', { date: formatDateTime(str(d.lapsesAt)) }));
-    return parts.join(' · ');
+    switch (e.type) {
+      case 'owner_changed':
+        return `${known('reason', str(d.reason))}: ${who(d.from)} → ${who(d.to)}`;
+      case 'step_changed':
+        return `${funnelStepName(session.process, str(d.from))} → ${funnelStepName(session.process, str(d.to))}`;
+      case 'sales_action':
+        return [
+          known('actionType', str(d.kind)),
+          d.lapsesAt ? tc('journal.lapsesOn', { date: formatDate(str(d.lapsesAt)) }) : '',
+        ]
+          .filter(Boolean)
+          .join(' · ');
+      case 'business_signal':
+        return signalName(session.process, str(d.signal));
+      case 'protection_changed':
+        return tc(d.protected ? 'journal.protected' : 'journal.unprotected');
+      case 'claim_warned':
+        return tc('journal.lapsesOn', { date: formatDate(str(d.lapsesAt)) });
+      default:
+        return '';
+    }
   };
   return (
     <section class="card" aria-labelledby="journal-title">
@@ -60,7 +76,8 @@ export function JournalCard({ events }: { events: AccountEvent[] | null }) {
       ) : (
         <ol class="history" id="account-journal">
           {rows.map((e) => {
-            const note = str(e.data?.note ?? e.data?.evidence);
+            const evidence = e.data?.evidence;
+            const note = str(e.data?.note ?? (typeof evidence === 'string' ? evidence : ''));
             return (
               <li key={e.seq} data-type={e.type}>
                 <div>

@@ -7,14 +7,12 @@ import { formatAmount, formatDate } from '../../format';
 import { dealHref, type Route } from '../../router';
 import { milestoneName, useSession } from '../../session';
 import {
-  accountContacts,
   accountJournal,
   daysLeft,
   getAccount,
   ownerHistory,
   type Account,
   type AccountEvent,
-  type Contact,
   type OwnerChange,
 } from '../../api/customers';
 import { funnelStepName, tc } from '../../api/customers-i18n';
@@ -25,7 +23,6 @@ import { JournalCard, OwnerHistoryCard } from './history';
 
 interface Loaded {
   account: Account;
-  contacts: Contact[];
   journal: AccountEvent[] | null;
   owners: OwnerChange[] | null;
 }
@@ -38,15 +35,14 @@ export function AccountView({ route }: { route: Route }) {
 
   const reload = useCallback(async () => {
     try {
-      const [account, contacts, journal, owners] = await Promise.all([
+      const [account, journal, owners] = await Promise.all([
         getAccount(id),
-        accountContacts(id).catch(() => [] as Contact[]),
         // Journal and owner history are the account workflow's (read model): a never-claimed
         // account has none, and a masked account may not show them.
         accountJournal(id).catch(() => null),
         ownerHistory(id).catch(() => null),
       ]);
-      setData({ account, contacts, journal, owners });
+      setData({ account, journal, owners });
       setError(null);
     } catch (err) {
       setError(err);
@@ -64,7 +60,7 @@ export function AccountView({ route }: { route: Route }) {
       </>
     );
   const a = data.account;
-  const mine = a.ownerId === session.me.id;
+  const mine = a.holder === 'you';
   const left = a.protected ? null : daysLeft(a.lapsesAt);
   return (
     <article aria-labelledby="account-name" id="account-page" data-account-id={a.id}>
@@ -86,10 +82,10 @@ export function AccountView({ route }: { route: Route }) {
               <Fact term={tc('col.step')}>{funnelStepName(session.process, a.funnelStep)}</Fact>
               <Fact term={tc('col.owner')}>
                 <span id="account-owner">
-                  <OwnerCell ownerId={a.ownerId} masked={a.masked === true} />
+                  <OwnerCell account={a} />
                 </span>
               </Fact>
-              {a.ownerId && !a.masked ? (
+              {a.holder === 'you' || a.holder === 'line' ? (
                 <Fact term={tc('col.lapsesOn')}>
                   <span id="account-lapses">
                     {a.protected
@@ -111,10 +107,20 @@ export function AccountView({ route }: { route: Route }) {
             {a.notes ? <p class="comment">{a.notes}</p> : null}
           </section>
           <AccountCommands account={a} onDone={() => void reload()} />
-          <ContactsCard accountId={a.id} contacts={data.contacts} onAdded={() => void reload()} />
+          <ContactsCard
+            accountId={a.id}
+            contacts={a.contacts}
+            mayAdd={!a.masked}
+            onAdded={() => void reload()}
+          />
           <section class="card" aria-labelledby="account-deals-title">
             <h2 id="account-deals-title">{tc('account.deals')}</h2>
-            {a.deals && a.deals.length > 0 ? (
+            {a.otherDeals > 0 ? (
+              <p class="muted small" id="account-other-deals">
+                {tc('account.otherDeals', { count: a.otherDeals })}
+              </p>
+            ) : null}
+            {a.deals.length > 0 ? (
               <ul class="plain" id="account-deals">
                 {a.deals.map((d) => (
                   <li key={d.id}>

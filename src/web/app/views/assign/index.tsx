@@ -118,7 +118,7 @@ function AssignFromPool({ reps }: { reps: User[] }) {
   useEffect(() => {
     let live = true;
     searchPool({ q })
-      .then((p) => live && (setRows(p.accounts.filter((a) => !a.ownerId && !a.masked)), setError(null)))
+      .then((p) => live && (setRows(p.accounts.filter((a) => a.holder === 'pool')), setError(null)))
       .catch((err: unknown) => live && setError(err));
     return () => void (live = false);
   }, [q]);

@@ -3,11 +3,11 @@
 // the refusal's code and sentence), then import for real with a progress bar. The same file keeps
 // one Idempotency-Key, so a retried import applies once.
 import { useState } from 'preact/hooks';
-import { ApiError, newIdempotencyKey } from '../../api';
-import { ErrorBox, errorHint } from '../../components/error-box';
+import { newIdempotencyKey } from '../../api';
+import { ErrorBox } from '../../components/error-box';
 import { Field } from '../../components/form';
-import { useSession } from '../../session';
-import { importAccounts, type ImportLine, type ImportReport } from '../../api/customers';
+import { formatDateTime } from '../../format';
+import { importAccounts, type ImportReport } from '../../api/customers';
 import { tc } from '../../api/customers-i18n';
 
 type Phase = 'idle' | 'checking' | 'checked' | 'importing' | 'imported';
@@ -90,11 +90,6 @@ export function ImportView() {
 }
 
 function ReportCard({ report }: { report: ImportReport }) {
-  const session = useSession();
-  const reason = (l: ImportLine): string => {
-    if (!l.code) return '';
-    return errorHint(new ApiError(409, l.code, '', l.details ?? undefined), session.process) ?? '';
-  };
   return (
     <div class="card" id="import-report" data-dry-run={String(report.dryRun)}>
       <h2>{tc(report.dryRun ? 'import.reportDry' : 'import.reportDone')}</h2>
@@ -105,6 +100,11 @@ function ReportCard({ report }: { report: ImportReport }) {
           value={report.lines.length || 1}
           aria-label={tc('import.importing')}
         />
+      ) : null}
+      {report.alreadyImported ? (
+        <p class="notice" id="import-already">
+          {tc('import.alreadyImported', { date: formatDateTime(report.importedAt) })}
+        </p>
       ) : null}
       <p class="summary" id="import-summary">
         {tc(report.dryRun ? 'import.summaryDry' : 'import.summaryDone', report.summary)}
@@ -137,13 +137,7 @@ function ReportCard({ report }: { report: ImportReport }) {
                 </span>
               </td>
               <td data-label={tc('import.reason')}>
-                {l.code ? (
-                  <>
-                    <code>{l.code}</code> {reason(l)}
-                  </>
-                ) : (
-                  '—'
-                )}
+                {l.code ? <code>{l.code}</code> : null} {l.message}
               </td>
             </tr>
           ))}

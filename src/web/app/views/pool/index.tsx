@@ -138,7 +138,7 @@ function PoolRow({
   const session = useSession();
   const [busy, setBusy] = useState(false);
   const [error, setError] = useState<unknown>(null);
-  const ownerId = claimedByMe ? session.me.id : a.ownerId;
+  const shown = claimedByMe ? { ...a, holder: 'you' as const, ownerId: session.me.id } : a;
   const claim = () => {
     setBusy(true);
     setError(null);
@@ -168,10 +168,10 @@ function PoolRow({
       <td data-label={tc('field.region')}>{a.region ?? '—'}</td>
       <td data-label={tc('col.step')}>{stepName}</td>
       <td data-label={tc('col.owner')}>
-        <OwnerCell ownerId={ownerId} masked={!claimedByMe && a.masked === true} />
+        <OwnerCell account={shown} />
       </td>
       <td data-label={tc('col.actions')}>
-        {!ownerId ? (
+        {shown.holder === 'pool' ? (
           <button
             type="button"
             class="primary claim"
