@@ -16,6 +16,10 @@ const DAY_MS = 86_400_000;
  */
 const REACHED = Prisma.sql`CASE WHEN o.probability = 0 THEN -1 ELSE o."milestoneIndex" END`;
 
+const CARD_COLUMNS = Prisma.sql`o.id, o.name, o.account, o.amount::float8 AS amount, o.currency,
+  o."ownerId"::text AS "ownerId", u.name AS "ownerName", o.status::text AS status, ${REACHED}::int AS col,
+  o.probability, o."stageEnteredAt", o.stalled, o."noSponsorWarning", o."escalationLevel"`;
+
 interface TotalRow {
   col: number;
   count: number;
@@ -65,9 +69,7 @@ export async function buildBoard({
       prisma,
       Prisma.sql`
         SELECT * FROM (
-          SELECT o.id, o.name, o.account, o.amount::float8 AS amount, o.currency, o."ownerId"::text AS "ownerId",
-                 u.name AS "ownerName", o.status::text AS status, ${REACHED}::int AS col, o.probability,
-                 o."stageEnteredAt", o.stalled, o."noSponsorWarning", o."escalationLevel",
+          SELECT ${CARD_COLUMNS},
                  row_number() OVER (PARTITION BY ${REACHED} ORDER BY o."stageEnteredAt", o.id) AS rank
           FROM "Opportunity" o JOIN "User" u ON u.id = o."ownerId"
           WHERE ${where}
@@ -88,29 +90,95 @@ export async function buildBoard({
       amount: cents(total?.amount ?? 0),
       weighted: cents(total?.weighted ?? 0),
       cards: [] as TBoardCard[],
+      nextCursor: null as string | null,
     };
   });
-  for (const row of cards) {
-    const column = columns.find((c) => c.index === row.col);
-    if (!column) continue;
-    column.cards.push({
-      id: row.id,
-      name: row.name,
-      account: row.account,
-      amount: cents(row.amount),
-      currency: row.currency,
-      ownerId: row.ownerId,
-      ownerName: row.ownerName,
-      status: row.status,
-      reachedIndex: row.col,
-      nextMilestone: milestones[row.col + 1]?.key ?? null,
-      probability: row.probability,
-      stageEnteredAt: row.stageEnteredAt.toISOString(),
-      daysInStage: Math.max(0, Math.floor((asOf.getTime() - row.stageEnteredAt.getTime()) / DAY_MS)),
-      stalled: row.stalled,
-      noSponsorWarning: row.noSponsorWarning,
-      escalationLevel: row.escalationLevel,
-    });
+  for (const row of cards) columns.find((c) => c.index === row.col)?.cards.push(toCard(row, asOf));
+  for (const column of columns) {
+    const last = column.cards.at(-1);
+    column.nextCursor = last && column.count > column.cards.length ? cursorAfter(last) : null;
   }
   return { asOf: asOf.toISOString(), columns };
+}
+
+function toCard(row: CardRow, asOf: Date): TBoardCard {
+  return {
+    id: row.id,
+    name: row.name,
+    account: row.account,
+    amount: cents(row.amount),
+    currency: row.currency,
+    ownerId: row.ownerId,
+    ownerName: row.ownerName,
+    status: row.status,
+    reachedIndex: row.col,
+    nextMilestone: PSM_PROCESS.milestones[row.col + 1]?.key ?? null,
+    probability: row.probability,
+    stageEnteredAt: row.stageEnteredAt.toISOString(),
+    daysInStage: Math.max(0, Math.floor((asOf.getTime() - row.stageEnteredAt.getTime()) / DAY_MS)),
+    stalled: row.stalled,
+    noSponsorWarning: row.noSponsorWarning,
+    escalationLevel: row.escalationLevel,
+  };
+}
+
+/** Where the next page of a column starts: after this card in the column's order. */
+function cursorAfter(card: TBoardCard): string {
+  return Buffer.from(`${card.stageEnteredAt}|${card.id}`, 'utf8').toString('base64url');
+}
+
+function parseCursor(cursor: string): { at: Date; id: string } | null {
+  const [at, id, ...rest] = Buffer.from(cursor, 'base64url').toString('utf8').split('|');
+  const date = at ? new Date(at) : null;
+  if (!date || Number.isNaN(date.getTime()) || !id || rest.length > 0) return null;
+  return { at: date, id };
+}
+
+/** The column holds UTC without a zone (as Prisma writes it): compare as such, whatever the session's zone. */
+function utcTimestamp(at: Date): string {
+  return at.toISOString().replace('Z', '');
+}
+
+/** The column index of a board column key; undefined for a key no column has. */
+export function boardColumnIndex(key: string): number | undefined {
+  if (key === NOT_INITIATED) return -1;
+  const index = PSM_PROCESS.milestones.findIndex((m) => m.key === key);
+  return index >= 0 ? index : undefined;
+}
+
+/**
+ * The next page of one column, in the board's order (longest in the stage first), after the
+ * cursor the board or the previous page gave. Keyset paging: a page costs the same however deep.
+ */
+export async function listBoardCards({
+  prisma,
+  scopeUserIds,
+  column,
+  after,
+  limit,
+  asOf = new Date(),
+}: {
+  prisma: PrismaClient;
+  scopeUserIds: readonly string[] | null;
+  column: number;
+  after: string | undefined;
+  limit: number;
+  asOf?: Date;
+}): Promise<{ cards: TBoardCard[]; nextCursor: string | null } | { badCursor: true }> {
+  const from = after === undefined ? null : parseCursor(after);
+  if (after !== undefined && !from) return { badCursor: true };
+  const rows = await reportQuery<CardRow>(
+    prisma,
+    Prisma.sql`
+      SELECT ${CARD_COLUMNS}
+      FROM "Opportunity" o JOIN "User" u ON u.id = o."ownerId"
+      WHERE o.status IN ('open', 'on_hold') ${ownerFilter(Prisma.sql`o."ownerId"`, scopeUserIds)}
+        AND ${REACHED} = ${column}
+        ${from ? Prisma.sql`AND (o."stageEnteredAt", o.id) > (${utcTimestamp(from.at)}::timestamp(3), ${from.id})` : Prisma.empty}
+      ORDER BY o."stageEnteredAt", o.id
+      LIMIT ${limit + 1}`,
+  );
+  const cards = rows.slice(0, limit).map((r) => toCard(r, asOf));
+  const last = cards.at(-1);
+  return { cards, nextCursor: rows.length > limit && last ? cursorAfter(last) : null };
 }

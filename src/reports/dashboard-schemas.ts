@@ -23,6 +23,21 @@ export const ZBoardQuerySchema = ZScopeQuerySchema.extend({
     .openapi({ description: 'Cards listed per column (totals always count every deal).' }),
 }).strict();
 
+export const ZBoardCardsQuerySchema = ZScopeQuerySchema.extend({
+  column: z
+    .string()
+    .min(1)
+    .max(64)
+    .openapi({ description: "A column's key: 'not_initiated' or a milestone key." }),
+  after: z
+    .string()
+    .min(1)
+    .max(200)
+    .optional()
+    .openapi({ description: "The column's or the previous page's nextCursor." }),
+  limit: z.coerce.number().int().min(1).max(500).default(200).openapi({ description: 'Cards listed.' }),
+}).strict();
+
 export const ZStalledQuerySchema = ZScopeQuerySchema.extend({
   limit: z.coerce.number().int().min(1).max(500).default(50).openapi({ description: 'Deals listed.' }),
 }).strict();
@@ -58,6 +73,10 @@ export const ZBoardCardSchema = z
   .openapi('BoardCard');
 export type TBoardCard = z.infer<typeof ZBoardCardSchema>;
 
+export const ZBoardCardsSchema = z
+  .object({ cards: z.array(ZBoardCardSchema), nextCursor: z.string().nullable() })
+  .openapi('BoardCards');
+
 export const ZBoardColumnSchema = z.object({
   /** 'not_initiated' for deals still applying for project initiation, else a milestone key. */
   key: z.string(),
@@ -68,6 +87,8 @@ export const ZBoardColumnSchema = z.object({
   amount: z.number(),
   weighted: z.number(),
   cards: z.array(ZBoardCardSchema),
+  /** More cards than listed: GET /api/board/cards?column=<key>&after=<this> lists the next page. */
+  nextCursor: z.string().nullable(),
 });
 export const ZBoardSchema = z
   .object({

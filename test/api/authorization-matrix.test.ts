@@ -203,6 +203,10 @@ const TABLE: Record<string, Row> = {
     call: () => ({ path: `/api/reports/bottlenecks${reportQuery()}` }),
   },
   'GET /api/board': { expect: OWN_LINE, call: () => ({ path: `/api/board?rep=${app.org.repA1.id}` }) },
+  'GET /api/board/cards': {
+    expect: OWN_LINE,
+    call: () => ({ path: `/api/board/cards?column=not_initiated&rep=${app.org.repA1.id}` }),
+  },
   'GET /api/dashboard/stalled': {
     expect: OWN_LINE,
     call: () => ({ path: `/api/dashboard/stalled?rep=${app.org.repA1.id}` }),

@@ -108,6 +108,63 @@ describe('GET /api/board', () => {
   });
 });
 
+describe('GET /api/board/cards: the next pages of a long column', () => {
+  it("pages through a column after the board's cursor, in the board's order, every card once", async () => {
+    const { director, managerA, managerB } = app.org;
+    const board = await app.api(director, 'GET', '/api/board?perColumn=1');
+    const deep = board.body.columns.find(
+      (c: Column & { nextCursor: string | null }) => c.key === 'deep_engagement',
+    );
+    // D9 (on hold since day 4) and D3 and D11: the board lists the first, the cursor the rest.
+    expect(deep.cards).toHaveLength(1);
+    expect(deep.nextCursor).toEqual(expect.any(String));
+    const full = await app.api(director, 'GET', '/api/board?perColumn=10');
+    const order = full.body.columns
+      .find((c: Column) => c.key === 'deep_engagement')
+      .cards.map((c: { id: string }) => c.id);
+    expect(order).toHaveLength(3);
+    expect(full.body.columns.every((c: { nextCursor: unknown }) => c.nextCursor === null)).toBe(true);
+
+    const seen = [deep.cards[0].id];
+    let cursor: string | null = deep.nextCursor;
+    while (cursor) {
+      const page = await app.api(
+        director,
+        'GET',
+        `/api/board/cards?column=deep_engagement&limit=1&after=${encodeURIComponent(cursor)}`,
+      );
+      expect(page.status).toBe(200);
+      seen.push(...page.body.cards.map((c: { id: string }) => c.id));
+      cursor = page.body.nextCursor;
+    }
+    expect(seen).toEqual(order);
+
+    // Scoped like the board: team B's manager pages only their line, never team A's deals.
+    const teamB = await app.api(managerB, 'GET', '/api/board/cards?column=deep_engagement&limit=10');
+    expect(teamB.body.cards.map((c: { id: string }) => c.id)).toEqual([id('D9'), id('D11')]);
+    const teamA = await app.api(managerA, 'GET', '/api/board/cards?column=not_initiated&limit=10');
+    expect(teamA.body).toMatchObject({ cards: [{ id: id('D7') }], nextCursor: null });
+  });
+
+  it('refuses an unknown column, a forged cursor and a rep outside the line, changing nothing', async () => {
+    const { managerA, repA1, repA2 } = app.org;
+    for (const bad of [
+      'column=nope',
+      'column=deep_engagement&after=bm90LWEtY3Vyc29y',
+      'column=deep_engagement&limit=0',
+      'after=x',
+    ]) {
+      expect(await app.api(managerA, 'GET', `/api/board/cards?${bad}`)).toMatchObject({
+        status: 400,
+        body: { error: { code: 'INVALID_INPUT' } },
+      });
+    }
+    expect(
+      (await app.api(repA1, 'GET', `/api/board/cards?column=deep_engagement&rep=${repA2.id}`)).status,
+    ).toBe(403);
+  });
+});
+
 describe('GET /api/dashboard/stalled', () => {
   it('lists the stalled deals of the line with their escalation level', async () => {
     const res = await app.api(app.org.director, 'GET', '/api/dashboard/stalled');

@@ -7,11 +7,13 @@ import type { PrismaClient } from '../../db/prisma';
 import { AppError } from '../../errors/app-error';
 import { subtreeUserIds } from '../../auth/reporting-line';
 import { localeFromDb } from '../../mail/locale';
-import { buildBoard } from '../../reports/build-board';
+import { boardColumnIndex, buildBoard, listBoardCards } from '../../reports/build-board';
 import { listStalledDeals } from '../../reports/list-stalled-deals';
 import { resolveReportScope } from '../../reports/resolve-report-scope';
 import { viewWeeklyReport } from '../../reports/weekly/view-weekly-report';
 import {
+  ZBoardCardsQuerySchema,
+  ZBoardCardsSchema,
   ZBoardQuerySchema,
   ZBoardSchema,
   ZStalledListSchema,
@@ -53,6 +55,33 @@ export function createDashboardRouter({
         }),
       ]);
       return { body: { ...board, scope: scope.describe, owners } };
+    },
+  });
+
+  defineRoute(router, registry, mount, {
+    method: 'get',
+    path: '/board/cards',
+    tags,
+    query: ZBoardCardsQuerySchema,
+    summary:
+      "The next page of one board column's cards, after the cursor the board or the previous page gave",
+    response: { status: 200, description: 'Cards', schema: ZBoardCardsSchema },
+    errors: [400, 404],
+    handler: async ({ user, query }) => {
+      const column = boardColumnIndex(query.column);
+      if (column === undefined)
+        throw new AppError('INVALID_INPUT', `no board column ${query.column}`, { field: 'column' });
+      const scope = await resolveReportScope({ prisma, caller: user, team: query.team, rep: query.rep });
+      const page = await listBoardCards({
+        prisma,
+        scopeUserIds: scope.scopeUserIds,
+        column,
+        after: query.after,
+        limit: query.limit,
+      });
+      if ('badCursor' in page)
+        throw new AppError('INVALID_INPUT', 'the cursor is not one this board gave', { field: 'after' });
+      return { body: page };
     },
   });
 

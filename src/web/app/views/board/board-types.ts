@@ -30,6 +30,8 @@ export interface BoardColumn {
   amount: number;
   weighted: number;
   cards: BoardCard[];
+  /** More cards than listed: the cursor of the next page. */
+  nextCursor: string | null;
 }
 
 export interface BoardOwner {

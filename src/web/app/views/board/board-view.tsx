@@ -8,6 +8,7 @@ import { Field } from '../../components/form';
 import { formatAmount } from '../../format';
 import { label, useSession } from '../../session';
 import { applyMoves, canDrop, settledMoves, teamLeads } from './board-moves';
+import { cardsPagePath, withPages, type ColumnPages } from './board-pages';
 import { BoardCardView } from './board-card';
 import { BOARD_CSS } from './board-style';
 import { tb } from './board-t';
@@ -60,6 +61,8 @@ export function BoardPage() {
   const [dragging, setDragging] = useState<BoardCard | null>(null);
   const [dropOn, setDropOn] = useState<number | null>(null);
   const [refusals, setRefusals] = useState<Map<string, string>>(new Map());
+  const [pages, setPages] = useState<Map<string, ColumnPages>>(new Map());
+  const [loadingMore, setLoadingMore] = useState<string | null>(null);
 
   const load = useCallback(async (f: BoardFilter) => {
     try {
@@ -79,15 +82,38 @@ export function BoardPage() {
   }, []);
 
   useEffect(() => {
+    setPages(new Map());
     void load(filter);
   }, [filter, load]);
+
+  const showMore = async (column: BoardColumn) => {
+    if (!column.nextCursor || loadingMore) return;
+    setLoadingMore(column.key);
+    try {
+      const { data } = await api<ColumnPages>(
+        'GET',
+        cardsPagePath(column.key, column.nextCursor, CARDS_PER_COLUMN, filter),
+      );
+      setPages((current) => {
+        const before = current.get(column.key);
+        return new Map(current).set(column.key, {
+          cards: [...(before?.cards ?? []), ...data.cards],
+          nextCursor: data.nextCursor,
+        });
+      });
+    } catch (err) {
+      setError(err);
+    } finally {
+      setLoadingMore(null);
+    }
+  };
 
   const shown = useMemo(() => {
     if (!board) return null;
     const all = new Map(moves);
     if (tentative) all.set(tentative.id, tentative.to);
-    return applyMoves(board, all);
-  }, [board, moves, tentative]);
+    return applyMoves(withPages(board, pages), all);
+  }, [board, pages, moves, tentative]);
 
   const columnName = (c: BoardColumn) => (c.name ? label(c.name) : tb('column.notInitiated'));
   const nextColumn = (card: BoardCard) =>
@@ -117,6 +143,8 @@ export function BoardPage() {
     });
     const target = session.process.milestones[to];
     session.toast(tb('move.done', { deal: req.card.name, milestone: label(target?.name) }));
+    // Pages after the first were read before the move: read the first page again instead.
+    setPages(new Map());
     void load(filter);
     // The read model may lag the workflow for a moment: look again, then let the server decide.
     window.setTimeout(() => void load(filter), 1500);
@@ -246,6 +274,21 @@ export function BoardPage() {
                   <p class="board-empty">
                     {tb('column.more', { count: column.count - column.cards.length })}
                   </p>
+                ) : null}
+                {column.nextCursor ? (
+                  <button
+                    type="button"
+                    class="board-more"
+                    aria-busy={loadingMore === column.key}
+                    disabled={loadingMore !== null}
+                    onClick={() => void showMore(column)}
+                  >
+                    {loadingMore === column.key
+                      ? tb('column.loadingMore')
+                      : tb('column.showMore', {
+                          count: Math.min(CARDS_PER_COLUMN, column.count - column.cards.length),
+                        })}
+                  </button>
                 ) : null}
               </section>
             );
