@@ -3,7 +3,8 @@
 
 import type { ClosingSummaryFacts, HandoverFacts, LtcSnapshot } from '../src/contracts/activities';
 import type { ClosingSummary, MilestoneSlippage, OpportunityState, TeamMember } from './opportunity-types';
-import { PSM_PROCESS, daysToMs, milestoneIndexOf, type MilestoneKey, type TeamRole } from './psm-process';
+import { PSM_PROCESS, daysToMs, type MilestoneKey, type TeamRole } from './psm-process';
+import { definitionOf, milestoneIndexIn } from './process-versions';
 
 const iso = (ms: number): string => new Date(ms).toISOString();
 
@@ -56,7 +57,7 @@ export function isProjectDeal(state: OpportunityState): boolean {
 export function slippage(state: OpportunityState): MilestoneSlippage[] {
   const planned = state.plan?.plannedDates ?? {};
   const rows: MilestoneSlippage[] = [];
-  for (const milestone of PSM_PROCESS.milestones) {
+  for (const milestone of definitionOf(state).milestones) {
     const key = milestone.key as MilestoneKey;
     const plannedDate = planned[key] ?? null;
     const record = state.milestones[key];
@@ -127,13 +128,13 @@ export function membersInRoles(state: OpportunityState, roles: readonly TeamRole
 
 /** Roles told of a stall while the deal works towards the milestone after its current stage. */
 export function stallAlsoTells(state: OpportunityState): readonly TeamRole[] {
-  const next = PSM_PROCESS.milestones[state.reachedIndex + 1]?.key;
+  const next = definitionOf(state).milestones[state.reachedIndex + 1]?.key;
   const table = PSM_PROCESS.ltc.stallAlsoTells as Readonly<Record<string, readonly TeamRole[]>>;
   return next === undefined ? [] : (table[next] ?? []);
 }
 
 export function ltcSnapshot(state: OpportunityState): LtcSnapshot {
-  const plannedIndex = (key: string) => milestoneIndexOf(key);
+  const plannedIndex = (key: string) => milestoneIndexIn(definitionOf(state), key);
   const handover = state.handover ?? null;
   const due = handover ? handoverDueAt(handover) : null;
   return {

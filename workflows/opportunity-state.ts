@@ -3,13 +3,8 @@
 
 import type { DealFacts, OpportunitySnapshot, ProjectionEvent } from '../src/contracts/activities';
 import type { CommandResult, OpportunityStartInput, OpportunityState, RuleSet } from './opportunity-types';
-import {
-  PSM_PROCESS,
-  isSponsorOrBetter,
-  milestoneAt,
-  milestoneIndexOf,
-  type SalesMilestoneDefinition,
-} from './psm-process';
+import { PSM_PROCESS, isSponsorOrBetter, type SalesMilestoneDefinition } from './psm-process';
+import { definitionOf, milestoneIn, milestoneIndexIn } from './process-versions';
 import { refuse } from './opportunity-errors';
 import { ltcSnapshot } from './opportunity-ltc-facts';
 import { requireAmount, requireText, requireTime, TEXT_LIMITS } from './opportunity-input';
@@ -134,26 +129,29 @@ export function stageIndex(state: Pick<OpportunityState, 'reachedIndex'>): numbe
   return Math.max(state.reachedIndex, 0);
 }
 
-export function stageMilestone(state: Pick<OpportunityState, 'reachedIndex'>): SalesMilestoneDefinition {
-  const milestone = milestoneAt(stageIndex(state));
+export function stageMilestone(
+  state: Pick<OpportunityState, 'reachedIndex' | 'processVersion'>,
+): SalesMilestoneDefinition {
+  const milestone = milestoneIn(definitionOf(state), stageIndex(state));
   if (!milestone) return refuse('INTERNAL', `no milestone at index ${stageIndex(state)}`);
   return milestone;
 }
 
 export function nextMilestone(state: OpportunityState): SalesMilestoneDefinition | undefined {
-  return milestoneAt(state.reachedIndex + 1);
+  return milestoneIn(definitionOf(state), state.reachedIndex + 1);
 }
 
 /** Win % of the last milestone reached; a lost deal weighs nothing in the pipeline until reopened. */
 export function probability(state: OpportunityState): number {
   if (state.status === 'won') return 100;
   if (state.status === 'lost') return 0;
-  return milestoneAt(state.reachedIndex)?.winPct ?? 0;
+  return milestoneIn(definitionOf(state), state.reachedIndex)?.winPct ?? 0;
 }
 
 export function noSponsorWarning(state: OpportunityState): boolean {
   if (state.status === 'lost') return false;
-  if (state.reachedIndex < milestoneIndexOf(PSM_PROCESS.noSponsorWarning.fromMilestone)) return false;
+  const from = milestoneIndexIn(definitionOf(state), PSM_PROCESS.noSponsorWarning.fromMilestone);
+  if (state.reachedIndex < from) return false;
   return !state.stakeholders.some((stakeholder) => isSponsorOrBetter(stakeholder.stance));
 }
 
@@ -186,6 +184,8 @@ export function missingCriteria(state: OpportunityState): string[] {
   if (next.approvalGate && latestApproval(state, 'milestone_gate', next.key)?.status !== 'approved') {
     missing.push(next.approvalGate.key);
   }
+  // A process migration can leave criteria owed at the next completion.
+  for (const key of state.owedCriteria?.keys ?? []) if (!missing.includes(key)) missing.push(key);
   return missing;
 }
 
@@ -235,6 +235,7 @@ export function snapshot(state: OpportunityState): OpportunitySnapshot {
     seq: state.seq,
     // LTC runs carry their team, plan, handover and closing summary; older runs project as before.
     ...(state.team === undefined ? {} : { ltc: ltcSnapshot(state) }),
+    ...(state.processVersion === undefined ? {} : { processVersion: state.processVersion }),
   };
 }
 

@@ -14,6 +14,7 @@
 import type { ClockFacts, NotificationTemplate } from '../src/contracts/activities';
 import type { EscalationKind, EscalationLevel, OpportunityState } from './opportunity-types';
 import { PSM_PROCESS, daysToMs } from './psm-process';
+import { processVersions } from './process-versions';
 import { dueAfter, workingDaysDue, type DayCounting, type WorkCalendar } from './working-days';
 import { appendEvent, iso, stageIndex, stageMilestone } from './opportunity-state';
 import { approverManager } from './opportunity-permissions';
@@ -64,6 +65,8 @@ export function clockFacts(state: OpportunityState): ClockFacts {
     contractWindow: state.contractWindow ? { ...state.contractWindow } : null,
     // LTC runs only: a won deal's waiting handover has its own ladder.
     ...(state.handover ? { handover: { ...pick(state.handover) } } : {}),
+    // Versioned runs: the clocks follow the milestones of the deal's own version.
+    ...(state.processVersion === undefined ? {} : { processVersion: state.processVersion }),
   };
 }
 
@@ -189,7 +192,8 @@ export function dueClocks(facts: ClockFacts, now: number, clock: ClockCalendar =
  */
 export function clockCheckHorizonMs(): number {
   const days: number[] = [PSM_PROCESS.contractWindow.workingDays, PSM_PROCESS.ltc.handover.escalateAfterDays];
-  for (const milestone of PSM_PROCESS.milestones) {
+  // Every version's milestones: a deal on any of them may start any of their clocks.
+  for (const milestone of processVersions().flatMap((v) => v.definition.milestones)) {
     if (milestone.followUpCadenceDays !== null) days.push(milestone.followUpCadenceDays);
     if (milestone.stallSlaDays !== null) days.push(milestone.stallSlaDays);
   }

@@ -58,6 +58,8 @@ export interface OpportunityStartInput {
   carried?: OpportunityState;
   /** Continue-as-new once history reaches this many events (at least 20); tests force it low. */
   historyLengthLimit?: number;
+  /** The process version the deal runs on (workflows/process-versions.ts); the API sends the latest. Absent: 1. */
+  processVersion?: number;
 }
 
 // ---- commands (Updates) -------------------------------------------------------------------
@@ -406,4 +408,11 @@ export interface OpportunityState {
   handover?: HandoverState | null;
   closing?: ClosingSummary | null;
   lostCompetitor?: string | null;
+
+  // Process versions (patched('psm-process-versions')); absent = version 1, nothing owed.
+  processVersion?: number;
+  /** Criteria a migration made this deal owe: it reports them met at its next milestone completion. */
+  owedCriteria?: { milestone: string; keys: string[] } | null;
+  /** Results of migrateProcessVersion requests, for their idempotency (the newest few). */
+  migrationRequests?: { requestId: string; result: unknown }[];
 }

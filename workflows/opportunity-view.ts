@@ -9,8 +9,8 @@ import type {
   OpportunityStatus,
   Stakeholder,
 } from './opportunity-types';
+import { definitionOf, versionOf } from './process-versions';
 import {
-  PSM_PROCESS,
   type Bilingual,
   type CriteriaRule,
   type KeyedLabel,
@@ -67,6 +67,10 @@ export interface ApprovalView extends ApprovalFacts {
 
 export interface OpportunityView {
   id: string;
+  /** The process version the deal runs on (workflows/process-versions.ts). */
+  processVersion: number;
+  /** Criteria a process migration left owed at the next milestone completion; null when none. */
+  owedCriteria: { milestone: string; keys: string[] } | null;
   name: string;
   account: string;
   amount: number;
@@ -174,10 +178,13 @@ const approvalView = (approval: ApprovalRecord): ApprovalView => ({
 });
 
 export function toView(state: OpportunityState, now: number): OpportunityView {
-  const { execution } = PSM_PROCESS;
+  const definition = definitionOf(state);
+  const { execution } = definition;
   const approvals = state.approvals.map(approvalView);
   return {
     id: state.id,
+    processVersion: versionOf(state),
+    owedCriteria: state.owedCriteria ?? null,
     name: state.name,
     account: state.account,
     amount: state.amount,
@@ -201,7 +208,7 @@ export function toView(state: OpportunityState, now: number): OpportunityView {
     escalationLevel: escalationLevel(state),
     stalled: isStalled(state),
     noSponsorWarning: noSponsorWarning(state),
-    milestones: PSM_PROCESS.milestones.map((m, i) => milestoneView(state, m, i)),
+    milestones: definition.milestones.map((m, i) => milestoneView(state, m, i)),
     execution: {
       key: execution.key,
       name: execution.name,

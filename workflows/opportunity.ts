@@ -75,6 +75,8 @@ import type {
 } from './opportunity-types';
 import { toView, type OpportunityView } from './opportunity-view';
 import { keepSearchAttributesCurrent, SEARCH_ATTRIBUTES_PATCH } from './opportunity-search-attributes';
+import { PROCESS_VERSIONS_PATCH, registerMigrationHandler } from './opportunity-migration';
+import { processVersion } from './process-versions';
 
 const { lookupReportingLine } = proxyActivities<Activities>(DIRECTORY_ACTIVITY);
 const { sendNotification } = proxyActivities<Activities>(NOTIFICATION_ACTIVITY);
@@ -182,6 +184,14 @@ export async function opportunity(input: OpportunityStartInput): Promise<Opportu
   };
   const state = input.carried ?? createInitialState(input, Date.now());
   if (rules.ltc) adoptLtcState(state);
+  // Process versions (issue 17): a new deal runs on the version its starter chose (the API: the
+  // latest); a deal started before versions runs on version 1 until it is migrated.
+  const versioned = patched(PROCESS_VERSIONS_PATCH);
+  if (versioned && state.processVersion === undefined) {
+    const chosen = input.carried ? 1 : (input.processVersion ?? 1);
+    if (!processVersion(chosen)) refuse('INVALID_INPUT', `there is no process version ${chosen}`);
+    state.processVersion = chosen;
+  }
   // A new run projects whatever is unacknowledged: the created event, or a carried remainder.
   const io: IoActivity = {
     sending: false,
@@ -199,6 +209,7 @@ export async function opportunity(input: OpportunityStartInput): Promise<Opportu
     events: state.events.filter((event) => event.seq > afterSeq),
   }));
   registerCommandHandlers(state, rules);
+  registerMigrationHandler(state, () => wantProjection(state, io));
   setHandler(reportingLineChangedSignal, () => {
     adoptAuthorizationRules(rules);
     adoptApprovedFollowDeal(rules);

@@ -173,6 +173,8 @@ export interface OpportunitySnapshot {
   /** Sequence number of the last event included in this snapshot. */
   seq: number;
   ltc?: LtcSnapshot;
+  /** The process version the deal runs on; absent from deals started before versions (= 1). */
+  processVersion?: number;
 }
 
 /**
@@ -185,6 +187,7 @@ export interface OpportunitySnapshot {
  * - approval_decided { approvalId, decision: 'approved' | 'rejected' | 'cancelled', comment }
  * - escalation_sent { key, kind, level, milestone, recipientIds: string[] }
  * - sla_breached { milestone, milestoneIndex }
+ * - process_version_migrated { fromVersion, toVersion, milestone: { from, to }, milestoneIndex: { from, to }, mustMeet, clocks }
  * - won {}, lost { reason }, on_hold { reason }, resumed {}, reopened { reason }
  * - any other type is journalled only (checklist_ticked, stakeholder_upserted, fields_updated, ...).
  */
@@ -204,6 +207,8 @@ export interface ClockFacts {
   contractWindow: { anchor: string; escalated: boolean } | null;
   /** A won deal waiting for its handover acceptance (LTC runs). */
   handover?: { status: 'pending' | 'accepted'; anchor: string; level: 0 | 1 | 2 } | null;
+  /** The process version the deal runs on (absent: 1), whose milestones the clocks follow. */
+  processVersion?: number;
 }
 
 /** The opportunity workflow's wake-up: which clocks are due, and how far the read model got. */

@@ -16,7 +16,8 @@
 
 import fs from 'node:fs';
 import path from 'node:path';
-import { createHarness, REPO_ROOT, type DealDriver, type Harness } from './helpers';
+import { createHarness, REPO_ROOT, type DealDriver, type Harness, type HarnessOptions } from './helpers';
+import { migratedDealScenario, v2WorkflowBundle } from './process-version-scenarios';
 import { historyToJsonText } from './history-files';
 import { ltcLostDealScenario, ltcWonDealScenario } from './ltc-scenarios';
 import {
@@ -49,6 +50,10 @@ interface Recording {
   run(h: Harness): Promise<DealDriver>;
   /** Which run of the deal to save: its first run or the one running now. */
   which: 'first' | 'latest';
+  /** Workflows bundled differently (e.g. with a test process version); the shared bundle otherwise. */
+  workflowBundle?: HarnessOptions['workflowBundle'];
+  /** A folder under test/histories replayed by its own test (its bundle is not the production one). */
+  dir?: string;
 }
 
 const RECORDINGS: Recording[] = [
@@ -95,10 +100,22 @@ const RECORDINGS: Recording[] = [
   { name: 'path-lost-reopen', run: lostReopenScenario, which: 'latest' },
   { name: 'path-continued-deal-second-run', run: (h) => continuedDealScenario(h), which: 'latest' },
   { name: 'path-completed-deal', run: wonDealScenario, which: 'latest' },
+  // Recorded after patched('psm-process-versions') on the workflows with the test's version 2
+  // (fixtures/process-version-v2.ts): a deal at 技术突破2 migrated from version 1 (dry run, then for
+  // real, clocks re-armed), then through the new 商务突破 gate to the win. Its bundle is not the
+  // production one, so it lives in histories/process-versions/ and
+  // process-version-migration.test.ts replays it.
+  {
+    name: 'process-version-migrated',
+    run: migratedDealScenario,
+    which: 'latest',
+    workflowBundle: v2WorkflowBundle,
+    dir: 'process-versions',
+  },
 ];
 
 async function record(recording: Recording): Promise<void> {
-  const h = await createHarness();
+  const h = await createHarness(recording.workflowBundle ? { workflowBundle: recording.workflowBundle } : {});
   try {
     const deal = await recording.run(h);
     const handle =
@@ -106,7 +123,9 @@ async function record(recording: Recording): Promise<void> {
         ? h.env.client.workflow.getHandle(deal.id, deal.handle.firstExecutionRunId)
         : deal.handle;
     const history = await handle.fetchHistory();
-    const file = path.join(HISTORIES_DIR, `${recording.name}.json`);
+    const dir = path.join(HISTORIES_DIR, recording.dir ?? '');
+    fs.mkdirSync(dir, { recursive: true });
+    const file = path.join(dir, `${recording.name}.json`);
     fs.writeFileSync(file, historyToJsonText(history));
     console.log(`${file}: ${history.events?.length ?? 0} events`);
   } finally {
@@ -121,7 +140,7 @@ async function main(): Promise<void> {
   fs.mkdirSync(HISTORIES_DIR, { recursive: true });
   for (const recording of RECORDINGS) {
     if (only.length > 0 && !only.includes(recording.name)) continue;
-    if (fs.existsSync(path.join(HISTORIES_DIR, `${recording.name}.json`)) && !force) {
+    if (fs.existsSync(path.join(HISTORIES_DIR, recording.dir ?? '', `${recording.name}.json`)) && !force) {
       console.log(`${recording.name}: already recorded, kept (use --force NAME to overwrite)`);
       continue;
     }

@@ -7,7 +7,7 @@ import type {
   RequestApprovalCommand,
   RuleSet,
 } from '../opportunity-types';
-import { LAST_MILESTONE_INDEX, milestoneAt, milestoneIndexOf } from '../psm-process';
+import { definitionOf, lastMilestoneIndexIn, milestoneIn, milestoneIndexIn } from '../process-versions';
 import { refuse, refuseReportingLinePending } from '../opportunity-errors';
 import { optionalText, requireAmount, requireOneOf, requireText } from '../opportunity-input';
 import { appendEvent, iso, latestApproval } from '../opportunity-state';
@@ -18,8 +18,9 @@ import { FIRST_RULES, requireStatus, type CommandSpec } from './command-spec';
 const APPROVAL_KINDS = ['milestone_gate', 'skip_milestone', 'discount'] as const;
 
 function requireUnreachedMilestone(state: OpportunityState, key: unknown, kind: string) {
-  const index = typeof key === 'string' ? milestoneIndexOf(key) : -1;
-  const milestone = milestoneAt(index);
+  const def = definitionOf(state);
+  const index = typeof key === 'string' ? milestoneIndexIn(def, key) : -1;
+  const milestone = milestoneIn(def, index);
   if (!milestone) refuse('INVALID_INPUT', `${kind} needs a known milestone, got ${String(key)}`);
   if (index <= state.reachedIndex) refuse('MILESTONE_OUT_OF_ORDER', `${milestone.key} was already reached`);
   return { index, milestone };
@@ -34,11 +35,12 @@ function refuseIfAlreadyAsked(approval: ApprovalRecord | undefined, what: string
   if (approval?.status === 'approved') refuse('CONFLICT', `${what} is already approved (${approval.id})`);
 }
 
-function isGated(milestone: string | null | undefined): boolean {
+function isGated(state: OpportunityState, milestone: string | null | undefined): boolean {
+  const def = definitionOf(state);
   return (
     milestone !== undefined &&
     milestone !== null &&
-    (milestoneAt(milestoneIndexOf(milestone))?.approvalGate ?? null) !== null
+    (milestoneIn(def, milestoneIndexIn(def, milestone))?.approvalGate ?? null) !== null
   );
 }
 
@@ -52,7 +54,7 @@ export function currentApprover(
   rules: RuleSet,
 ): string | null {
   if (state.reportingLine === null) return null;
-  const gated = isGated(request.milestone);
+  const gated = isGated(state, request.milestone);
   return rules.authorization
     ? approverForRequest(request.kind, gated, state.amount, state.reportingLine, request.requestedById)
     : approverFor(request.kind, gated, state.amount, state.reportingLine);
@@ -129,7 +131,7 @@ export const requestApproval: CommandSpec<RequestApprovalCommand> = {
       refuseIfAlreadyAsked(latestApproval(state, kind, milestone.key), `the ${milestone.key} gate`);
     } else if (kind === 'skip_milestone') {
       const { index, milestone } = requireUnreachedMilestone(state, command.milestone, kind);
-      if (index === LAST_MILESTONE_INDEX)
+      if (index === lastMilestoneIndexIn(definitionOf(state)))
         refuse('RULE_REFUSED', `${milestone.key} cannot be skipped: it is how a deal is won`);
       refuseIfAlreadyAsked(latestApproval(state, kind, milestone.key), `skipping ${milestone.key}`);
     } else {
@@ -276,7 +278,7 @@ function approvedButUnused(state: OpportunityState, approval: ApprovalRecord): b
     approval.status === 'approved' &&
     approval.kind !== 'discount' &&
     approval.milestone !== null &&
-    milestoneIndexOf(approval.milestone) > state.reachedIndex
+    milestoneIndexIn(definitionOf(state), approval.milestone) > state.reachedIndex
   );
 }
 

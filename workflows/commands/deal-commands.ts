@@ -13,14 +13,9 @@ import type {
   UpdateDealCommand,
   UpsertStakeholderCommand,
 } from '../opportunity-types';
-import {
-  ACTIVITY_KINDS,
-  PSM_PROCESS,
-  STAKEHOLDER_ROLES,
-  STAKEHOLDER_STANCES,
-  milestoneIndexOf,
-} from '../psm-process';
+import { ACTIVITY_KINDS, PSM_PROCESS, STAKEHOLDER_ROLES, STAKEHOLDER_STANCES } from '../psm-process';
 import { refuse } from '../opportunity-errors';
+import { definitionOf, milestoneIndexIn } from '../process-versions';
 import {
   optionalText,
   requireAmount,
@@ -253,7 +248,7 @@ export const reopen: CommandSpec<ReopenCommand> = {
     if (state.lostCompetitor !== undefined) state.lostCompetitor = null;
     // Back at the milestone it was lost at, with every clock (and the escalation ladder) fresh.
     enterStage(state, now);
-    if (state.reachedIndex >= milestoneIndexOf(PSM_PROCESS.contractWindow.from)) {
+    if (state.reachedIndex >= milestoneIndexIn(definitionOf(state), PSM_PROCESS.contractWindow.from)) {
       state.contractWindow = { anchor: iso(now), escalated: false };
     }
     appendEvent(state, now, 'reopened', command.actor.userId, { reason: command.reason });

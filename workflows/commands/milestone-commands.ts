@@ -5,14 +5,14 @@ import type {
   OpportunityState,
   SetChecklistItemCommand,
 } from '../opportunity-types';
+import { PSM_PROCESS, type ProcessDefinition, type SalesMilestoneDefinition } from '../psm-process';
 import {
-  LAST_MILESTONE_INDEX,
-  PSM_PROCESS,
-  checklistOf,
-  milestoneAt,
-  milestoneIndexOf,
-  type SalesMilestoneDefinition,
-} from '../psm-process';
+  checklistIn,
+  definitionOf,
+  lastMilestoneIndexIn,
+  milestoneIn,
+  milestoneIndexIn,
+} from '../process-versions';
 import { refuse } from '../opportunity-errors';
 import { optionalText, requireStringList, requireText, TEXT_LIMITS } from '../opportunity-input';
 import { INPUT_LIMITS } from '../../src/contracts/input-rules';
@@ -21,18 +21,21 @@ import { FIRST_RULES, requireStatus, type CommandSpec } from './command-spec';
 import { closeProject } from '../opportunity-ltc';
 import { requirePlanIfKickoff } from './plan-rules';
 
-function requireCompletableMilestone(key: unknown): { index: number; milestone: SalesMilestoneDefinition } {
-  if (key === PSM_PROCESS.execution.key) {
+function requireCompletableMilestone(
+  def: ProcessDefinition,
+  key: unknown,
+): { index: number; milestone: SalesMilestoneDefinition } {
+  if (key === def.execution.key) {
     refuse('MILESTONE_OUT_OF_ORDER', `${key} starts by itself when the contract is signed`);
   }
-  const index = typeof key === 'string' ? milestoneIndexOf(key) : -1;
-  const milestone = milestoneAt(index);
+  const index = typeof key === 'string' ? milestoneIndexIn(def, key) : -1;
+  const milestone = milestoneIn(def, index);
   if (!milestone) refuse('INVALID_INPUT', `unknown milestone ${String(key)}`);
   return { index, milestone };
 }
 
 function hasApprovedSkip(state: OpportunityState, index: number): boolean {
-  const milestone = milestoneAt(index);
+  const milestone = milestoneIn(definitionOf(state), index);
   return (
     milestone !== undefined && latestApproval(state, 'skip_milestone', milestone.key)?.status === 'approved'
   );
@@ -48,11 +51,12 @@ export function unmetCriteria(milestone: SalesMilestoneDefinition, met: readonly
 export const completeMilestone: CommandSpec<CompleteMilestoneCommand> = {
   validate(state, command, _now, rules = FIRST_RULES) {
     requireStatus(state, ['open'], 'complete a milestone');
-    const { index, milestone } = requireCompletableMilestone(command.milestone);
+    const def = definitionOf(state);
+    const { index, milestone } = requireCompletableMilestone(def, command.milestone);
     if (index <= state.reachedIndex) refuse('MILESTONE_OUT_OF_ORDER', `${milestone.key} was already reached`);
     for (let between = state.reachedIndex + 1; between < index; between += 1) {
       if (!hasApprovedSkip(state, between)) {
-        const expected = milestoneAt(between)?.key;
+        const expected = milestoneIn(def, between)?.key;
         refuse(
           'MILESTONE_OUT_OF_ORDER',
           `complete ${expected} before ${milestone.key}, or have skipping ${expected} approved`,
@@ -66,9 +70,21 @@ export const completeMilestone: CommandSpec<CompleteMilestoneCommand> = {
       INPUT_LIMITS.criteriaMet,
       INPUT_LIMITS.key,
     );
-    const unknown = criteriaMet.filter((key) => !milestone.criteria.some((c) => c.key === key));
+    // Criteria a process migration left owed are reported met at this completion too.
+    const owed = state.owedCriteria?.keys ?? [];
+    const unknown = criteriaMet.filter(
+      (key) => !milestone.criteria.some((c) => c.key === key) && !owed.includes(key),
+    );
     if (unknown.length > 0) {
       refuse('UNKNOWN_CRITERION', `${milestone.key} has no criterion ${unknown.join(', ')}`, { unknown });
+    }
+    const owedMissing = owed.filter((key) => !criteriaMet.includes(key));
+    if (owedMissing.length > 0) {
+      refuse(
+        'CRITERIA_NOT_MET',
+        `the process migration left ${owedMissing.join(', ')} owed (${state.owedCriteria?.milestone}); report it met`,
+        { rule: 'all', missing: owedMissing },
+      );
     }
     const missing = unmetCriteria(milestone, criteriaMet);
     if (missing.length > 0) {
@@ -103,9 +119,10 @@ export const completeMilestone: CommandSpec<CompleteMilestoneCommand> = {
 
   apply(state, command, { now, rules = FIRST_RULES }) {
     const actorId = command.actor.userId;
-    const target = milestoneIndexOf(command.milestone);
+    const def = definitionOf(state);
+    const target = milestoneIndexIn(def, command.milestone);
     for (let skipped = state.reachedIndex + 1; skipped < target; skipped += 1) {
-      const milestone = milestoneAt(skipped);
+      const milestone = milestoneIn(def, skipped);
       if (!milestone) continue;
       state.milestones[milestone.key as keyof OpportunityState['milestones']] = {
         reachedAt: iso(now),
@@ -144,17 +161,18 @@ export const completeMilestone: CommandSpec<CompleteMilestoneCommand> = {
       skipped: false,
     });
     state.reachedIndex = target;
+    if (state.owedCriteria) state.owedCriteria = null;
     enterStage(state, now);
     cancelPendingApprovals(
       state,
       now,
       actorId,
-      (approval) => approval.milestone !== null && milestoneIndexOf(approval.milestone) <= target,
+      (approval) => approval.milestone !== null && milestoneIndexIn(def, approval.milestone) <= target,
     );
     if (command.milestone === PSM_PROCESS.contractWindow.from) {
       state.contractWindow = { anchor: iso(now), escalated: false };
     }
-    if (target === LAST_MILESTONE_INDEX) {
+    if (target === lastMilestoneIndexIn(def)) {
       state.status = 'won';
       state.closedAt = iso(now);
       // A won deal has nothing left to approve: discounts still pending are moot.
@@ -168,7 +186,8 @@ export const completeMilestone: CommandSpec<CompleteMilestoneCommand> = {
 
 export const setChecklistItem: CommandSpec<SetChecklistItemCommand> = {
   validate(state, command) {
-    const isExecutionStep = command.milestone === PSM_PROCESS.execution.key;
+    const def = definitionOf(state);
+    const isExecutionStep = command.milestone === def.execution.key;
     if (isExecutionStep) {
       if (state.status === 'lost') requireStatus(state, ['won'], 'tick the contract-execution checklist');
       if (state.status !== 'won') {
@@ -180,7 +199,7 @@ export const setChecklistItem: CommandSpec<SetChecklistItemCommand> = {
     } else {
       requireStatus(state, ['open', 'on_hold'], 'tick a milestone checklist');
     }
-    const checklist = typeof command.milestone === 'string' ? checklistOf(command.milestone) : undefined;
+    const checklist = typeof command.milestone === 'string' ? checklistIn(def, command.milestone) : undefined;
     if (!checklist) refuse('INVALID_INPUT', `unknown milestone ${String(command.milestone)}`);
     if (!checklist.some((entry) => entry.key === command.item)) {
       refuse('UNKNOWN_CHECKLIST_ITEM', `${command.milestone} has no checklist item ${String(command.item)}`);
@@ -199,7 +218,7 @@ export const setChecklistItem: CommandSpec<SetChecklistItemCommand> = {
       done: command.done,
     });
 
-    if (command.milestone === PSM_PROCESS.execution.key) completeExecutionIfDone(state, now, actorId);
+    if (command.milestone === definitionOf(state).execution.key) completeExecutionIfDone(state, now, actorId);
     return { changed: true };
   },
 };
@@ -210,8 +229,9 @@ export const setChecklistItem: CommandSpec<SetChecklistItemCommand> = {
  */
 export function completeExecutionIfDone(state: OpportunityState, now: number, actorId: string): void {
   if (state.status !== 'won' || state.executionCompletedAt !== null) return;
-  const ticks = state.checklist[PSM_PROCESS.execution.key] ?? {};
-  const allDone = PSM_PROCESS.execution.checklist.every((entry) => ticks[entry.key]?.done === true);
+  const { execution } = definitionOf(state);
+  const ticks = state.checklist[execution.key as keyof OpportunityState['checklist']] ?? {};
+  const allDone = execution.checklist.every((entry) => ticks[entry.key]?.done === true);
   const handover = state.handover;
   if (!allDone) return;
   if (handover && handover.status === 'pending') {

@@ -14,15 +14,9 @@ import type {
   SetMajorDealCommand,
   TeamMember,
 } from '../opportunity-types';
-import {
-  MILESTONE_KEYS,
-  PSM_PROCESS,
-  TEAM_ROLES,
-  milestoneIndexOf,
-  teamRoleOf,
-  type MilestoneKey,
-} from '../psm-process';
+import { PSM_PROCESS, TEAM_ROLES, teamRoleOf, type MilestoneKey } from '../psm-process';
 import { refuse, refuseInput } from '../opportunity-errors';
+import { definitionOf, milestoneIndexIn } from '../process-versions';
 import {
   optionalText,
   requireOneOf,
@@ -159,16 +153,21 @@ function requireRisks(value: unknown): PlanRisk[] {
   });
 }
 
+/** The milestone keys of the deal's own process version, in order. */
+function milestoneKeysOf(state: OpportunityState): MilestoneKey[] {
+  return definitionOf(state).milestones.map((m) => m.key as MilestoneKey);
+}
+
 /** The milestones a plan must date: every one not reached yet. */
 function milestonesToPlan(state: OpportunityState): MilestoneKey[] {
-  return MILESTONE_KEYS.slice(state.reachedIndex + 1);
+  return milestoneKeysOf(state).slice(state.reachedIndex + 1);
 }
 
 export const recordProjectPlan: CommandSpec<RecordProjectPlanCommand> = {
   validate(state, command, _now, rules) {
     requireLtc(rules);
     requireStatus(state, ['open', 'on_hold'], 'record the project plan');
-    const after = milestoneIndexOf(PSM_PROCESS.ltc.kickoff.afterMilestone);
+    const after = milestoneIndexIn(definitionOf(state), PSM_PROCESS.ltc.kickoff.afterMilestone);
     const skipped = latestApproval(state, 'skip_milestone', PSM_PROCESS.ltc.kickoff.afterMilestone);
     if (state.reachedIndex < after && skipped?.status !== 'approved') {
       refuse('KICKOFF_TOO_EARLY', `the kickoff plan follows ${PSM_PROCESS.ltc.kickoff.afterMilestone}`, {
@@ -178,7 +177,8 @@ export const recordProjectPlan: CommandSpec<RecordProjectPlanCommand> = {
     const dates = command.plannedDates;
     if (typeof dates !== 'object' || dates === null || Array.isArray(dates))
       refuseInput('plannedDates', 'must map milestones to dates');
-    const unknown = Object.keys(dates).filter((key) => !(MILESTONE_KEYS as readonly string[]).includes(key));
+    const known: readonly string[] = milestoneKeysOf(state);
+    const unknown = Object.keys(dates).filter((key) => !known.includes(key));
     if (unknown.length > 0) refuseInput(`plannedDates.${unknown[0]}`, 'is not a milestone');
     const missing = milestonesToPlan(state).filter((key) => dates[key] === undefined);
     if (missing.length > 0)
@@ -199,7 +199,7 @@ export const recordProjectPlan: CommandSpec<RecordProjectPlanCommand> = {
 
   apply(state, command, { now }) {
     const plannedDates: Partial<Record<MilestoneKey, string>> = {};
-    for (const key of MILESTONE_KEYS) {
+    for (const key of milestoneKeysOf(state)) {
       const date = command.plannedDates[key];
       if (date !== undefined) plannedDates[key] = date;
     }

@@ -1,0 +1,56 @@
+// The version list (workflows/process-versions.ts): each version still has the structure it was made
+// with (a structural edit in place fails here), every migration covers every milestone, and the
+// version helpers derive and look up by key. Pure logic: no Temporal.
+
+import {
+  checkMigration,
+  definitionOf,
+  deriveVersion,
+  milestoneIndexIn,
+  processStructure,
+  processVersions,
+} from '../../workflows/process-versions';
+import { PSM_PROCESS } from '../../workflows/psm-process';
+import { TEST_V2_DEFINITION } from './fixtures/process-version-v2';
+
+test.each(processVersions().map((v) => [v.version, v] as const))(
+  'version %i still has the structure it was made with',
+  (_version, v) => {
+    // Inserting, removing, renaming or reordering a milestone, criterion, checklist item or gate is
+    // a new version (README, "Changing the sales process"), never an edit of this one.
+    expect(processStructure(v.definition)).toEqual([...v.structure]);
+  },
+);
+
+test('the latest version is the definition in psm-process.ts', () => {
+  const latest = processVersions().at(-1);
+  expect(latest?.definition).toBe(PSM_PROCESS);
+});
+
+test.each(processVersions().map((v) => v.version))(
+  'the migration onto version %i covers every milestone',
+  (v) => {
+    expect(checkMigration(v)).toEqual([]);
+  },
+);
+
+test('a deal without a version runs on version 1', () => {
+  expect(definitionOf({})).toBe(processVersions()[0]?.definition);
+  expect(() => definitionOf({ processVersion: 99 })).toThrow(/unknown process version 99/);
+});
+
+test('deriving a version inserts by key and shares every number it does not touch', () => {
+  expect(milestoneIndexIn(TEST_V2_DEFINITION, 'solution_review')).toBe(3);
+  expect(milestoneIndexIn(TEST_V2_DEFINITION, 'technical_breakthrough_2')).toBe(4);
+  const tb1 = TEST_V2_DEFINITION.milestones.find((m) => m.key === 'technical_breakthrough_1');
+  expect(tb1).toBe(PSM_PROCESS.milestones[2]);
+  const back = deriveVersion(TEST_V2_DEFINITION, [
+    { op: 'removeMilestone', key: 'solution_review' },
+    { op: 'setGate', milestone: 'business_breakthrough', gate: null },
+    { op: 'removeCriterion', milestone: 'deep_engagement', key: 'executive_visit_done' },
+  ]);
+  expect(processStructure(back)).toEqual(processStructure(PSM_PROCESS));
+  expect(() => deriveVersion(PSM_PROCESS, [{ op: 'removeMilestone', key: 'nope' }])).toThrow(
+    /no milestone nope/,
+  );
+});
