@@ -18,6 +18,8 @@ export interface HistoryUse {
   templates: Set<string>;
   /** Journal event types the workflow projected (projectOpportunity's input). */
   journal: Set<string>;
+  /** The last snapshot the workflow projected: where the deal stood when the history ends. */
+  lastSnapshot?: { milestone: string; status: string };
 }
 
 interface Payload {
@@ -62,10 +64,18 @@ export function historyUse(file: string): HistoryUse {
       const name = scheduled.activityType.name;
       use.activities.add(name);
       const input = decode(scheduled.input?.payloads?.[0]) as
-        { template?: string; events?: { type?: string }[] } | undefined;
+        | {
+            template?: string;
+            events?: { type?: string }[];
+            snapshot?: { milestone?: string; status?: string };
+          }
+        | undefined;
       if (name === 'sendNotification' && input?.template) use.templates.add(input.template);
-      if (name === 'projectOpportunity')
+      if (name === 'projectOpportunity') {
         for (const e of input?.events ?? []) if (e.type) use.journal.add(e.type);
+        const { milestone, status } = input?.snapshot ?? {};
+        if (milestone && status) use.lastSnapshot = { milestone, status };
+      }
     }
     const accepted = event.workflowExecutionUpdateAcceptedEventAttributes?.acceptedRequest?.input?.name;
     if (accepted) use.updates.add(accepted);
@@ -92,6 +102,8 @@ export function committedHistories(): string[] {
     .map((f) => path.join(HISTORIES_DIR, f));
 }
 
+const SET_KEYS = ['activities', 'updates', 'signals', 'patches', 'templates', 'journal'] as const;
+
 /** Everything the given histories exercise together. */
 export function combinedUse(files: readonly string[]): HistoryUse {
   const all: HistoryUse = {
@@ -104,7 +116,7 @@ export function combinedUse(files: readonly string[]): HistoryUse {
   };
   for (const file of files) {
     const use = historyUse(file);
-    for (const key of Object.keys(all) as (keyof HistoryUse)[]) for (const v of use[key]) all[key].add(v);
+    for (const key of SET_KEYS) for (const v of use[key]) all[key].add(v);
   }
   return all;
 }

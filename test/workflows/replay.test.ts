@@ -1,19 +1,17 @@
 // Running deals must survive code changes: every recorded history in test/histories replays
 // against the current workflows/ without a determinism error. Record new ones with
 // `npx tsx test/workflows/record-histories.ts` (see that file before re-recording old ones).
+// A failure names the history, where its deal stood, and what to do (replay-check.ts). The same
+// histories replay with every threshold retuned in replay-retuned.test.ts.
 
-import fs from 'node:fs';
 import path from 'node:path';
-import { bundleWorkflowCode, Worker } from '@temporalio/worker';
-import { REPO_ROOT, quietTemporalLogs, workflowBundle } from './helpers';
-import { readHistoryFile } from './history-files';
+import { bundleWorkflowCode } from '@temporalio/worker';
+import { quietTemporalLogs, workflowBundle } from './helpers';
+import { committedHistories } from './history-coverage';
+import { replayOrExplain } from './replay-check';
 
-const HISTORIES_DIR = path.join(REPO_ROOT, 'test/histories');
 const silent = { log() {}, trace() {}, debug() {}, info() {}, warn() {}, error() {} };
-const files = fs
-  .readdirSync(HISTORIES_DIR)
-  .filter((f) => f.endsWith('.json'))
-  .sort();
+const files = committedHistories();
 
 beforeAll(() => quietTemporalLogs());
 
@@ -21,53 +19,23 @@ test('there are recorded histories to replay', () => {
   expect(files.length).toBeGreaterThanOrEqual(3);
 });
 
-test.each(files)('%s replays against the current workflows', async (file) => {
-  const history = readHistoryFile(path.join(HISTORIES_DIR, file));
-  await expect(
-    Worker.runReplayHistory(
-      { workflowBundle: await workflowBundle() },
-      history,
-      path.basename(file, '.json'),
-    ),
-  ).resolves.toBeUndefined();
+test.each(files.map((f) => path.basename(f)))('%s replays against the current workflows', async (name) => {
+  const file = files.find((f) => path.basename(f) === name) ?? name;
+  await expect(replayOrExplain(await workflowBundle(), file)).resolves.toBeUndefined();
 });
 
-/** The workflows bundled with every threshold in psm-process.ts multiplied by `factor`. */
-function bundleWithRetunedThresholds(factor: number) {
-  return bundleWorkflowCode({
-    workflowsPath: path.join(REPO_ROOT, 'workflows'),
-    logger: silent,
-    webpackConfigHook: (config) => {
-      config.module?.rules?.push({
-        test: /psm-process\.ts$/,
-        enforce: 'pre',
-        use: [{ loader: path.join(__dirname, 'fixtures/retune-thresholds-loader.js'), options: { factor } }],
-      });
-      return config;
-    },
-  });
-}
-
-test.each([
-  ['doubled', 2],
-  ['cut to a fifth', 0.2],
-])('with every threshold %s, the recorded histories still replay', async (_, factor) => {
-  const retuned = await bundleWithRetunedThresholds(factor);
-  for (const file of files) {
-    const history = readHistoryFile(path.join(HISTORIES_DIR, file));
-    await expect(
-      Worker.runReplayHistory({ workflowBundle: retuned }, history, file),
-    ).resolves.toBeUndefined();
-  }
-});
-
-test('an incompatible change fails the replay (the guard can fail)', async () => {
+test('an incompatible change fails the replay, saying which history and what to do', async () => {
   const changed = await bundleWorkflowCode({
     workflowsPath: path.join(__dirname, 'fixtures/changed-workflows.ts'),
     logger: silent,
   });
-  const history = readHistoryFile(path.join(HISTORIES_DIR, 'won-deal.json'));
-  await expect(Worker.runReplayHistory({ workflowBundle: changed }, history, 'won-deal')).rejects.toThrow(
-    /[Nn]ondetermin/,
+  const file = files.find((f) => path.basename(f) === 'won-deal.json') ?? '';
+  const failure = await replayOrExplain(changed, file).then(
+    () => null,
+    (err: unknown) => err as Error,
   );
+  expect(failure?.message).toMatch(
+    /^won-deal: this change is not replay-safe: running deals like the one recorded in test\/histories\/won-deal\.json \(last projected at 合同签订 contract_signed, won\) would diverge .* patched\('<new-id>'\)/,
+  );
+  expect(failure?.message).toMatch(/Replay said: .*[Nn]ondetermin/);
 });

@@ -17,7 +17,9 @@ import {
   useHarness,
   useWorkflowBundleByDefault,
 } from './helpers';
+import { committedHistories } from './history-coverage';
 import { completeUpTo } from './path-scenarios';
+import { replayOrExplain } from './replay-check';
 import { RETUNED } from './retuned-definition';
 import { complete, criteriaFor, logCall, passGate, stalledDealScenario } from './scenarios';
 
@@ -102,6 +104,15 @@ describe('the retuned definition is the one in force', () => {
       [RETUNED.gateAt, 'approved'],
     ]);
   });
+});
+
+test('every recorded history replays on the retuned definition', async () => {
+  // The SLA change is a threshold: replay-safe by design. The new criterion and gate replay too,
+  // because validators never run on replay; what they change is a running deal's NEXT completion
+  // at that milestone, which is what npm run process:preview lists before deploying.
+  const bundle = await (retunedBundle ?? Promise.reject(new Error('retuned bundle not built')));
+  for (const file of committedHistories())
+    await expect(replayOrExplain(bundle, file)).resolves.toBeUndefined();
 });
 
 describe('the lifecycle tests, unchanged, on the retuned definition', () => {
