@@ -1,0 +1,2 @@
+-- AlterTable
+ALTER TABLE "Opportunity" ADD COLUMN     "processVersion" INTEGER NOT NULL DEFAULT 1;
