@@ -39,6 +39,8 @@ import AccountsZh from './locales/zh-CN/accounts.json';
 import AccountsEn from './locales/en/accounts.json';
 import CustomersWebZh from './locales/zh-CN/customers-web.json';
 import CustomersWebEn from './locales/en/customers-web.json';
+import CustomerReportsZh from './locales/zh-CN/customer-reports.json';
+import CustomerReportsEn from './locales/en/customer-reports.json';
 
 /** A catalog: nested objects of strings (i18next's default JSON format). */
 export interface Catalog {
@@ -65,6 +67,7 @@ export const CATALOGS = {
     'weekly-im': WeeklyImZh,
     accounts: AccountsZh,
     'customers-web': CustomersWebZh,
+    'customer-reports': CustomerReportsZh,
   },
   en: {
     common: CommonEn,
@@ -85,6 +88,7 @@ export const CATALOGS = {
     'weekly-im': WeeklyImEn,
     accounts: AccountsEn,
     'customers-web': CustomersWebEn,
+    'customer-reports': CustomerReportsEn,
   },
 } satisfies Record<TLocale, Record<string, Catalog>>;
 

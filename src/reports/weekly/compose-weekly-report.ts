@@ -16,6 +16,7 @@ import {
   type ReportPeriod,
 } from '../report-period';
 import { localeFromDb, type TMailLocale } from '../../mail/locale';
+import { composeCustomerWeek, type CustomerWeekData } from '../customers/weekly-customer-section';
 
 /** Velocity and bottlenecks need more deals than one week has: they look back this far. */
 export const TRAILING_DAYS = 90;
@@ -45,6 +46,8 @@ export interface WeeklyReportData {
   lastWeek: MovementReport;
   trailing: { period: ReportPeriod; movement: MovementReport; bottlenecks: BottleneckReport };
   stalledDeals: StalledDeal[];
+  /** The customer section (issue 11); null for a line without accounts (the section is left out). */
+  customers: CustomerWeekData | null;
 }
 
 /**
@@ -143,5 +146,6 @@ export async function composeWeeklyReport({
     lastWeek,
     trailing: { period: trailing, movement: trailingMovement, bottlenecks },
     stalledDeals: stalled,
+    customers: await composeCustomerWeek({ prisma, team, week, trailing, asOf }),
   };
 }

@@ -6,6 +6,7 @@ import { localDay, type ReportPeriod } from '../report-period';
 import type { TForecastLine } from '../schemas';
 import { TRAILING_DAYS, type WeeklyReportData } from './compose-weekly-report';
 import { WEEKLY_STRINGS, type WeeklyStrings } from './weekly-strings';
+import { customerSection } from '../customers/weekly-customer-section';
 
 /** Reports add amounts across deals; the product's deals are in one currency (CNY by default). */
 export const REPORT_CURRENCY = 'CNY';
@@ -230,6 +231,7 @@ export function weeklyReportContent(d: WeeklyReportData): WeeklyReportContent {
       movementSection(d, s, f),
       movingSection(d, s, f),
       bottleneckSection(d, s, f),
+      ...(d.customers ? [customerSection(d.customers, locale)] : []),
     ],
     footer: s.footer,
   };
