@@ -20,6 +20,8 @@ import { createProjectReportsRouter } from '../api/routes/project-reports';
 import { createCustomerReportsRouter } from '../api/routes/customer-reports';
 import { createTargetsRouter } from '../api/routes/targets';
 import { createChannelsRouter } from '../api/routes/channels';
+import { createAccountsRouter } from '../api/routes/accounts';
+import { createPoolRouter } from '../api/routes/pool';
 import {
   createWeeklyReportScheduleControl,
   weeklyReportScheduleId,
@@ -79,6 +81,8 @@ export function wireApiRouters(deps: {
       createTargetsRouter({ prisma: deps.prisma, registry }),
       createChannelsRouter({ prisma: deps.prisma, registry, im: deps.config.im }),
       createDashboardRouter({ prisma: deps.prisma, registry }),
+      createAccountsRouter({ prisma: deps.prisma, registry }),
+      createPoolRouter({ prisma: deps.prisma, registry }),
       createProjectReportsRouter({ prisma: deps.prisma, registry }),
       createCustomerReportsRouter({ prisma: deps.prisma, registry }),
       createAdminReadModelRouter({
