@@ -27,7 +27,7 @@ function notificationTemplates(): string[] {
   return [...union.matchAll(/'([a-z_]+)'/g)].map((m) => m[1] ?? '');
 }
 
-const files = committedHistories();
+const files = committedHistories({ nested: true });
 const all = combinedUse(files);
 
 const EXPECTED: Record<Exclude<keyof HistoryUse, 'journal' | 'lastSnapshot'>, () => string[]> = {

@@ -94,12 +94,22 @@ export function historyUse(file: string): HistoryUse {
   return use;
 }
 
-export function committedHistories(): string[] {
-  return fs
-    .readdirSync(HISTORIES_DIR)
-    .filter((f) => f.endsWith('.json'))
-    .sort()
-    .map((f) => path.join(HISTORIES_DIR, f));
+/**
+ * The committed history files, sorted. Top level only by default: those replay on the plain
+ * workflow bundle (replay.test.ts). With nested, also those in subfolders (e.g. process-versions/,
+ * replayed by their own test on the bundle they need): every one counts for coverage.
+ */
+export function committedHistories(options: { nested?: boolean } = {}): string[] {
+  const found: string[] = [];
+  const walk = (dir: string, top: boolean) => {
+    for (const entry of fs.readdirSync(dir, { withFileTypes: true })) {
+      const full = path.join(dir, entry.name);
+      if (entry.isDirectory() && options.nested) walk(full, false);
+      else if (entry.isFile() && entry.name.endsWith('.json') && (top || options.nested)) found.push(full);
+    }
+  };
+  walk(HISTORIES_DIR, true);
+  return found.sort();
 }
 
 const SET_KEYS = ['activities', 'updates', 'signals', 'patches', 'templates', 'journal'] as const;
