@@ -9,6 +9,13 @@ import { Prisma } from '../db/prisma';
 import { milestoneIndexOf } from '../../workflows/psm-process';
 import { localDay, overlapMs, storedDateToLocalStart, addDays, type ReportPeriod } from './report-period';
 import { cents, ownerFilter, reportQuery, type QueryScope, type ReportOptions } from './report-scope';
+import {
+  ROLLUP_COMMIT_INDEX,
+  pipelineRollupSql,
+  rollupsApply,
+  wholeDays,
+  wonRollupSql,
+} from './rollups/rollup-queries';
 import type { TForecastLine, TForecastReport } from './schemas';
 
 export const COMMIT_FROM = 'business_breakthrough';
@@ -65,8 +72,22 @@ export function wonSql({ scopeUserIds, from, to }: QueryScope): Prisma.Sql {
      GROUP BY o."ownerId"`;
 }
 
-const queryPipeline = (o: ReportOptions) => reportQuery<PipelineRow>(o.prisma, pipelineSql(o));
-const queryWon = (o: ReportOptions) => reportQuery<WonRow>(o.prisma, wonSql(o));
+/** Company-wide, the rollups (the pipeline for any period end, won for whole local days). */
+export function pipelineQuery(scope: QueryScope): Prisma.Sql {
+  const rollup =
+    scope.scopeUserIds === null &&
+    rollupsApply(scope) &&
+    milestoneIndexOf(COMMIT_FROM) === ROLLUP_COMMIT_INDEX;
+  return rollup ? pipelineRollupSql(scope) : pipelineSql(scope);
+}
+
+export function wonQuery(scope: QueryScope): Prisma.Sql {
+  const days = scope.scopeUserIds === null && rollupsApply(scope) ? wholeDays(scope) : null;
+  return days ? wonRollupSql(days) : wonSql(scope);
+}
+
+const queryPipeline = (o: ReportOptions) => reportQuery<PipelineRow>(o.prisma, pipelineQuery(o));
+const queryWon = (o: ReportOptions) => reportQuery<WonRow>(o.prisma, wonQuery(o));
 
 /**
  * Each user's target for the period. A target whose period only partly overlaps counts pro rata

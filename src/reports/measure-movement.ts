@@ -12,7 +12,15 @@ import {
   movementCountsSql,
   openStagesSql,
 } from './movement-queries';
-import { cents, oneDecimal, ratio, reportQuery, type ReportOptions } from './report-scope';
+import { cents, oneDecimal, ratio, reportQuery, type QueryScope, type ReportOptions } from './report-scope';
+import {
+  approvalsDecidedRollupSql,
+  milestoneStatsRollupSql,
+  movementCountsRollupSql,
+  openStagesRollupSql,
+  rollupsApply,
+  wholeDays,
+} from './rollups/rollup-queries';
 import type { TMovementReport } from './schemas';
 
 export type MovementReport = Omit<TMovementReport, 'scope'>;
@@ -30,12 +38,28 @@ const APPROVAL_KINDS = [
   'discount',
 ] as const satisfies readonly ApprovalFacts['kind'][];
 
+const companyDays = (scope: QueryScope) =>
+  scope.scopeUserIds === null && rollupsApply(scope) ? wholeDays(scope) : null;
+
+/** Each movement query: the rollups for the whole company over whole local days, else the raw SQL. */
+export function movementQueries(scope: QueryScope, asOf: Date) {
+  const days = companyDays(scope);
+  const company = scope.scopeUserIds === null && rollupsApply(scope);
+  return {
+    movementCounts: days ? movementCountsRollupSql(days) : movementCountsSql(scope),
+    openStages: company ? openStagesRollupSql(asOf) : openStagesSql(scope, asOf),
+    milestoneStats: days ? milestoneStatsRollupSql(days) : milestoneStatsSql(scope),
+    approvalsDecided: days ? approvalsDecidedRollupSql(days, APPROVAL_KINDS) : approvalsDecidedSql(scope),
+    approvalsPending: approvalsPendingSql(scope, asOf),
+  };
+}
+
 const milestoneRef = (index: number) => ({ key: PSM_PROCESS.milestones[index]!.key, index });
 
 async function countMovement(options: ReportOptions): Promise<Record<MovementField, Money>> {
   const rows = await reportQuery<{ type: string; count: number; amount: number }>(
     options.prisma,
-    movementCountsSql(options),
+    movementQueries(options, new Date()).movementCounts,
   );
   const byType = new Map(rows.map((r) => [r.type, r]));
   const entries = (Object.keys(MOVEMENT_EVENTS) as MovementField[]).map((field) => {
@@ -54,7 +78,7 @@ async function openDealsByStage(options: ReportOptions, asOf: Date) {
     avgDays: number;
     maxDays: number;
   };
-  const rows = await reportQuery<Row>(options.prisma, openStagesSql(options, asOf));
+  const rows = await reportQuery<Row>(options.prisma, movementQueries(options, asOf).openStages);
   const byIndex = new Map(rows.map((r) => [r.milestoneIndex, r]));
   const stages = PSM_PROCESS.milestones.map((_, index) => {
     const r = byIndex.get(index);
@@ -82,7 +106,7 @@ async function measureMilestones(options: ReportOptions) {
     transitions: number;
     avgDays: number | null;
   };
-  const rows = await reportQuery<Row>(options.prisma, milestoneStatsSql(options));
+  const rows = await reportQuery<Row>(options.prisma, movementQueries(options, new Date()).milestoneStats);
   const byIndex = new Map(rows.map((r) => [r.milestoneIndex, r]));
   const velocity = PSM_PROCESS.milestones.map((_, index) => {
     const r = byIndex.get(index);
@@ -107,11 +131,11 @@ async function measureApprovalWait(options: ReportOptions, asOf: Date) {
   const [decided, pending] = await Promise.all([
     reportQuery<{ kind: string; decided: number; avgHours: number; maxHours: number }>(
       options.prisma,
-      approvalsDecidedSql(options),
+      movementQueries(options, asOf).approvalsDecided,
     ),
     reportQuery<{ kind: string; pending: number; oldestHours: number }>(
       options.prisma,
-      approvalsPendingSql(options, asOf),
+      movementQueries(options, asOf).approvalsPending,
     ),
   ]);
   const decidedBy = new Map(decided.map((r) => [r.kind, r]));

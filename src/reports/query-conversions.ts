@@ -7,6 +7,12 @@
 // that is the usual price of a period-bounded cohort and is the same for every rep.
 import { Prisma } from '../db/prisma';
 import { ownerFilter, reportQuery, type QueryScope, type ReportOptions } from './report-scope';
+import {
+  conversionsPerOwnerRollupSql,
+  conversionsRollupSql,
+  rollupsApply,
+  wholeDays,
+} from './rollups/rollup-queries';
 
 export interface ConversionRow {
   /** Null unless grouped per owner. */
@@ -54,5 +60,12 @@ export async function queryConversions(
   options: ReportOptions,
   grouping: { perOwner: boolean },
 ): Promise<ConversionRow[]> {
-  return reportQuery<ConversionRow>(options.prisma, conversionsSql(options, grouping));
+  return reportQuery<ConversionRow>(options.prisma, conversionsQuery(options, grouping));
+}
+
+/** The rollup query for the whole company over whole local days, else the raw one. */
+export function conversionsQuery(scope: QueryScope, grouping: { perOwner: boolean }): Prisma.Sql {
+  const days = scope.scopeUserIds === null && rollupsApply(scope) ? wholeDays(scope) : null;
+  if (!days) return conversionsSql(scope, grouping);
+  return grouping.perOwner ? conversionsPerOwnerRollupSql(days) : conversionsRollupSql(days);
 }

@@ -14,6 +14,8 @@ export interface ReportOptions {
   from: Date;
   /** Exclusive. */
   to: Date;
+  /** False runs the raw queries even where the rollups apply (tests compare the two). */
+  useRollups?: boolean;
 }
 
 /** What a report query depends on (the options without the client): SQL builders take this. */

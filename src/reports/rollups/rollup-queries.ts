@@ -1,0 +1,208 @@
+// The report queries over the rollup table ("ReportRollup", prisma/migrations/*_report_rollups):
+// per local day (the sales calendar's), what the projection's rows add up to, kept exact by
+// triggers in each writing transaction. A company-wide report over whole local days adds up a few
+// thousand bucket rows instead of scanning every deal; anything else (a team, a line, a period
+// that starts or ends inside a day) runs the raw queries, which give the same numbers.
+//
+// Bucket kinds (column "kind"; "day" is the local day unless said otherwise):
+//   created / won          deals created / won that day (won also per owner: wono)
+//   open                   open deals by current milestone (idx), flags 1 = stalled, x = Σ stage-entry epochs
+//   pipe / piped           open and on-hold deals per owner by expected close month / day, flags 1 = on hold,
+//                          2 = open at or past the commit milestone, x = weighted amount
+//   me / meo / meom        milestone visits by the day entered (meo per owner on the row, meom the same by
+//                          month); flags 1 skipped, 2 SLA breached, 4 moved on (left for a later milestone
+//                          the deal is now past)
+//   mk2 / mk2o             moved-on visits by day entered (day) and day left (d2)
+//   ml                     visits left (not skipped) by the day left, x = Σ days spent
+//   adv / stall / lost     milestone visits / sla_breached / lost events, d2 = the day of the deal's previous one
+//   apd:<kind>             approvals decided, x = Σ hours waited, mx = the longest wait
+import { Prisma } from '../../db/prisma';
+import { PSM_PROCESS } from '../../../workflows/psm-process';
+import { localDay, localDayStart } from '../report-period';
+import type { QueryScope } from '../report-scope';
+
+/** What the migration's SQL assumes (report_rollup_settings()); other values run the raw queries. */
+export const ROLLUP_UTC_OFFSET_MINUTES = 480;
+export const ROLLUP_COMMIT_INDEX = 4;
+export const NO_OWNER = '00000000-0000-0000-0000-000000000000';
+
+/** Whether a report may read the rollups at all: the caller did not ask for the raw queries, and
+ * the process definition's calendar is the one the rollups were built on. */
+export function rollupsApply(scope: QueryScope & { useRollups?: boolean }): boolean {
+  return (
+    scope.useRollups !== false && PSM_PROCESS.workCalendar.utcOffsetMinutes === ROLLUP_UTC_OFFSET_MINUTES
+  );
+}
+
+export interface RollupDays {
+  /** First local day, 'YYYY-MM-DD'. */
+  fromDay: string;
+  /** The local day after the last (exclusive). */
+  toDay: string;
+}
+
+/** The period as whole local days, or null when it starts or ends inside one. */
+export function wholeDays({ from, to }: { from: Date; to: Date }): RollupDays | null {
+  const fromDay = localDay(from);
+  const toDay = localDay(to);
+  if (localDayStart(fromDay).getTime() !== from.getTime()) return null;
+  if (localDayStart(toDay).getTime() !== to.getTime()) return null;
+  return { fromDay, toDay };
+}
+
+const inDays = ({ fromDay, toDay }: RollupDays) =>
+  Prisma.sql`r."day" >= ${fromDay}::date AND r."day" < ${toDay}::date`;
+
+/** The funnel's conversions (company-wide), the same rows as conversionsSql with perOwner false. */
+export function conversionsRollupSql(days: RollupDays): Prisma.Sql {
+  return Prisma.sql`
+    WITH e AS (
+      SELECT r."idx", sum(r."n") AS reached, sum(r."n") FILTER (WHERE r."flags" & 1 = 1) AS skipped,
+             sum(r."amount") AS amount, sum(r."n") FILTER (WHERE r."flags" & 4 = 4) AS moved
+        FROM "ReportRollup" r
+       WHERE r."kind" = 'me' AND ${inDays(days)}
+       GROUP BY r."idx" HAVING sum(r."n") > 0),
+    late AS (
+      SELECT r."idx", sum(r."n") AS n
+        FROM "ReportRollup" r
+       WHERE r."kind" = 'mk2' AND r."d2" >= ${days.toDay}::date AND ${inDays(days)}
+       GROUP BY r."idx")
+    SELECT NULL::text AS "ownerId", e."idx" AS "milestoneIndex", e.reached::int AS "reached",
+           coalesce(e.skipped, 0)::int AS "skipped", coalesce(e.amount, 0)::float8 AS "amount",
+           (coalesce(e.moved, 0) - coalesce(late.n, 0))::int AS "advanced"
+      FROM e LEFT JOIN late ON late."idx" = e."idx"`;
+}
+
+/** First day of the month a 'YYYY-MM-DD' day is in, and of the next month. */
+const monthOf = (day: string) => `${day.slice(0, 8)}01`;
+function nextMonth(day: string): string {
+  const d = new Date(`${monthOf(day)}T00:00:00.000Z`);
+  d.setUTCMonth(d.getUTCMonth() + 1);
+  return d.toISOString().slice(0, 10);
+}
+
+/**
+ * The bottleneck report's conversions per owner on the milestone row (company-wide). Whole
+ * months of the period come from the monthly per-owner buckets, the days around them from the
+ * daily ones. Its rows carry reached and advanced (what the report reads); skipped and amount are 0.
+ */
+export function conversionsPerOwnerRollupSql(days: RollupDays): Prisma.Sql {
+  const firstMonth = days.fromDay === monthOf(days.fromDay) ? days.fromDay : nextMonth(days.fromDay);
+  const lastMonth = monthOf(days.toDay);
+  const visits =
+    firstMonth < lastMonth
+      ? Prisma.sql`((r."kind" = 'meo' AND ((r."day" >= ${days.fromDay}::date AND r."day" < ${firstMonth}::date)
+                                          OR (r."day" >= ${lastMonth}::date AND r."day" < ${days.toDay}::date)))
+                    OR (r."kind" = 'meom' AND r."day" >= ${firstMonth}::date AND r."day" < ${lastMonth}::date))`
+      : Prisma.sql`r."kind" = 'meo' AND ${inDays(days)}`;
+  return Prisma.sql`
+    WITH e AS (
+      SELECT r."ownerId", r."idx", sum(r."n") AS reached, sum(r."n") FILTER (WHERE r."flags" & 4 = 4) AS moved
+        FROM "ReportRollup" r
+       WHERE ${visits}
+       GROUP BY r."ownerId", r."idx" HAVING sum(r."n") > 0),
+    late AS (
+      SELECT r."ownerId", r."idx", sum(r."n") AS n
+        FROM "ReportRollup" r
+       WHERE r."kind" = 'mk2o' AND r."d2" >= ${days.toDay}::date AND ${inDays(days)}
+       GROUP BY r."ownerId", r."idx")
+    SELECT e."ownerId"::text AS "ownerId", e."idx" AS "milestoneIndex", e.reached::int AS "reached",
+           0 AS "skipped", 0::float8 AS "amount", (coalesce(e.moved, 0) - coalesce(late.n, 0))::int AS "advanced"
+      FROM e LEFT JOIN late ON late."ownerId" = e."ownerId" AND late."idx" = e."idx"`;
+}
+
+/**
+ * The forecast's open pipeline per owner (company-wide): deals expected to close by the period's
+ * last day or with no date. Whole months before that day's month come from the monthly buckets,
+ * that month's days up to it from the daily ones (all of it when it is the month's last day).
+ */
+export function pipelineRollupSql({ to }: { to: Date }): Prisma.Sql {
+  const lastDay = localDay(new Date(to.getTime() - 1));
+  const monthStart = `${lastDay.slice(0, 8)}01`;
+  const next = new Date(`${lastDay}T00:00:00.000Z`);
+  next.setUTCDate(next.getUTCDate() + 1);
+  const monthEnds = next.getUTCDate() === 1;
+  const buckets = monthEnds
+    ? Prisma.sql`r."kind" = 'pipe' AND r."day" <= ${monthStart}::date`
+    : Prisma.sql`((r."kind" = 'pipe' AND r."day" < ${monthStart}::date)
+                  OR (r."kind" = 'piped' AND r."day" >= ${monthStart}::date AND r."day" <= ${lastDay}::date))`;
+  const open = Prisma.sql`r."flags" & 1 = 0`;
+  const commit = Prisma.sql`r."flags" & 2 = 2`;
+  return Prisma.sql`
+    SELECT r."ownerId"::text AS "ownerId",
+           (coalesce(sum(r."n") FILTER (WHERE ${open}), 0))::int AS "openCount",
+           coalesce(sum(r."amount") FILTER (WHERE ${open}), 0)::float8 AS "openAmount",
+           coalesce(sum(r."x") FILTER (WHERE ${open}), 0)::float8 AS "openWeighted",
+           (coalesce(sum(r."n") FILTER (WHERE ${commit}), 0))::int AS "commitCount",
+           coalesce(sum(r."amount") FILTER (WHERE ${commit}), 0)::float8 AS "commitAmount",
+           coalesce(sum(r."x") FILTER (WHERE ${commit}), 0)::float8 AS "commitWeighted",
+           (coalesce(sum(r."n") FILTER (WHERE r."flags" & 1 = 1), 0))::int AS "holdCount",
+           coalesce(sum(r."amount") FILTER (WHERE r."flags" & 1 = 1), 0)::float8 AS "holdAmount"
+      FROM "ReportRollup" r
+     WHERE ${buckets}
+     GROUP BY r."ownerId" HAVING sum(r."n") > 0`;
+}
+
+/** Deals won in the period per owner (company-wide). */
+export function wonRollupSql(days: RollupDays): Prisma.Sql {
+  return Prisma.sql`
+    SELECT r."ownerId"::text AS "ownerId", sum(r."n")::int AS "count", coalesce(sum(r."amount"), 0)::float8 AS "amount"
+      FROM "ReportRollup" r
+     WHERE r."kind" = 'wono' AND ${inDays(days)}
+     GROUP BY r."ownerId" HAVING sum(r."n") > 0`;
+}
+
+/**
+ * Movement counts (company-wide), the rows of movementCountsSql. Distinct deals per event come
+ * from the visits and events whose deal had none of the same kind earlier in the period.
+ */
+export function movementCountsRollupSql(days: RollupDays): Prisma.Sql {
+  return Prisma.sql`
+    SELECT CASE r."kind" WHEN 'adv' THEN 'milestone_reached' WHEN 'stall' THEN 'sla_breached' ELSE r."kind" END AS "type",
+           sum(r."n")::int AS "count", coalesce(sum(r."amount"), 0)::float8 AS "amount"
+      FROM "ReportRollup" r
+     WHERE r."kind" IN ('created', 'won', 'adv', 'stall', 'lost') AND ${inDays(days)}
+       AND r."d2" < ${days.fromDay}::date
+     GROUP BY r."kind"`;
+}
+
+/** Open deals per current milestone as of `asOf` (company-wide), the rows of openStagesSql. */
+export function openStagesRollupSql(asOf: Date): Prisma.Sql {
+  const now = Prisma.sql`date_part('epoch', ${asOf}::timestamp)`;
+  return Prisma.sql`
+    SELECT g."idx" AS "milestoneIndex", g.open::int AS "open", g.stalled::int AS "stalled",
+           g.stalled_amount::float8 AS "stalledAmount",
+           ((${now} - (g.epochs / g.open)::float8) / 86400)::float8 AS "avgDays",
+           ((${now} - date_part('epoch', oldest.at)) / 86400)::float8 AS "maxDays"
+      FROM (SELECT r."idx", sum(r."n") AS open, coalesce(sum(r."n") FILTER (WHERE r."flags" = 1), 0) AS stalled,
+                   coalesce(sum(r."amount") FILTER (WHERE r."flags" = 1), 0) AS stalled_amount, sum(r."x") AS epochs
+              FROM "ReportRollup" r WHERE r."kind" = 'open'
+             GROUP BY r."idx" HAVING sum(r."n") > 0) g
+     CROSS JOIN LATERAL (SELECT min(o."stageEnteredAt") AS at FROM "Opportunity" o
+                          WHERE o."status" = 'open' AND o."milestoneIndex" = g."idx") oldest`;
+}
+
+/** Per milestone: visits begun in the period (not skipped) and SLA breaches, visits left and their days. */
+export function milestoneStatsRollupSql(days: RollupDays): Prisma.Sql {
+  const me = Prisma.sql`r."kind" = 'me' AND r."flags" & 1 = 0`;
+  const ml = Prisma.sql`r."kind" = 'ml'`;
+  return Prisma.sql`
+    SELECT r."idx" AS "milestoneIndex",
+           coalesce(sum(r."n") FILTER (WHERE ${me}), 0)::int AS "entered",
+           coalesce(sum(r."n") FILTER (WHERE ${me} AND r."flags" & 2 = 2), 0)::int AS "breached",
+           coalesce(sum(r."n") FILTER (WHERE ${ml}), 0)::int AS "transitions",
+           (sum(r."x") FILTER (WHERE ${ml}) / nullif(sum(r."n") FILTER (WHERE ${ml}), 0))::float8 AS "avgDays"
+      FROM "ReportRollup" r
+     WHERE r."kind" IN ('me', 'ml') AND ${inDays(days)}
+     GROUP BY r."idx"`;
+}
+
+/** Approvals decided in the period per kind (company-wide), the rows of approvalsDecidedSql. */
+export function approvalsDecidedRollupSql(days: RollupDays, kinds: readonly string[]): Prisma.Sql {
+  return Prisma.sql`
+    SELECT substr(r."kind", 5) AS "kind", sum(r."n")::int AS "decided",
+           (sum(r."x") / sum(r."n"))::float8 AS "avgHours", max(r."mx")::float8 AS "maxHours"
+      FROM "ReportRollup" r
+     WHERE r."kind" = ANY(${kinds.map((k) => `apd:${k}`)}::text[]) AND ${inDays(days)}
+     GROUP BY r."kind" HAVING sum(r."n") > 0`;
+}
