@@ -46,6 +46,11 @@ let sharedApproval: string;
 let sharedToken: string;
 const sessionFor: Partial<Record<Role, string>> = {};
 let sharedSession: string;
+// Accounts (issue 11, C1): one held by repA1 with a contact, and a contact per role that may remove one.
+let accountA1: string;
+let contactA1: string;
+const contactFor: Partial<Record<Role, string>> = {};
+const IMPORT_CSV = 'name,industry\nMatrix import account,Matrix\n';
 
 const period = { from: '2026-01-01', to: '2026-12-31' };
 const reportQuery = () => `?from=${period.from}&to=${period.to}&rep=${app.org.repA1.id}`;
@@ -324,6 +329,43 @@ const TABLE: Record<string, Row> = {
       path: `/api/users/${app.org.repA1.id}/sessions/${sessionFor[role] ?? sharedSession}`,
     }),
   },
+  'GET /api/accounts': { expect: ANYONE, call: () => ({ path: '/api/accounts' }) },
+  'POST /api/accounts': {
+    expect: [401, 401, 401, 201, 201, 201, 201, 201, 201],
+    call: (role) => ({ path: '/api/accounts', body: { name: `Matrix account ${role}` } }),
+  },
+  // Anyone sees an account: in full in their line, masked (name, "held by a colleague") outside it.
+  'GET /api/accounts/{id}': { expect: ANYONE, call: () => ({ path: `/api/accounts/${accountA1}` }) },
+  'PATCH /api/accounts/{id}': {
+    expect: OWN_LINE,
+    call: (role) => ({ path: `/api/accounts/${accountA1}`, body: { notes: `matrix ${role}` } }),
+  },
+  'GET /api/accounts/{id}/contacts': {
+    expect: OWN_LINE,
+    call: () => ({ path: `/api/accounts/${accountA1}/contacts` }),
+  },
+  'POST /api/accounts/{id}/contacts': {
+    expect: [401, 401, 401, 201, 403, 201, 403, 201, 201],
+    call: (role) => ({ path: `/api/accounts/${accountA1}/contacts`, body: { name: `Matrix ${role}` } }),
+  },
+  'PATCH /api/contacts/{id}': {
+    expect: OWN_LINE,
+    call: (role) => ({ path: `/api/contacts/${contactA1}`, body: { title: `matrix ${role}` } }),
+  },
+  'DELETE /api/contacts/{id}': {
+    expect: [401, 401, 401, 204, 403, 204, 403, 204, 204],
+    call: (role) => ({ path: `/api/contacts/${contactFor[role] ?? contactA1}` }),
+  },
+  'GET /api/pool': { expect: ANYONE, call: () => ({ path: '/api/pool?q=matrix' }) },
+  'POST /api/accounts/import': {
+    expect: ANYONE,
+    call: () => ({
+      path: '/api/accounts/import?dryRun=true',
+      body: IMPORT_CSV,
+      headers: { 'Content-Type': 'text/csv' },
+    }),
+  },
+  'GET /api/accounts/export.csv': { expect: ANYONE, call: () => ({ path: '/api/accounts/export.csv' }) },
   'DELETE /api/users/{id}/sessions': {
     expect: [401, 401, 401, 204, 403, 403, 403, 403, 204],
     call: () => ({ path: `/api/users/${app.org.repA1.id}/sessions` }),
@@ -426,6 +468,19 @@ beforeAll(async () => {
     startSession(db.prisma, { userId: org.repA1.id, timeouts: { idleMs: 3_600_000, maxMs: 86_400_000 } });
   sharedSession = (await session()).id;
   for (const role of ['repOwn', 'admin'] as const) sessionFor[role] = (await session()).id;
+  const account = (await app.api(org.repA1, 'POST', '/api/accounts', { name: 'Matrix account A1' })).body as {
+    id: string;
+  };
+  accountA1 = account.id;
+  await db.prisma.account.update({ where: { id: accountA1 }, data: { ownerId: org.repA1.id } });
+  const contact = async () =>
+    (
+      (await app.api(org.repA1, 'POST', `/api/accounts/${accountA1}/contacts`, { name: 'Matrix' })).body as {
+        id: string;
+      }
+    ).id;
+  contactA1 = await contact();
+  for (const role of ALLOWED_ON_DEAL) contactFor[role] = await contact();
   for (const role of ALLOWED_ON_DEAL) {
     for (const kind of KINDS) fresh[kind][role] = await createDeal();
     await ok(org.repA1, 'POST', `/api/opportunities/${fresh.resume[role]}/hold`, { reason: 'setup' });
