@@ -41,6 +41,8 @@ import CustomersWebZh from './locales/zh-CN/customers-web.json';
 import CustomersWebEn from './locales/en/customers-web.json';
 import CustomerReportsZh from './locales/zh-CN/customer-reports.json';
 import CustomerReportsEn from './locales/en/customer-reports.json';
+import ClaimsZh from './locales/zh-CN/claims.json';
+import ClaimsEn from './locales/en/claims.json';
 
 /** A catalog: nested objects of strings (i18next's default JSON format). */
 export interface Catalog {
@@ -68,6 +70,7 @@ export const CATALOGS = {
     accounts: AccountsZh,
     'customers-web': CustomersWebZh,
     'customer-reports': CustomerReportsZh,
+    claims: ClaimsZh,
   },
   en: {
     common: CommonEn,
@@ -89,6 +92,7 @@ export const CATALOGS = {
     accounts: AccountsEn,
     'customers-web': CustomersWebEn,
     'customer-reports': CustomerReportsEn,
+    claims: ClaimsEn,
   },
 } satisfies Record<TLocale, Record<string, Catalog>>;
 
