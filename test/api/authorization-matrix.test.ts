@@ -207,6 +207,18 @@ const TABLE: Record<string, Row> = {
     expect: OWN_LINE,
     call: () => ({ path: `/api/reports/bottlenecks${reportQuery()}` }),
   },
+  'GET /api/reports/customers/funnel': {
+    expect: OWN_LINE,
+    call: () => ({ path: `/api/reports/customers/funnel${reportQuery()}` }),
+  },
+  'GET /api/reports/customers/claims': {
+    expect: OWN_LINE,
+    call: () => ({ path: `/api/reports/customers/claims?rep=${app.org.repA1.id}` }),
+  },
+  'GET /api/reports/customers/lapses': {
+    expect: OWN_LINE,
+    call: () => ({ path: `/api/reports/customers/lapses${reportQuery()}` }),
+  },
   'GET /api/board': { expect: OWN_LINE, call: () => ({ path: `/api/board?rep=${app.org.repA1.id}` }) },
   'GET /api/board/cards': {
     expect: OWN_LINE,
