@@ -2,17 +2,28 @@
 // client's executeUpdate, side by side against the same server, at 1, 10 and 50 clients.
 // The update is a milestone checklist tick (setChecklistItem): repeatable on the same deal, and
 // the same Update path as completing a milestone (validator, handler, projection).
+// Prints p50/p95/p99, throughput and the app process's CPU per update for both paths.
 import { randomUUID } from 'node:crypto';
 import { issueApiToken } from '../src/auth/api-tokens';
-import { percentile, startBenchStack } from './lib/stack';
+import { percentile, processCpuMs, startBenchStack } from './lib/stack';
 import { setChecklistItemUpdate } from '../workflows/opportunity-messages';
 
 const CONCURRENCY = [1, 10, 50];
 const REQUESTS_PER_CLIENT = Number(process.env.BENCH_REQUESTS_PER_CLIENT ?? 40);
 const WARMUP_PER_CLIENT = 5;
 
+// BENCH_CPU_PROF=<dir>: the app process writes a V8 CPU profile there when it stops
+// (open it in Chrome DevTools or summarise it with `npx tsx bench/lib/cpuprofile-top.ts <file>`).
+const CPU_PROF_DIR = process.env.BENCH_CPU_PROF;
+// BENCH_PATH=api|direct runs one path only (to profile it alone); the ratios then read NaN.
+const ONLY_PATH = process.env.BENCH_PATH;
+const ONLY = process.env.BENCH_CLIENTS ? process.env.BENCH_CLIENTS.split(',').map(Number) : undefined;
+
 async function main(): Promise<void> {
-  const stack = await startBenchStack({ withApp: 'process' });
+  const stack = await startBenchStack({
+    withApp: 'process',
+    nodeArgs: CPU_PROF_DIR ? ['--cpu-prof', `--cpu-prof-dir=${CPU_PROF_DIR}`] : [],
+  });
   try {
     const manager = await stack.prisma.user.create({
       data: { name: 'Bench Manager', email: 'bench.manager@bench.psm', role: 'manager' },
@@ -77,12 +88,21 @@ async function main(): Promise<void> {
       });
     };
 
+    const appPid = stack.appPid;
+    interface Run {
+      samples: number[];
+      wallMs: number;
+      /** CPU the app process spent (ms), API + worker, during the run. */
+      appCpuMs: number;
+    }
     const run = async (
       clients: number,
       perClient: number,
       fn: (id: string) => Promise<void>,
-    ): Promise<number[]> => {
+    ): Promise<Run> => {
       const samples: number[] = [];
+      const cpu0 = appPid === undefined ? 0 : processCpuMs(appPid);
+      const t0 = process.hrtime.bigint();
       await Promise.all(
         deals.slice(0, clients).map(async (id) => {
           for (let i = 0; i < perClient; i++) {
@@ -92,36 +112,66 @@ async function main(): Promise<void> {
           }
         }),
       );
-      return samples.sort((a, b) => a - b);
+      const wallMs = Number(process.hrtime.bigint() - t0) / 1e6;
+      const appCpuMs = appPid === undefined ? NaN : processCpuMs(appPid) - cpu0;
+      return { samples, wallMs, appCpuMs };
     };
+    const merge = (runs: Run[]): Run => ({
+      samples: runs.flatMap((r) => r.samples).sort((a, b) => a - b),
+      wallMs: runs.reduce((n, r) => n + r.wallMs, 0),
+      appCpuMs: runs.reduce((n, r) => n + r.appCpuMs, 0),
+    });
 
     console.log(
       `milestone-update latency (ms), ${REQUESTS_PER_CLIENT} updates per client, 2-core machine, everything on loopback`,
     );
-    console.log('clients | path   |   n  |  p50  |  p99  | p99 API/direct | p99 API-direct');
-    for (const clients of CONCURRENCY) {
-      await run(clients, WARMUP_PER_CLIENT, viaApi);
-      await run(clients, WARMUP_PER_CLIENT, direct);
-      // Alternate halves so drift in the server (compaction, GC) hits both paths alike.
-      const half = Math.ceil(REQUESTS_PER_CLIENT / 2);
-      const api = [
-        ...(await run(clients, half, viaApi)),
-        ...(await run(clients, REQUESTS_PER_CLIENT - half, viaApi)),
-      ].sort((a, b) => a - b);
-      const dir = [
-        ...(await run(clients, half, direct)),
-        ...(await run(clients, REQUESTS_PER_CLIENT - half, direct)),
-      ].sort((a, b) => a - b);
-      const row = (name: string, s: number[]) =>
-        `${String(clients).padStart(7)} | ${name.padEnd(6)} | ${String(s.length).padStart(4)} | ${percentile(s, 50).toFixed(1).padStart(5)} | ${percentile(s, 99).toFixed(1).padStart(5)}`;
+    console.log(
+      'throughput = updates/s over the run; app CPU = CPU ms the app process (API + worker) spent per update',
+    );
+    console.log(
+      'clients | path   |   n  |  p50  |  p95  |  p99  | upd/s | app CPU | p99 API/direct | thr API/direct',
+    );
+    const summary: string[] = [];
+    for (const clients of ONLY ?? CONCURRENCY) {
+      const skip = async () => ({ samples: [], wallMs: 0, appCpuMs: 0 });
+      const apiPath = ONLY_PATH === 'direct' ? skip : (c: number, n: number) => run(c, n, viaApi);
+      const dirPath = ONLY_PATH === 'api' ? skip : (c: number, n: number) => run(c, n, direct);
+      await apiPath(clients, WARMUP_PER_CLIENT);
+      await dirPath(clients, WARMUP_PER_CLIENT);
+      // Alternate quarters so drift in the server (compaction, GC, other load) hits both paths alike.
+      const quarter = Math.ceil(REQUESTS_PER_CLIENT / 4);
+      const apiRuns: Run[] = [];
+      const dirRuns: Run[] = [];
+      for (let done = 0; done < REQUESTS_PER_CLIENT; done += quarter) {
+        const n = Math.min(quarter, REQUESTS_PER_CLIENT - done);
+        apiRuns.push(await apiPath(clients, n));
+        dirRuns.push(await dirPath(clients, n));
+      }
+      const api = merge(apiRuns);
+      const dir = merge(dirRuns);
+      const thr = (r: Run) => (r.samples.length * 1000) / r.wallMs;
+      const row = (name: string, r: Run) =>
+        [
+          String(clients).padStart(7),
+          name.padEnd(6),
+          String(r.samples.length).padStart(4),
+          ...[50, 95, 99].map((p) => percentile(r.samples, p).toFixed(1).padStart(5)),
+          thr(r).toFixed(0).padStart(5),
+          `${(r.appCpuMs / r.samples.length).toFixed(1).padStart(5)} ms`,
+        ].join(' | ');
       console.log(row('direct', dir));
-      const ratio = percentile(api, 99) / percentile(dir, 99);
-      const diff = percentile(api, 99) - percentile(dir, 99);
-      const ok = ratio <= 1.25 || diff <= 5 ? 'meets target' : 'MISSES target';
+      const ratio = percentile(api.samples, 99) / percentile(dir.samples, 99);
+      const diff = percentile(api.samples, 99) - percentile(dir.samples, 99);
+      const thrRatio = thr(api) / thr(dir);
+      const ok = (ratio <= 1.25 || diff <= 5) && thrRatio >= 0.9 ? 'meets target' : 'MISSES target';
       console.log(
-        `${row('api', api)} | ${ratio.toFixed(2).padStart(14)} | ${diff.toFixed(1).padStart(6)} ms (${ok})`,
+        `${row('api', api)} | ${ratio.toFixed(2).padStart(14)} | ${thrRatio.toFixed(2).padStart(14)}`,
+      );
+      summary.push(
+        `${clients} clients: p99 API/direct ${ratio.toFixed(2)}x (${diff >= 0 ? '+' : ''}${diff.toFixed(1)} ms), throughput ${thrRatio.toFixed(2)}x (${ok}: p99 <= 1.25x or <= +5 ms, throughput >= 0.9x)`,
       );
     }
+    console.log(summary.join('\n'));
   } finally {
     await stack.stop();
   }

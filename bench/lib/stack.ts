@@ -21,6 +21,8 @@ export interface BenchStack {
   prisma: PrismaClient;
   client: Client;
   temporalAddress: string;
+  /** The app's process id when it runs as a child process (withApp 'process'). */
+  appPid?: number;
   stop(): Promise<void>;
 }
 
@@ -31,6 +33,8 @@ export interface BenchStack {
 export async function startBenchStack(opts: {
   withApp: boolean | 'process';
   env?: Record<string, string>;
+  /** Extra node flags for the app process (withApp 'process'), e.g. --cpu-prof. */
+  nodeArgs?: string[];
 }): Promise<BenchStack> {
   const cluster = await startPgCluster();
   const server = await startDevServer({
@@ -57,7 +61,7 @@ export async function startBenchStack(opts: {
     opts.withApp === true
       ? await startApplication({ config, role: 'all', logger: createLogger('warn') })
       : opts.withApp === 'process'
-        ? await startAppProcess(env)
+        ? await startAppProcess(env, { nodeArgs: opts.nodeArgs })
         : undefined;
   const prisma = createPrismaClient(cluster.url);
   const connection = await Connection.connect({ address: server.address });
@@ -67,6 +71,7 @@ export async function startBenchStack(opts: {
     prisma,
     client: new Client({ connection }),
     temporalAddress: server.address,
+    ...(app && 'pid' in app ? { appPid: app.pid } : {}),
     async stop() {
       await app?.stop();
       await connection.close();
@@ -97,13 +102,19 @@ export interface AppProcess {
  */
 export async function startAppProcess(
   env: Record<string, string>,
-  opts: { role?: 'all' | 'api' | 'worker'; logFile?: string; readyTimeoutMs?: number } = {},
+  opts: {
+    role?: 'all' | 'api' | 'worker';
+    logFile?: string;
+    readyTimeoutMs?: number;
+    /** Extra node flags (before the entry point), e.g. --cpu-prof. */
+    nodeArgs?: string[];
+  } = {},
 ): Promise<AppProcess> {
   const role = opts.role ?? 'all';
   const log = opts.logFile ? fs.openSync(opts.logFile, 'a') : undefined;
   // A restarted part appends to the same log: only what this process writes counts.
   const logStart = log !== undefined ? fs.fstatSync(log).size : 0;
-  const args = ['--import', 'tsx', path.join(projectRoot(), 'src/main.ts')];
+  const args = [...(opts.nodeArgs ?? []), '--import', 'tsx', path.join(projectRoot(), 'src/main.ts')];
   if (role !== 'all') args.push(`--role=${role}`);
   const child = spawn(process.execPath, args, {
     env: { ...process.env, ...env, ...(role === 'worker' && log !== undefined ? { LOG_LEVEL: 'info' } : {}) },
@@ -141,6 +152,16 @@ export async function startAppProcess(
     stop: () => kill('SIGTERM'),
   };
 }
+
+/** CPU time (user + system, ms) a process has used so far, from /proc (Linux). */
+export function processCpuMs(pid: number): number {
+  const stat = fs.readFileSync(`/proc/${pid}/stat`, 'utf8');
+  // Fields after the command name (which may hold spaces), from field 3 on: utime is 14, stime 15.
+  const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
+  const ticks = Number(fields[11]) + Number(fields[12]);
+  return (ticks * 1000) / CLOCK_TICKS_PER_SECOND;
+}
+const CLOCK_TICKS_PER_SECOND = 100;
 
 export function percentile(sorted: number[], p: number): number {
   if (sorted.length === 0) return NaN;
