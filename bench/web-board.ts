@@ -27,6 +27,7 @@ import { buildFunnel } from '../src/reports/build-funnel';
 import { findBottlenecks } from '../src/reports/find-bottlenecks';
 import { listStalledDeals } from '../src/reports/list-stalled-deals';
 import { measureMovement } from '../src/reports/measure-movement';
+import { addDays, localDay, localDayStart } from '../src/reports/report-period';
 import { resolveReportScope } from '../src/reports/resolve-report-scope';
 import { buildWebApp } from '../src/web/build';
 import { PSM_PROCESS } from '../workflows/psm-process';
@@ -244,7 +245,9 @@ async function timeDashboardCalls(): Promise<void> {
     ]);
     const latest = await prisma.opportunityEvent.aggregate({ _max: { occurredAt: true } });
     const asOf = new Date((latest._max.occurredAt ?? new Date()).getTime() + 60_000);
-    const period = { from: new Date(asOf.getTime() - 90 * DAY), to: asOf };
+    // The last 90 whole local days, as the dashboard sends them (date-only bounds).
+    const to = addDays(localDayStart(localDay(asOf)), 1);
+    const period = { from: addDays(to, -90), to };
     const cases: { label: string; caller: Actor }[] = [
       { label: `team (${manager.name})`, caller: { id: manager.id, role: 'manager' } },
       { label: `line (${director.name})`, caller: { id: director.id, role: 'director' } },
