@@ -6,7 +6,7 @@
 import { PSM_PROCESS, type MilestoneKey } from '../../workflows/psm-process';
 import type { RecordProjectPlanCommand } from '../../workflows/opportunity-types';
 import { ACTORS, USERS, type DealDriver, type Harness } from './helpers';
-import { complete, logCall, requestGate } from './scenarios';
+import { complete, completeThroughGate, logCall, requestGate } from './scenarios';
 
 /** The SR and FR of the scripted deals (both active in the fake directory; the FR has another line). */
 export const SR = { userId: USERS.teamRep, role: 'rep' } as const;
@@ -75,8 +75,8 @@ export async function ltcWonDealScenario(h: Harness): Promise<DealDriver> {
   });
   await complete(deal, 'technical_breakthrough_2', SR);
   await logCall(h, deal, 'PoC review with the evaluators.', SR);
-  await complete(deal, 'business_breakthrough');
-  await complete(deal, 'contract_signed');
+  await completeThroughGate(deal, 'business_breakthrough');
+  await completeThroughGate(deal, 'contract_signed');
   for (const item of PSM_PROCESS.execution.checklist) {
     if (item.key === PSM_PROCESS.ltc.handover.checklistItem) continue;
     await deal.command('setChecklistItem', ACTORS.rep, {

@@ -4,7 +4,7 @@
 import type { MilestoneKey } from '../../workflows/psm-process';
 import { PSM_PROCESS } from '../../workflows/psm-process';
 import { ACTORS, useHarness, refusalOf, waitUntil, type DealDriver } from './helpers';
-import { complete, criteriaFor, requestGate } from './scenarios';
+import { complete, completeThroughGate, criteriaFor, requestGate } from './scenarios';
 
 const h = useHarness();
 
@@ -56,7 +56,7 @@ async function dealReadyFor(milestone: MilestoneKey, amount = 480_000): Promise<
   await deal.command('decideApproval', ACTORS.manager, { approvalId: gate, decision: 'approved' });
   for (const m of PSM_PROCESS.milestones) {
     if (m.key === milestone) break;
-    await complete(deal, m.key);
+    await completeThroughGate(deal, m.key);
   }
   return deal;
 }
@@ -291,7 +291,7 @@ describe('who may act', () => {
 describe('closed and held deals', () => {
   test('a won deal refuses everything but its execution checklist and activities, and cannot be reopened', async () => {
     const deal = await dealReadyFor('contract_signed');
-    await complete(deal, 'contract_signed');
+    await completeThroughGate(deal, 'contract_signed');
     await expectRefused(deal, () => deal.command('markLost', ACTORS.rep, { reason: 'x' }), 'DEAL_CLOSED');
     await expectRefused(deal, () => deal.command('reopen', ACTORS.manager, { reason: 'x' }), 'DEAL_CLOSED');
     await expectRefused(

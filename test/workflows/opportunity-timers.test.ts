@@ -4,7 +4,7 @@
 import { PSM_PROCESS } from '../../workflows/psm-process';
 import { addWorkingDays } from '../../workflows/working-days';
 import { ACTORS, DAY_MS, USERS, useHarness, eventually, type DealDriver } from './helpers';
-import { complete, logCall, requestGate } from './scenarios';
+import { complete, completeThroughGate, logCall, requestGate } from './scenarios';
 
 const h = useHarness();
 
@@ -196,7 +196,7 @@ describe('contract window', () => {
     const deal = await h.startDeal();
     const gate = await requestGate(deal);
     await deal.command('decideApproval', ACTORS.manager, { approvalId: gate, decision: 'approved' });
-    for (const m of PSM_PROCESS.milestones.slice(0, 5)) await complete(deal, m.key);
+    for (const m of PSM_PROCESS.milestones.slice(0, 5)) await completeThroughGate(deal, m.key);
     const reachedAt = Date.parse((await deal.state()).stageEnteredAt);
     const due = addWorkingDays(reachedAt, 30, PSM_PROCESS.workCalendar);
     // 30 working days on China's calendar: six calendar weeks on Mon–Fri, more across a holiday (the
@@ -224,9 +224,9 @@ describe('contract window', () => {
     const deal = await h.startDeal();
     const gate = await requestGate(deal);
     await deal.command('decideApproval', ACTORS.manager, { approvalId: gate, decision: 'approved' });
-    for (const m of PSM_PROCESS.milestones.slice(0, 5)) await complete(deal, m.key);
+    for (const m of PSM_PROCESS.milestones.slice(0, 5)) await completeThroughGate(deal, m.key);
     await h.advance('20d');
-    await complete(deal, 'contract_signed');
+    await completeThroughGate(deal, 'contract_signed');
     await h.advance('60d');
     await settleMs();
     expect(mailsOf(deal, 'contract_window_escalation')).toEqual([]);
@@ -244,9 +244,9 @@ describe('no sponsor, no sale', () => {
       role: 'evaluator',
       stance: 'supporter',
     });
-    for (const m of PSM_PROCESS.milestones.slice(0, 3)) await complete(deal, m.key);
+    for (const m of PSM_PROCESS.milestones.slice(0, 3)) await completeThroughGate(deal, m.key);
     expect((await deal.state()).noSponsorWarning).toBe(false);
-    await complete(deal, 'technical_breakthrough_2');
+    await completeThroughGate(deal, 'technical_breakthrough_2');
     expect((await deal.state()).noSponsorWarning).toBe(true);
     await eventually(() => expect(h.fakes.lastSnapshotOf(deal.id)?.noSponsorWarning).toBe(true));
     await deal.command('upsertStakeholder', ACTORS.rep, {
