@@ -68,13 +68,14 @@ describe('six-step customer funnel', () => {
       benchmark: 0.15,
       atOrAboveBenchmark: true,
     });
-    // repA2 claimed A3 (credited through the owner history), A5, A6, A10; A6 went all the way.
+    // repA2 claimed A3 (credited through the owner history), A5, A6, A10; A6 went all the way;
+    // A11 (no owner change on record) reached order, credited to its holder.
     expect(cols(a2)).toEqual([
       [0, 0, 0],
       [1, 4, 1],
       [1, 1, 1],
       [0, 1, 1],
-      [0, 1, 1],
+      [1, 2, 1],
       [1, 1, null],
     ]);
     expect(a2.success).toMatchObject({ claimed: 4, ordered: 1, rate: 0.25 });
@@ -84,7 +85,7 @@ describe('six-step customer funnel', () => {
       [1, 6, 3],
       [2, 4, 3],
       [1, 3, 2],
-      [1, 2, 1],
+      [2, 3, 1],
       [1, 1, null],
     ]);
     expect(body.totals.success).toEqual({
@@ -165,18 +166,22 @@ describe('six-step customer funnel', () => {
 });
 
 describe('claim utilisation', () => {
-  it('counts claims held against the cap per rep; active customers and pool accounts do not count', async () => {
-    const { managerA, repA1, repA2 } = app.org;
+  it("counts claims held against the team's cap per rep; active customers and pool accounts do not count", async () => {
+    const { managerA, repA1, repA2, admin } = app.org;
+    await app.db.prisma.$executeRaw`
+      INSERT INTO "TeamClaimCap" ("managerId", "cap", "setById", "updatedAt")
+      VALUES (${managerA.id}::uuid, 40, ${admin.id}::uuid, now())
+      ON CONFLICT ("managerId") DO NOTHING`;
     const res = await app.api(managerA, 'GET', '/api/reports/customers/claims');
     expect(res.status).toBe(200);
     expect(res.body.byRep).toEqual([
-      // A3 (in warning), A5 (its lapse time passed: not in warning any more); A6 is active
+      // A3 (in warning), A5 (its lapse time passed: not in warning any more), A11; A6 is active
       {
         userId: repA2.id,
         name: 'Ravi Rep',
-        held: 2,
-        cap: 50,
-        utilisation: 0.04,
+        held: 3,
+        cap: 40,
+        utilisation: 0.075,
         active: 1,
         inWarning: 1,
         atCap: 0,
@@ -185,8 +190,8 @@ describe('claim utilisation', () => {
         userId: repA1.id,
         name: 'Rita Rep',
         held: 3,
-        cap: 50,
-        utilisation: 0.06,
+        cap: 40,
+        utilisation: 0.075,
         active: 0,
         inWarning: 0,
         atCap: 0,
@@ -195,16 +200,16 @@ describe('claim utilisation', () => {
     expect(res.body.totals).toEqual({
       userId: null,
       name: null,
-      held: 5,
-      cap: 100,
-      utilisation: 0.05,
+      held: 6,
+      cap: 80,
+      utilisation: 0.075,
       active: 1,
       inWarning: 1,
       atCap: 0,
     });
   });
 
-  it('shows the company to an admin, with a rep at the cap', async () => {
+  it('shows the company to an admin, with a rep at the default cap', async () => {
     const { admin, repB1 } = app.org;
     const res = await app.api(admin, 'GET', '/api/reports/customers/claims');
     expect(res.body.scope.userCount).toBeNull();
@@ -214,7 +219,7 @@ describe('claim utilisation', () => {
       utilisation: 1,
       atCap: 1,
     });
-    expect(res.body.totals).toMatchObject({ held: 55, cap: 150, utilisation: 0.3667, atCap: 1 });
+    expect(res.body.totals).toMatchObject({ held: 56, cap: 130, utilisation: 0.4308, atCap: 1 });
   });
 });
 

@@ -51,15 +51,15 @@ describe('weekly report: customer section', () => {
       'Listed (claimed) | 1 | 0 | 57.1%',
       'Potential | 2 | 1 | 50%',
       'Intent | 1 | 0 | 50%',
-      'Order | 1 | 0 | 100%',
+      'Order | 2 | 0 | 100%',
       'Active customer | 1 | 1 | —',
     ])
       expect(text).toContain(`  ${row}\n`);
     expect(text).toContain('The public pool holds 3 accounts.');
     // A10 lapsed at 01:00 on Sunday 02-01, inside the week.
-    expect(text).toContain('  Ravi Rep | 2 / 50 | 0 | 0 | 1 | 33.3% (1/3)\n');
+    expect(text).toContain('  Ravi Rep | 3 / 50 | 0 | 0 | 1 | 33.3% (1/3)\n');
     expect(text).toContain('  Rita Rep | 3 / 50 | 0 | 0 | 0 | 0% (0/4)\n');
-    expect(text).toContain('  Total | 5 / 100 | 0 | 0 | 1 | 14.3% (1/7)\n');
+    expect(text).toContain('  Total | 6 / 100 | 0 | 0 | 1 | 14.3% (1/7)\n');
   });
 
   it("words it in the recipient's language and leaves it out for a line without accounts", async () => {

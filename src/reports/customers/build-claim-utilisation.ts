@@ -1,8 +1,7 @@
-// Claim utilisation (报备): per rep the claims held against their cap, and the scope's totals. Held
+// Claim utilisation: per rep the claims held against their cap, and the scope's totals. Held
 // = accounts the rep holds that are not active customers (在网 stays with its owner, outside the
 // cap); in warning = claims whose lapse warning has gone out (warnsAt passed, lapsesAt not yet).
 import { Prisma, type PrismaClient } from '../../db/prisma';
-import { PSM_PROCESS } from '../../../workflows/psm-process';
 import { ownerFilter, ratio, reportQuery } from '../report-scope';
 import { ACTIVE_KEY } from './funnel-steps';
 import type { TClaimLine, TClaimReport } from './schemas';
@@ -51,7 +50,7 @@ export async function buildClaimUtilisation({
   const byRep: TClaimLine[] = people.map((p) => {
     const r = rows.find((x) => x.ownerId === p.id);
     const held = r?.held ?? 0;
-    const cap = caps.get(p.id) ?? PSM_PROCESS.customerFunnel.claims.capDefault;
+    const cap = caps.get(p.id)!;
     return {
       userId: p.id,
       name: p.name,

@@ -2,13 +2,15 @@
 // each step now, how many reached each step in the period and went on to the next, and the
 // seed's success rate (orders per claimed account) beside its 15 % benchmark.
 //
-// "Reached" is read off the account journal's funnel moves (AccountEvent type 'funnel_moved',
-// data {from, to, ownerId}): a forward move reaches every step after `from` up to `to` (opening a
+// "Reached" is read off the account journal's funnel moves (AccountEvent type 'step_changed',
+// data {from, to, evidence}, journalled by the account workflow): a forward move reaches every step after `from` up to `to` (opening a
 // deal on a listed account reaches potential and intent at once, as a skipped milestone does for
 // deals). Moves back (a lapse or release to the pool) reach nothing. Conversion is the cohort rate
 // the deal funnel uses: of the accounts that reached step s in [from, to), the share with a forward
 // move past s at or after that, before `to`. A move is credited to the account's holder at the
-// time: the move's ownerId, else the last owner change at or before it.
+// time: the last owner change at or before it (a claim journals its owner change and its move to
+// listed at the same instant), else, for an account the migration gave an owner without a change
+// on record, its holder now.
 import { Prisma, type PrismaClient } from '../../db/prisma';
 import { ownerFilter, ratio, reportQuery } from '../report-scope';
 import {
@@ -53,16 +55,17 @@ export function reachedSql({ scopeUserIds, from, to }: Omit<CustomerReportOption
   return Prisma.sql`
     WITH moves AS (
       SELECT e."accountId", e."at", e."seq", fs.idx AS from_idx, ts.idx AS to_idx,
-             coalesce(
-               CASE WHEN e."data"->>'ownerId' ~ '^[0-9a-fA-F-]{36}$' THEN (e."data"->>'ownerId')::uuid END,
-               (SELECT c."toUserId" FROM "AccountOwnerChange" c
-                 WHERE c."accountId" = e."accountId" AND c."at" <= e."at"
-                 ORDER BY c."at" DESC, c."id" DESC LIMIT 1)
-             ) AS owner
+             CASE WHEN oc.found THEN oc."toUserId" ELSE a."ownerId" END AS owner
         FROM "AccountEvent" e
+        JOIN "Account" a ON a."id" = e."accountId"
+        LEFT JOIN LATERAL (
+          SELECT true AS found, c."toUserId" FROM "AccountOwnerChange" c
+           WHERE c."accountId" = e."accountId" AND c."at" <= e."at"
+           ORDER BY c."at" DESC, c."id" DESC LIMIT 1
+        ) oc ON true
         JOIN ${stepsValues('ts')} ON ts.key = e."data"->>'to'
         LEFT JOIN ${stepsValues('fs')} ON fs.key = e."data"->>'from'
-       WHERE e."type" = 'funnel_moved' AND e."at" < ${to}
+       WHERE e."type" = 'step_changed' AND e."at" < ${to}
          AND ts.idx > coalesce(fs.idx, -1)
     ),
     reached AS (
