@@ -12,6 +12,7 @@ import { createChannelDispatch } from './notify-channels';
 import { createProjectionActivities } from './projection';
 import { createReportActivities } from './reports';
 import { createProjectReportActivities } from './project-reports';
+import { createProcessMigrationActivities } from './process-migrations';
 
 export interface ActivityDeps {
   prisma: PrismaClient;
@@ -51,6 +52,7 @@ export function createActivities(deps: ActivityDeps): Activities {
       clients: deps.channels,
       publicBaseUrl: deps.publicBaseUrl,
     }),
+    ...createProcessMigrationActivities(),
     ...createDigestActivities({
       prisma: deps.prisma,
       sender: deps.sender,

@@ -18,6 +18,17 @@ export const NOTIFICATION_ACTIVITY: ActivityOptions = {
   retry: { initialInterval: '5 seconds', backoffCoefficient: 2, maximumInterval: '10 minutes' },
 };
 
+/** One deal's process migration: an Update on its workflow, answered in well under a second. */
+export const MIGRATION_ACTIVITY: ActivityOptions = {
+  startToCloseTimeout: '1 minute',
+  retry: {
+    initialInterval: '1 second',
+    backoffCoefficient: 2,
+    maximumInterval: '1 minute',
+    maximumAttempts: 10,
+  },
+};
+
 /** Directory look-ups: quick reads; an unknown user fails non-retryably. */
 export const DIRECTORY_ACTIVITY: ActivityOptions = {
   startToCloseTimeout: '30 seconds',

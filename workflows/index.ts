@@ -6,6 +6,7 @@ export { reportingLineChange } from './reporting-line-change';
 export { weeklyReport } from './weekly-report';
 export { morningDigest } from './morning-digest';
 export { projectReports } from './project-reports';
+export { processMigrationRun } from './opportunity-migration-run';
 export { account } from './account';
 export {
   acknowledgeEscalationUpdate,

@@ -7,6 +7,7 @@ import type { ActionLinks } from '../links';
 import type { Logger } from '../logger';
 import type { createRegistry } from '../api/openapi';
 import { createAdminReadModelRouter } from '../api/routes/admin-read-model';
+import { createProcessMigrationsRouter } from '../api/routes/process-migrations';
 import { createApprovalsRouter } from '../api/routes/approvals';
 import { createDashboardRouter } from '../api/routes/dashboard';
 import { createDealTeamRouter } from '../api/routes/deal-team';
@@ -89,6 +90,13 @@ export function wireApiRouters(deps: {
         prisma: deps.prisma,
         client: deps.client,
         registry,
+        timeoutMs: deps.config.temporal.updateTimeoutMs,
+      }),
+      createProcessMigrationsRouter({
+        prisma: deps.prisma,
+        client: deps.client,
+        registry,
+        taskQueue: deps.config.temporal.taskQueue,
         timeoutMs: deps.config.temporal.updateTimeoutMs,
       }),
     ],

@@ -251,6 +251,28 @@ export interface WeeklyReportMailRequest {
   asOf: string;
 }
 
+/** One deal's step of a bulk process migration (issue 17): the migrateProcessVersion Update. */
+export interface DealMigrationRequest {
+  opportunityId: string;
+  toVersion: number;
+  dryRun: boolean;
+  /** Derived from the bulk run and the deal, so a retried attempt is answered by the first result. */
+  requestId: string;
+  actor: { userId: string; role: 'rep' | 'manager' | 'director' | 'admin' };
+}
+
+export interface DealMigrationOutcome {
+  opportunityId: string;
+  /** migrated: moved to the version; unchanged: already on it (or a dry run); refused: see code. */
+  outcome: 'migrated' | 'unchanged' | 'planned' | 'refused';
+  fromVersion: number | null;
+  /** The milestone the deal sits at before and after (the plan's last step), when it was planned. */
+  milestone: { from: string | null; to: string | null } | null;
+  mustMeet: string[];
+  code: string | null;
+  message: string | null;
+}
+
 /**
  * Everything a workflow may ask of the outside world. `createActivities(deps)` implements it.
  * A type alias, not an interface, so it fits the worker's `Record<string, ActivityFunction>`.
@@ -270,4 +292,6 @@ export type Activities = {
   planWeeklyReport(input: { asOf: string }): Promise<WeeklyReportPlan>;
   /** Sends at most once per (week, recipient); `alreadySent` when an earlier attempt or run did. */
   sendWeeklyReport(input: WeeklyReportMailRequest): Promise<{ key: string; alreadySent: boolean }>;
+  /** Sends one deal's migrateProcessVersion Update (the bulk process migration's step). */
+  migrateDealToVersion(input: DealMigrationRequest): Promise<DealMigrationOutcome>;
 };

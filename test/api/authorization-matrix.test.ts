@@ -301,6 +301,19 @@ const TABLE: Record<string, Row> = {
     expect: ADMIN_ONLY,
     call: () => ({ path: `/api/admin/read-model/opportunities/${dealA1}` }),
   },
+  // Process migrations (issue 17): the process owner is the admin. A dry run onto the version the
+  // deal already runs on changes nothing; an unknown run id is 404 for the admin.
+  'POST /api/admin/process-migrations': {
+    expect: [401, 401, 401, 403, 403, 403, 403, 403, 202],
+    call: (role) => ({
+      path: '/api/admin/process-migrations',
+      body: { toVersion: 1, dryRun: true, dealIds: [dealA1], requestId: `matrix-${role}` },
+    }),
+  },
+  'GET /api/admin/process-migrations/{id}': {
+    expect: [401, 401, 401, 403, 403, 403, 403, 403, 404],
+    call: () => ({ path: '/api/admin/process-migrations/process-migration-matrix-none' }),
+  },
   // Sign-in routes are public: the credentials are in the body, whatever token is sent. These
   // emails have no account, so nobody is signed in and nothing is mailed.
   'POST /api/auth/sign-in': {
