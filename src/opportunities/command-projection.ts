@@ -16,6 +16,7 @@ import type { Client } from '@temporalio/client';
 import type { ProjectionInput } from '../contracts/activities';
 import type { PrismaClient } from '../db/prisma';
 import { projectSafely } from '../read-model/project-safely';
+import { projectBatch, type BatchItem, type BatchOutcome } from './project-opportunity';
 import { recordProjectionLag } from '../observability/metrics';
 import {
   clearProjectionMark,
@@ -32,6 +33,8 @@ export interface CommandProjectionDeps {
   onError?: (err: unknown, opportunityId: string, detail: { attempt: number; givingUp: boolean }) => void;
   /** How long a failed projection is retried in this process (default 10 minutes). */
   retryForMs?: number;
+  /** At most this many deals' command results go into one transaction (default 50). */
+  maxBatch?: number;
 }
 
 /** A deal marked "projection pending" while its command is sent. */
@@ -60,12 +63,100 @@ export interface CommandProjector {
   ensure(opportunityId: string, seq: number, mark?: ProjectionMark): void;
   /** Waits for every scheduled projection (at shutdown, and in tests), at most `graceMs`. */
   drain(graceMs?: number): Promise<void>;
+  /** Shared transactions so far: how many, how many deals they carried, the largest, and how many fell back. */
+  batchStats(): BatchStats;
+}
+
+export interface BatchStats {
+  batches: number;
+  items: number;
+  largest: number;
+  fellBack: number;
 }
 
 const RETRY_FIRST_MS = 250;
 const RETRY_MAX_MS = 5_000;
 const DEFAULT_RETRY_FOR_MS = 10 * 60_000;
 const DEFAULT_DRAIN_MS = 10_000;
+const DEFAULT_MAX_BATCH = 50;
+/** Batches in flight at once: while they run, the next deals' results wait and join one batch. */
+const CONCURRENT_BATCHES = 2;
+
+interface Submitted {
+  item: BatchItem;
+  attempt: number;
+  resolve(outcome: { gapAfter: number | null; markCleared: boolean }): void;
+  reject(err: unknown): void;
+}
+
+/**
+ * Groups the first attempts of command projections into shared transactions. Nothing waits to
+ * form a batch: a result is projected at once when fewer than CONCURRENT_BATCHES are running, and
+ * only under load (results arriving faster than transactions commit) do they queue, so a batch
+ * grows with the load and the database work per command shrinks. If a batch fails, each of its
+ * deals is projected on its own (projectSafely: a poisoned value is dead-lettered, an outage is
+ * rethrown to that deal's retry loop), so one deal never holds up or fails another.
+ */
+function createBatcher(prisma: PrismaClient, maxBatch: number) {
+  const queue: Submitted[] = [];
+  let running = 0;
+  const stats: BatchStats = { batches: 0, items: 0, largest: 0, fellBack: 0 };
+
+  const alone = (s: Submitted) =>
+    projectSafely(prisma, s.item.input, { requireContiguous: true, attempt: s.attempt }).then(
+      ({ gapAfter }) => s.resolve({ gapAfter, markCleared: false }),
+      s.reject,
+    );
+
+  const run = async (batch: Submitted[]) => {
+    stats.batches += 1;
+    stats.items += batch.length;
+    stats.largest = Math.max(stats.largest, batch.length);
+    let outcomes: BatchOutcome[];
+    try {
+      outcomes = await projectBatch(
+        prisma,
+        batch.map((s) => s.item),
+      );
+    } catch {
+      stats.fellBack += 1;
+      await Promise.all(batch.map(alone));
+      return;
+    }
+    await Promise.all(
+      batch.map((s, i) => {
+        const outcome = outcomes[i]!;
+        if (outcome.kind === 'alone') return alone(s);
+        s.resolve({
+          gapAfter: outcome.gapAfter,
+          markCleared: outcome.gapAfter === null && s.item.markToken !== undefined,
+        });
+        return undefined;
+      }),
+    );
+  };
+
+  const pump = () => {
+    while (running < CONCURRENT_BATCHES && queue.length > 0) {
+      const batch = queue.splice(0, maxBatch);
+      running += 1;
+      void run(batch).finally(() => {
+        running -= 1;
+        pump();
+      });
+    }
+  };
+
+  return {
+    stats: (): BatchStats => ({ ...stats }),
+    submit(item: BatchItem, attempt: number) {
+      return new Promise<{ gapAfter: number | null; markCleared: boolean }>((resolve, reject) => {
+        queue.push({ item, attempt, resolve, reject });
+        pump();
+      });
+    },
+  };
+}
 
 export function createCommandProjector(deps: CommandProjectionDeps): CommandProjector {
   const tails = new Map<string, Promise<void>>();
@@ -76,33 +167,52 @@ export function createCommandProjector(deps: CommandProjectionDeps): CommandProj
   /** A command's own projection, or (a number) the seq the read model must have reached. */
   type Work = ProjectionInput | number;
 
-  const projectOnce = async (opportunityId: string, work: Work, attempt: number) => {
+  const batcher = createBatcher(deps.prisma, deps.maxBatch ?? DEFAULT_MAX_BATCH);
+
+  /** Projects once; true when the mark (`markToken`) was deleted with the projection. */
+  const projectOnce = async (
+    opportunityId: string,
+    work: Work,
+    attempt: number,
+    markToken: string | undefined,
+  ): Promise<boolean> => {
     let gapAfter: number | null;
+    let markCleared = false;
     if (typeof work === 'number') {
       const row = await deps.prisma.opportunity.findUnique({
         where: { id: opportunityId },
         select: { lastEventSeq: true },
       });
       gapAfter = row && row.lastEventSeq >= work ? null : (row?.lastEventSeq ?? 0);
+    } else if (attempt === 1) {
+      // The first attempt joins whatever other deals' projections are waiting (one transaction);
+      // retries run alone, where a value the database refuses is dead-lettered.
+      const outcome = await batcher.submit({ input: work, markToken }, attempt);
+      gapAfter = outcome.gapAfter;
+      markCleared = outcome.markCleared;
     } else {
       ({ gapAfter } = await projectSafely(deps.prisma, work, { requireContiguous: true, attempt }));
     }
     // How far behind the read model was: the seq it should hold (the repeat's, or the one just
     // before this command's events) minus the one it held (gapAfter; null when it followed on).
     recordProjectionLag(typeof work === 'number' ? work : (work.events[0]?.seq ?? 1) - 1, gapAfter);
-    if (gapAfter === null) return;
+    if (gapAfter === null) return markCleared;
     const fill = await deps.client.connection.withDeadline(Date.now() + deps.timeoutMs, () =>
       deps.client.workflow.getHandle(opportunityId).query(projectionSinceQuery, gapAfter),
     );
     await projectSafely(deps.prisma, fill, { attempt });
+    return false;
   };
 
   const project = async (opportunityId: string, work: Work, mark?: ProjectionMark): Promise<void> => {
     const started = Date.now();
+    // A mark that is durable may be deleted in the projection's own transaction.
+    const markToken = mark && (await mark.written) ? mark.token : undefined;
     for (let attempt = 1; ; attempt++) {
       try {
-        await projectOnce(opportunityId, work, attempt);
-        if (mark && (await mark.written)) await clearProjectionMark(deps.prisma, mark.token).catch(() => {});
+        const cleared = await projectOnce(opportunityId, work, attempt, markToken);
+        // projected: every command result this process projects passes here once it landed.
+        if (markToken && !cleared) await clearProjectionMark(deps.prisma, markToken).catch(() => {});
         return;
       } catch (err) {
         const delay = Math.min(RETRY_FIRST_MS * 2 ** (attempt - 1), RETRY_MAX_MS);
@@ -144,6 +254,7 @@ export function createCommandProjector(deps: CommandProjectionDeps): CommandProj
     project,
     schedule: (opportunityId, projection, mark) => enqueue(opportunityId, projection, mark),
     ensure: (opportunityId, seq, mark) => void enqueue(opportunityId, seq, mark),
+    batchStats: () => batcher.stats(),
     async drain(graceMs = DEFAULT_DRAIN_MS) {
       drainDeadline = Date.now() + graceMs;
       let timer: NodeJS.Timeout | undefined;

@@ -60,35 +60,56 @@ function ltcData(l: LtcSnapshot) {
 /**
  * The deal's team and plan rows as the snapshot has them, replacing what was there. Called with the
  * row's own write (create, or an update to a newer snapshot), so it moves forward in seq with it.
+ * One raw statement (it runs after every command): rows the snapshot no longer has are deleted,
+ * the others upserted, and a row that did not change is not written at all. The deleted and the
+ * upserted keys are disjoint, so the parts of the statement never touch the same row. A member
+ * listed twice keeps the first entry (as createMany's skipDuplicates did).
  */
 export async function projectLtc(tx: Tx, s: OpportunitySnapshot): Promise<void> {
   if (!s.ltc) return;
-  await tx.opportunityTeamMember.deleteMany({ where: { opportunityId: s.id } });
-  if (s.ltc.team.length > 0) {
-    await tx.opportunityTeamMember.createMany({
-      data: s.ltc.team.map((m) => ({
-        opportunityId: s.id,
-        userId: m.userId,
-        role: m.role,
-        addedAt: new Date(m.addedAt),
-      })),
-      skipDuplicates: true,
-    });
-  }
-  await tx.milestonePlan.deleteMany({ where: { opportunityId: s.id } });
-  if (s.ltc.plan.length > 0) {
-    await tx.milestonePlan.createMany({
-      data: s.ltc.plan.map((row) => ({
-        opportunityId: s.id,
-        milestone: row.milestone,
-        milestoneIndex: row.milestoneIndex,
-        plannedDate: dateOnly(row.plannedDate),
-        actualDate: dateOnly(row.actualDate),
-        skipped: row.skipped,
-        slippageDays: row.slippageDays,
-      })),
-    });
-  }
+  const team = JSON.stringify(
+    s.ltc.team.map((m, n) => ({ userId: m.userId, role: m.role, addedAt: m.addedAt, n })),
+  );
+  const plan = JSON.stringify(
+    s.ltc.plan.map((row) => ({
+      milestone: row.milestone,
+      milestoneIndex: row.milestoneIndex,
+      plannedDate: row.plannedDate?.slice(0, 10) ?? null,
+      actualDate: row.actualDate?.slice(0, 10) ?? null,
+      skipped: row.skipped,
+      slippageDays: row.slippageDays,
+    })),
+  );
+  await tx.$executeRaw`
+    WITH team AS (
+      SELECT DISTINCT ON (x."userId") x."userId", x.role,
+        (x."addedAt"::timestamptz AT TIME ZONE 'UTC')::timestamp(3) AS "addedAt"
+      FROM jsonb_to_recordset(${team}::jsonb) AS x("userId" text, role text, "addedAt" text, n int)
+      ORDER BY x."userId", x.n
+    ), plan AS (
+      SELECT * FROM jsonb_to_recordset(${plan}::jsonb) AS p(milestone text, "milestoneIndex" int,
+        "plannedDate" date, "actualDate" date, skipped boolean, "slippageDays" int)
+    ), gone_members AS (
+      DELETE FROM "OpportunityTeamMember" AS t
+      WHERE t."opportunityId" = ${s.id} AND t."userId" NOT IN (SELECT "userId" FROM team)
+    ), members AS (
+      INSERT INTO "OpportunityTeamMember" AS t ("opportunityId", "userId", role, "addedAt")
+      SELECT ${s.id}, "userId", role, "addedAt" FROM team
+      ON CONFLICT ("opportunityId", "userId") DO UPDATE SET role = EXCLUDED.role, "addedAt" = EXCLUDED."addedAt"
+      WHERE (t.role, t."addedAt") IS DISTINCT FROM (EXCLUDED.role, EXCLUDED."addedAt")
+    ), gone_rows AS (
+      DELETE FROM "MilestonePlan" AS m
+      WHERE m."opportunityId" = ${s.id} AND m.milestone NOT IN (SELECT milestone FROM plan)
+    ), rows AS (
+      INSERT INTO "MilestonePlan" AS m ("opportunityId", milestone, "milestoneIndex", "plannedDate", "actualDate", skipped, "slippageDays")
+      SELECT ${s.id}, milestone, "milestoneIndex", "plannedDate", "actualDate", skipped, "slippageDays" FROM plan
+      ON CONFLICT ("opportunityId", milestone) DO UPDATE SET "milestoneIndex" = EXCLUDED."milestoneIndex",
+        "plannedDate" = EXCLUDED."plannedDate", "actualDate" = EXCLUDED."actualDate",
+        skipped = EXCLUDED.skipped, "slippageDays" = EXCLUDED."slippageDays"
+      WHERE (m."milestoneIndex", m."plannedDate", m."actualDate", m.skipped, m."slippageDays")
+        IS DISTINCT FROM (EXCLUDED."milestoneIndex", EXCLUDED."plannedDate", EXCLUDED."actualDate", EXCLUDED.skipped, EXCLUDED."slippageDays")
+    )
+    SELECT 1`;
 }
 
 export async function applyEvent(tx: Tx, s: OpportunitySnapshot, e: ProjectionEvent): Promise<void> {
@@ -296,5 +317,110 @@ export async function projectOpportunity(
       await projectLtc(tx, s);
     }
     return { gapAfter: null };
+  });
+}
+
+/** What projectBatch did with one deal's command result. */
+export type BatchOutcome =
+  /** Projected (gapAfter null) or refused for a gap (gapAfter: the read model's last seq). */
+  | { kind: 'done'; gapAfter: number | null }
+  /** Not handled here (the deal has no row yet): project it on its own. */
+  | { kind: 'alone' };
+
+export interface BatchItem {
+  input: ProjectionInput;
+  /** A ProjectionPending mark to delete in the same transaction once this item is projected. */
+  markToken?: string;
+}
+
+/**
+ * Many deals' command results in one transaction (the API's projections under load): one lock
+ * statement, one read of how far each deal got, one insert of every event, each deal's row and
+ * LTC rows, and the projected items' pending marks, all committed together. Each deal keeps
+ * projectOpportunity's rules with `requireContiguous` (a projection that would leave a gap is
+ * refused with the read model's last seq; a repeat changes nothing). A deal without a row is
+ * left to the caller (`alone`). If anything fails the whole transaction rolls back and the
+ * caller projects each item on its own (where a poisoned value is dead-lettered).
+ * At most one item per deal (the caller serialises a deal's projections).
+ */
+export async function projectBatch(
+  prisma: PrismaClient,
+  items: readonly BatchItem[],
+): Promise<BatchOutcome[]> {
+  const ids = items.map((i) => i.input.snapshot.id);
+  if (new Set(ids).size !== ids.length) throw new Error('projectBatch: one item per deal');
+  return prisma.$transaction(async (tx) => {
+    // Locks in one order (ids sorted), so two batches never wait on each other in a cycle; the
+    // heads are read after the locks are held (a statement's snapshot is taken at its start).
+    const sorted = [...ids].sort();
+    await tx.$queryRaw`
+      SELECT count(pg_advisory_xact_lock(hashtext(id)))::int AS n
+      FROM (SELECT unnest(${sorted}::text[]) AS id ORDER BY 1) AS s`;
+    const heads = await tx.$queryRaw<{ id: string; lastEventSeq: number }[]>`
+      SELECT id, "lastEventSeq" FROM "Opportunity" WHERE id = ANY(${sorted}::text[])`;
+    const holdsOf = new Map(heads.map((h) => [h.id, h.lastEventSeq]));
+
+    const outcomes: BatchOutcome[] = [];
+    const accepted: {
+      input: ProjectionInput;
+      events: ProjectionEvent[];
+      holds: number;
+      markToken?: string;
+    }[] = [];
+    for (const item of items) {
+      const s = item.input.snapshot;
+      const holds = holdsOf.get(s.id);
+      if (holds === undefined) {
+        outcomes.push({ kind: 'alone' });
+        continue;
+      }
+      const events = [...item.input.events].sort((a, b) => a.seq - b.seq);
+      const first = events[0]?.seq ?? s.seq + 1;
+      if (first > holds + 1 && s.seq > holds) {
+        outcomes.push({ kind: 'done', gapAfter: holds });
+        continue;
+      }
+      outcomes.push({ kind: 'done', gapAfter: null });
+      accepted.push({ input: item.input, events, holds, markToken: item.markToken });
+    }
+
+    const rows = accepted.flatMap(({ input, events }) =>
+      events.map((e) => ({
+        opportunityId: input.snapshot.id,
+        seq: e.seq,
+        type: e.type,
+        actorId: e.actorId,
+        occurredAt: e.occurredAt,
+        payload: e.payload,
+      })),
+    );
+    if (rows.length > 0) {
+      // Only the events inserted now are applied: a repeat changes nothing.
+      const inserted = await tx.$queryRaw<{ opportunityId: string; seq: number }[]>`
+        INSERT INTO "OpportunityEvent" ("opportunityId", "seq", "type", "actorId", "occurredAt", "payload")
+        SELECT e."opportunityId", e.seq, e.type, e."actorId"::uuid, e."occurredAt"::timestamptz AT TIME ZONE 'UTC', e.payload
+        FROM jsonb_to_recordset(${JSON.stringify(rows)}::jsonb)
+          AS e("opportunityId" text, seq int, type text, "actorId" text, "occurredAt" text, payload jsonb)
+        ON CONFLICT DO NOTHING
+        RETURNING "opportunityId", seq`;
+      const fresh = new Set(inserted.map((r) => `${r.opportunityId}\0${r.seq}`));
+      for (const { input, events } of accepted) {
+        for (const e of events) {
+          if (fresh.has(`${input.snapshot.id}\0${e.seq}`)) await applyEvent(tx, input.snapshot, e);
+        }
+      }
+    }
+    for (const { input, holds } of accepted) {
+      const s = input.snapshot;
+      if (s.seq > holds) {
+        await tx.opportunity.update({ where: { id: s.id }, data: opportunityData(s) });
+        await projectLtc(tx, s);
+      }
+    }
+    const tokens = accepted.flatMap((a) => (a.markToken ? [a.markToken] : []));
+    if (tokens.length > 0) {
+      await tx.$executeRaw`DELETE FROM "ProjectionPending" WHERE token = ANY(${tokens}::uuid[])`;
+    }
+    return outcomes;
   });
 }
