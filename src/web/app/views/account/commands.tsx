@@ -48,8 +48,9 @@ export function AccountCommands({ account: a, onDone }: { account: Account; onDo
         ) : null}
       </div>
       <ErrorBox error={error} />
-      {mine || session.me.role !== 'rep' ? <SalesActionForm account={a} onDone={onDone} /> : null}
-      {mine || session.me.role !== 'rep' ? <SignalForm account={a} onDone={onDone} /> : null}
+      {/* Sales actions and signals count on a held account: the holder's, or their manager's. */}
+      {mine || a.holder === 'line' ? <SalesActionForm account={a} onDone={onDone} /> : null}
+      {mine || a.holder === 'line' ? <SignalForm account={a} onDone={onDone} /> : null}
     </section>
   );
 }
@@ -67,7 +68,7 @@ function SalesActionForm({ account: a, onDone }: { account: Account; onDone: () 
     onDone();
   });
   return (
-    <form class="inline-form" id="sales-action-form" onSubmit={submit.onSubmit}>
+    <form class="customer-form" id="sales-action-form" onSubmit={submit.onSubmit}>
       <h3>{tc('account.logAction')}</h3>
       <div class="form-grid">
         <Field label={tc('account.actionType')}>
@@ -107,7 +108,7 @@ function SignalForm({ account: a, onDone }: { account: Account; onDone: () => vo
   });
   if (signals.length === 0) return null;
   return (
-    <form class="inline-form" id="signal-form" onSubmit={submit.onSubmit}>
+    <form class="customer-form" id="signal-form" onSubmit={submit.onSubmit}>
       <h3>{tc('account.recordSignal')}</h3>
       <div class="form-grid">
         <Field label={tc('account.signal')}>

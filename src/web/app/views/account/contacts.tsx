@@ -62,7 +62,7 @@ export function ContactsCard({
       )}
       <details hidden={!mayAdd}>
         <summary>{tc('contacts.add')}</summary>
-        <form class="inline-form" id="contact-form" onSubmit={submit.onSubmit}>
+        <form class="customer-form" id="contact-form" onSubmit={submit.onSubmit}>
           <div class="form-grid">
             <Field label={tc('contacts.name')}>
               <input name="name" required maxLength={100} />

@@ -17,6 +17,7 @@ import {
 } from '../../api/customers';
 import { funnelStepName, tc } from '../../api/customers-i18n';
 import { OwnerCell } from '../pool/owner-cell';
+import { CUSTOMERS_CSS } from './customers-style';
 import { AccountCommands } from './commands';
 import { ContactsCard } from './contacts';
 import { JournalCard, OwnerHistoryCard } from './history';
@@ -64,6 +65,7 @@ export function AccountView({ route }: { route: Route }) {
   const left = a.protected ? null : daysLeft(a.lapsesAt);
   return (
     <article aria-labelledby="account-name" id="account-page" data-account-id={a.id}>
+      <style>{CUSTOMERS_CSS}</style>
       <a class="back" href={mine ? '#/my-accounts' : '#/pool'}>
         {mine ? tc('nav.myAccounts') : tc('nav.pool')}
       </a>

@@ -9,6 +9,7 @@ import type { User } from '../../types';
 import { accountsOf, assignAccount, moveClaim, searchPool, type AccountSummary } from '../../api/customers';
 import { tc } from '../../api/customers-i18n';
 import { accountHref } from '../pool/owner-cell';
+import { CUSTOMERS_CSS } from '../account/customers-style';
 
 /** The reps under me (through any number of managers); an admin sees every rep. */
 export function repsOfMyLine(session: Session): User[] {
@@ -47,6 +48,7 @@ export function AssignView() {
     );
   return (
     <section aria-labelledby="assign-title">
+      <style>{CUSTOMERS_CSS}</style>
       <h1 id="assign-title">{tc('assign.title')}</h1>
       <AssignFromPool reps={reps} />
       <MoveClaims reps={reps} />
@@ -174,9 +176,11 @@ function AssignFromPool({ reps }: { reps: User[] }) {
                         return n;
                       });
                     }}
-                  />{' '}
-                  {a.name}
-                  <span class="muted small"> {[a.industry, a.region].filter(Boolean).join(' · ')}</span>
+                  />
+                  <span>
+                    {a.name}
+                    <span class="muted small"> {[a.industry, a.region].filter(Boolean).join(' · ')}</span>
+                  </span>
                 </label>
               </li>
             ))}
@@ -268,8 +272,8 @@ function MoveClaims({ reps }: { reps: User[] }) {
                           return n;
                         });
                       }}
-                    />{' '}
-                    {a.name}
+                    />
+                    <span>{a.name}</span>
                   </label>
                 </li>
               ))}

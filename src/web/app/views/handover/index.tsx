@@ -7,6 +7,7 @@ import { Field, formText, useSubmit } from '../../components/form';
 import { useSession } from '../../session';
 import { handover, handoverProgress, type HandoverProgress, type HandoverReport } from '../../api/customers';
 import { tc } from '../../api/customers-i18n';
+import { CUSTOMERS_CSS } from '../account/customers-style';
 
 const POLL_MS = 1000;
 
@@ -74,6 +75,7 @@ export function HandoverView() {
   const p = running?.progress;
   return (
     <section aria-labelledby="handover-title">
+      <style>{CUSTOMERS_CSS}</style>
       <h1 id="handover-title">{tc('handover.title')}</h1>
       <div class="card">
         <p class="muted small">{tc('handover.intro')}</p>

@@ -9,6 +9,7 @@ import { Field } from '../../components/form';
 import { formatDateTime } from '../../format';
 import { importAccounts, type ImportReport } from '../../api/customers';
 import { tc } from '../../api/customers-i18n';
+import { CUSTOMERS_CSS } from '../account/customers-style';
 
 type Phase = 'idle' | 'checking' | 'checked' | 'importing' | 'imported';
 
@@ -29,6 +30,7 @@ export function ImportView() {
 
   return (
     <section aria-labelledby="import-title">
+      <style>{CUSTOMERS_CSS}</style>
       <a class="back" href="#/pool">
         {tc('nav.pool')}
       </a>

@@ -8,6 +8,7 @@ import { useSession } from '../../session';
 import { byUrgency, daysLeft, myClaims, type Claim } from '../../api/customers';
 import { customerFunnel, funnelStepName, tc } from '../../api/customers-i18n';
 import { accountHref } from '../pool/owner-cell';
+import { CUSTOMERS_CSS } from '../account/customers-style';
 
 export function MyClaimsView() {
   const session = useSession();
@@ -23,6 +24,7 @@ export function MyClaimsView() {
 
   return (
     <section aria-labelledby="claims-title">
+      <style>{CUSTOMERS_CSS}</style>
       <div class="page-head">
         <h1 id="claims-title">{tc('claims.title')}</h1>
         <a class="button" href="#/pool">

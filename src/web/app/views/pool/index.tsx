@@ -8,6 +8,7 @@ import { useSession } from '../../session';
 import { claimAccount, searchPool, type AccountSummary, type PoolFilters } from '../../api/customers';
 import { funnelStepName, tc } from '../../api/customers-i18n';
 import { accountHref, OwnerCell } from './owner-cell';
+import { CUSTOMERS_CSS } from '../account/customers-style';
 
 /** Kept across visits within this page load, like the deals list's filters. */
 const kept: PoolFilters = { q: '', industry: '', region: '', tag: '' };
@@ -51,6 +52,7 @@ export function PoolView() {
 
   return (
     <section aria-labelledby="pool-title">
+      <style>{CUSTOMERS_CSS}</style>
       <div class="page-head">
         <h1 id="pool-title">{tc('pool.title')}</h1>
         <a class="button" href="#/accounts/import" id="pool-import-link">
