@@ -106,9 +106,10 @@ interface ParsedFile {
 }
 
 export function parseCsv(text: string): ParsedFile {
-  let rows: { record: string[]; info: { lines: number } }[];
+  // raw, not info.lines: csv-parse counts a CRLF inside quotes as two lines.
+  let rows: { record: string[]; raw: string }[];
   try {
-    rows = parse(text, { bom: true, info: true, relax_column_count: true, skip_empty_lines: false }) as never;
+    rows = parse(text, { bom: true, raw: true, relax_column_count: true, skip_empty_lines: false }) as never;
   } catch (err) {
     const e = err as { code?: string; lines?: number };
     throw new AppError('IMPORT_FILE_INVALID', `the CSV cannot be read (${e.code ?? 'parse error'})`, {
@@ -141,17 +142,18 @@ export function parseCsv(text: string): ParsedFile {
     throw new AppError('IMPORT_FILE_INVALID', 'the file has no name column', { reason: 'no_name_column' });
   }
   const records: ParsedFile['records'] = [];
-  let previousEnd = header.info.lines;
+  const breaks = (raw: string) => raw.match(/\r\n|\r|\n/g)?.length ?? 0;
+  let line = 1 + breaks(header.raw);
   for (const row of data) {
-    const line = previousEnd + 1;
-    previousEnd = row.info.lines;
+    const start = line;
+    line += breaks(row.raw);
     if (row.record.every((v) => v.trim() === '')) continue;
     const record: ImportRecord = {};
     row.record.forEach((value, i) => {
       const column = columns[i];
-      if (column !== undefined && value.trim() !== '') record[column] = value.trim();
+      if (column !== undefined && value.trim() !== '') record[column] = value.trim().replace(/\r\n?/g, '\n');
     });
-    records.push({ line, record, columnCount: row.record.length });
+    records.push({ line: start, record, columnCount: row.record.length });
   }
   if (records.length > ACCOUNT_LIMITS.importRows) {
     throw new AppError('IMPORT_FILE_INVALID', `more than ${ACCOUNT_LIMITS.importRows} rows`, {
@@ -313,7 +315,13 @@ async function makePlan(
     const addContact = (planned: PlannedAccount): boolean => {
       if (!contact || planned.contacts.some((c) => sameContact(c, contact))) return false;
       planned.contacts.push(contact);
-      plan.newContacts.push({ id: newContactId(), accountId: planned.row.id, ...contact });
+      // A millisecond apart: the account's contacts keep the file's order.
+      plan.newContacts.push({
+        id: newContactId(),
+        accountId: planned.row.id,
+        ...contact,
+        createdAt: new Date(now.getTime() + plan.newContacts.length),
+      });
       return true;
     };
     if (target) {

@@ -104,13 +104,10 @@ export const ZPoolQuerySchema = z
 export type PoolQuery = z.infer<typeof ZPoolQuerySchema>;
 
 export const ZAccountListQuerySchema = ZPoolQuerySchema.extend({
-  holder: z
-    .enum(['pool', 'mine', 'line', 'all'])
-    .default('all')
-    .openapi({
-      description:
-        'pool: unclaimed; mine: held by the caller; line: held in the caller’s line; all: what the caller may see',
-    }),
+  holder: z.enum(['pool', 'mine', 'line', 'all']).default('all').openapi({
+    description:
+      'pool: unclaimed; mine: held by the caller; line: held in the caller’s line; all: what the caller may see',
+  }),
 }).strict();
 export type AccountListQuery = z.infer<typeof ZAccountListQuerySchema>;
 

@@ -1,0 +1,251 @@
+// CSV import and export of accounts and contacts through the real app and PostgreSQL (issue 11):
+// the dry run's line-by-line report and the real import agreeing with it, UTF-8 with and without a
+// BOM and GB18030 files, idempotency per file, a file refused as a whole writing nothing, and an
+// export that re-imports to the same accounts and contacts.
+import iconv from 'iconv-lite';
+import { parse } from 'csv-parse/sync';
+import { startTestApp, type TestApp, type TestUser } from '../support/app';
+
+let app: TestApp;
+beforeAll(async () => {
+  app = await startTestApp();
+});
+afterAll(async () => {
+  await app?.stop();
+});
+
+async function importFile(user: TestUser, bytes: Buffer | string, dryRun: boolean) {
+  const res = await fetch(`${app.baseUrl}/api/accounts/import?dryRun=${dryRun}`, {
+    method: 'POST',
+    headers: { Authorization: `Bearer ${user.token}`, 'Content-Type': 'text/csv' },
+    body: typeof bytes === 'string' ? bytes : new Uint8Array(bytes),
+  });
+  return { status: res.status, body: (await res.json()) as any };
+}
+async function exportFile(user: TestUser, query = '') {
+  const res = await fetch(`${app.baseUrl}/api/accounts/export.csv${query}`, {
+    headers: { Authorization: `Bearer ${user.token}` },
+  });
+  expect(res.status).toBe(200);
+  expect(res.headers.get('content-type')).toMatch(/^text\/csv/);
+  return Buffer.from(await res.arrayBuffer());
+}
+/** Everything an import may write, as one comparable value. */
+async function snapshot() {
+  const [accounts, contacts, imports] = await Promise.all([
+    app.db.prisma.account.findMany({ orderBy: { id: 'asc' } }),
+    app.db.prisma.contact.findMany({ orderBy: { id: 'asc' } }),
+    app.db.prisma.accountImport.count(),
+  ]);
+  return JSON.stringify({ accounts, contacts, imports });
+}
+const actions = (body: any) =>
+  (body.lines as { line: number; action: string; code: string | null }[]).map(
+    (l) => `${l.line}:${l.action}${l.code ? `:${l.code}` : ''}`,
+  );
+
+describe('import', () => {
+  let heldByB1: string;
+  let inPool: string;
+  const FILE = [
+    '客户名称,统一社会信用代码,行业,地区,标签,备注,联系人,联系人电话,联系人角色',
+    '导入测试甲科技有限公司,,软件,北京,重点;ERP,,赵一,13800000001,decision_maker',
+    '导入测试甲科技股份有限公司,,,,新标签,,钱二,13800000002,', // same account as line 2: merge
+    ',,软件,北京,,,,,', // no name
+    '导入测试乙有限公司,91350100M000100Y44,,,,,,,', // wrong check character
+    '导入测试被报备有限公司,,,,,,,,', // held by repB1
+    '导入测试丙有限公司,,,,,"两行的',
+    '备注",孙三,,', // a quoted line break: this record starts on line 7
+    '导入测试公海客户,,,,,,,,', // already in the pool: a rep claims it first
+    '导入测试丁,,,,,,,,,extra', // one column too many
+  ].join('\r\n');
+
+  beforeAll(async () => {
+    const held = await app.api(app.org.repB1, 'POST', '/api/accounts', { name: '导入测试被报备' });
+    heldByB1 = held.body.id;
+    await app.db.prisma.account.update({ where: { id: heldByB1 }, data: { ownerId: app.org.repB1.id } });
+    inPool = (await app.api(app.org.admin, 'POST', '/api/accounts', { name: '导入测试公海客户' })).body.id;
+  });
+
+  it('reports line by line in a dry run and writes nothing', async () => {
+    const before = await snapshot();
+    const res = await importFile(app.org.repA1, FILE, true);
+    expect(res.status).toBe(200);
+    expect(actions(res.body)).toEqual([
+      '2:create',
+      '3:merge',
+      '4:refuse:name_missing',
+      '5:refuse:credit_code_invalid',
+      '6:refuse:held_by_colleague',
+      '7:create',
+      '9:refuse:in_pool',
+      '10:refuse:column_count',
+    ]);
+    expect(res.body).toMatchObject({
+      dryRun: true,
+      encoding: 'utf-8',
+      summary: { create: 2, merge: 1, refuse: 5 },
+    });
+    const colleague = res.body.lines.find((l: any) => l.code === 'held_by_colleague');
+    expect(colleague).toMatchObject({ holder: 'colleague', accountId: heldByB1 });
+    expect(res.body.lines[1]).toMatchObject({ contactAdded: true, accountId: res.body.lines[0].accountId });
+    // The report is in the importer's language (repA1 reads English).
+    expect(res.body.lines[2].message).toBe('No account name: line skipped.');
+    expect(res.body.lines.find((l: any) => l.code === 'in_pool').accountId).toBe(inPool);
+    expect(await snapshot()).toBe(before);
+  });
+
+  it('writes what the dry run said, and the same file again writes nothing', async () => {
+    const dry = await importFile(app.org.repA1, FILE, true);
+    const real = await importFile(app.org.repA1, FILE, false);
+    expect(real.status).toBe(200);
+    expect(actions(real.body)).toEqual(actions(dry.body));
+    expect(real.body).toMatchObject({ dryRun: false, alreadyImported: false });
+    const jia = await app.db.prisma.account.findUniqueOrThrow({
+      where: { normalizedName: '导入测试甲科技' },
+      include: { contacts: { orderBy: { name: 'asc' } } },
+    });
+    expect(jia).toMatchObject({
+      name: '导入测试甲科技有限公司',
+      ownerId: null,
+      industry: '软件',
+      region: '北京',
+      tags: ['重点', 'ERP', '新标签'],
+      createdById: app.org.repA1.id,
+    });
+    expect(jia.contacts.map((c) => [c.name, c.phone, c.role])).toEqual([
+      ['赵一', '13800000001', 'decision_maker'],
+      ['钱二', '13800000002', null],
+    ]);
+    const bing = await app.db.prisma.account.findUniqueOrThrow({ where: { normalizedName: '导入测试丙' } });
+    expect(bing.notes).toBe('两行的\n备注');
+    const untouched = await app.db.prisma.account.findUniqueOrThrow({ where: { id: heldByB1 } });
+    expect(untouched.ownerId).toBe(app.org.repB1.id);
+
+    const after = await snapshot();
+    const again = await importFile(app.org.repA1, FILE, false);
+    expect(again.body).toMatchObject({ alreadyImported: true, importedAt: real.body.importedAt });
+    expect(actions(again.body)).toEqual(actions(real.body));
+    expect(await snapshot()).toBe(after);
+    // A dry run of it now: the created accounts are in the pool, so a rep is told to claim them.
+    expect(actions(await importFile(app.org.repA1, FILE, true).then((r) => r.body)).slice(0, 2)).toEqual([
+      '2:refuse:in_pool',
+      '3:refuse:in_pool',
+    ]);
+  });
+
+  it('reads GB18030 (Excel in China) and UTF-8 with a BOM', async () => {
+    const text = '客户名称,行业,联系人\r\n导入编码测试广州有限公司,零售,周五\r\n';
+    const gb = iconv.encode(text, 'gb18030');
+    expect(gb.equals(Buffer.from(text))).toBe(false);
+    const fromGb = await importFile(app.org.managerA, gb, false);
+    expect(fromGb.body).toMatchObject({ encoding: 'gb18030', summary: { create: 1, refuse: 0 } });
+    expect(fromGb.body.lines[0].name).toBe('导入编码测试广州有限公司');
+    const row = await app.db.prisma.account.findUniqueOrThrow({
+      where: { normalizedName: '导入编码测试广州' },
+      include: { contacts: true },
+    });
+    expect([row.industry, row.contacts[0]?.name]).toEqual(['零售', '周五']);
+
+    const bom = Buffer.concat([
+      Buffer.from([0xef, 0xbb, 0xbf]),
+      Buffer.from('name,industry\r\n导入编码测试深圳,硬件\r\n'),
+    ]);
+    const fromBom = await importFile(app.org.managerA, bom, true);
+    expect(fromBom.body).toMatchObject({ encoding: 'utf-8', summary: { create: 1, refuse: 0 } });
+    // The same text in GB18030 is a different file but the same account: a manager merges it.
+    const gbAgain = await importFile(app.org.managerA, iconv.encode(`${text}\r\n`, 'gb18030'), true);
+    expect(actions(gbAgain.body)).toEqual(['2:merge']);
+  });
+
+  it('refuses a file it cannot read as a whole and writes nothing', async () => {
+    const before = await snapshot();
+    const cases: [string | Buffer, string][] = [
+      ['name,notes\n导入坏文件甲,"没有结束的引号\n导入坏文件乙,x\n', 'csv'],
+      ['名称有误,行业\n导入坏文件丙,x\n', 'unknown_column'],
+      ['industry\n软件\n', 'no_name_column'],
+      ['name,name\na,b\n', 'duplicate_column'],
+      [Buffer.from([0xff, 0xfe, 0x6e, 0x00]), 'encoding'],
+      ['', 'empty'],
+    ];
+    for (const [file, reason] of cases) {
+      const res = await importFile(app.org.admin, file, false);
+      expect({
+        reason,
+        status: res.status,
+        code: res.body.error?.code,
+        got: res.body.error?.details?.reason,
+      }).toEqual({
+        reason,
+        status: 400,
+        code: 'IMPORT_FILE_INVALID',
+        got: reason,
+      });
+    }
+    const json = await fetch(`${app.baseUrl}/api/accounts/import?dryRun=false`, {
+      method: 'POST',
+      headers: { Authorization: `Bearer ${app.org.admin.token}`, 'Content-Type': 'application/json' },
+      body: '{"name":"x"}',
+    });
+    expect(json.status).toBe(400);
+    expect(await snapshot()).toBe(before);
+  });
+});
+
+describe('export', () => {
+  beforeAll(async () => {
+    for (const [i, industry] of ['能源', '能源', '医疗'].entries()) {
+      await app.api(app.org.admin, 'POST', '/api/accounts', {
+        name: `导出测试${i}号有限公司`,
+        industry,
+        tags: ['出口', `t${i}`],
+        notes: i === 0 ? '含,逗号和"引号"\n与换行' : null,
+        contacts:
+          i === 1
+            ? []
+            : [
+                { name: `联系人${i}`, email: `c${i}@example.com`, stance: 'neutral' },
+                { name: `副联系人${i}` },
+              ],
+      });
+    }
+  });
+
+  it('exports what the list shows, with the same filters, headers in the caller’s language', async () => {
+    const q = `?q=${encodeURIComponent('导出测试')}&industry=${encodeURIComponent('能源')}`;
+    const list = await app.api(app.org.repA1, 'GET', `/api/accounts${q}`);
+    const bytes = await exportFile(app.org.repA1, q);
+    expect([...bytes.subarray(0, 3)]).toEqual([0xef, 0xbb, 0xbf]);
+    const rows = parse(bytes, { bom: true }) as string[][];
+    expect(rows[0]!.slice(0, 3)).toEqual(['Account name', 'Unified social credit code', 'Industry']);
+    expect([...new Set(rows.slice(1).map((r) => r[0]))]).toEqual(
+      list.body.accounts.map((a: { name: string }) => a.name),
+    );
+    expect(rows).toHaveLength(1 + 2 + 1); // account 0 with two contacts, account 1 without
+    const zh = parse(await exportFile(app.org.repA1, `${q}&locale=zh-CN`), { bom: true }) as string[][];
+    expect(zh[0]![0]).toBe('客户名称');
+    // Held outside the caller's line: not in a rep's export.
+    const held = parse(await exportFile(app.org.repA1, `?q=${encodeURIComponent('导入测试被报备')}`), {
+      bom: true,
+    });
+    expect(held).toHaveLength(1);
+  });
+
+  it('round-trips: the exported file re-imports to the same accounts and contacts', async () => {
+    const q = `?q=${encodeURIComponent('导出测试')}`;
+    const first = await exportFile(app.org.admin, q);
+    const same = await importFile(app.org.admin, first, true);
+    expect(same.body.summary).toEqual({ create: 0, merge: 5, refuse: 0 });
+    expect(same.body.lines.every((l: any) => !l.contactAdded)).toBe(true);
+
+    const ids = (await app.db.prisma.account.findMany({ where: { name: { startsWith: '导出测试' } } })).map(
+      (a) => a.id,
+    );
+    expect(ids).toHaveLength(3);
+    await app.db.prisma.account.deleteMany({ where: { id: { in: ids } } });
+    const recreated = await importFile(app.org.admin, first, false);
+    expect(recreated.body.summary).toEqual({ create: 3, merge: 2, refuse: 0 });
+    const second = await exportFile(app.org.admin, q);
+    expect(second.toString('utf8')).toBe(first.toString('utf8'));
+  });
+});
