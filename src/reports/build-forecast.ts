@@ -17,6 +17,7 @@ import {
   wonRollupSql,
 } from './rollups/rollup-queries';
 import type { TForecastLine, TForecastReport } from './schemas';
+import { userNames } from './user-names';
 
 export const COMMIT_FROM = 'business_breakthrough';
 
@@ -99,13 +100,16 @@ export async function targetsFor({
   from,
   to,
 }: ReportOptions): Promise<Map<string, number>> {
-  const rows = await prisma.salesTarget.findMany({
-    where: {
-      ...(scopeUserIds === null ? {} : { userId: { in: [...scopeUserIds] } }),
-      periodStart: { lte: new Date(`${localDay(new Date(to.getTime() - 1))}T00:00:00Z`) },
-      periodEnd: { gte: new Date(`${localDay(from)}T00:00:00Z`) },
-    },
-  });
+  // Raw, not findMany: the whole company's targets as Prisma objects cost more than the rollups.
+  const owners =
+    scopeUserIds === null ? Prisma.empty : Prisma.sql`AND t."userId" = ANY(${[...scopeUserIds]}::uuid[])`;
+  const rows = await prisma.$queryRaw<
+    { userId: string; periodStart: Date; periodEnd: Date; amount: string }[]
+  >`
+    SELECT t."userId"::text AS "userId", t."periodStart", t."periodEnd", t."amount"::text AS "amount"
+      FROM "SalesTarget" t
+     WHERE t."periodStart" <= ${localDay(new Date(to.getTime() - 1))}::date
+       AND t."periodEnd" >= ${localDay(from)}::date ${owners}`;
   const period: ReportPeriod = { from, to };
   const byUser = new Map<string, number>();
   for (const t of rows) {
@@ -197,11 +201,7 @@ export async function buildForecast(options: ReportOptions): Promise<ForecastRep
   const pipelineBy = new Map(pipeline.map((r) => [r.ownerId, r]));
   const wonBy = new Map(won.map((r) => [r.ownerId, r]));
   const userIds = [...new Set([...pipelineBy.keys(), ...wonBy.keys(), ...targets.keys()])];
-  const users = await options.prisma.user.findMany({
-    where: { id: { in: userIds } },
-    select: { id: true, name: true },
-  });
-  const names = new Map(users.map((u) => [u.id, u.name]));
+  const names = await userNames(options.prisma, userIds);
 
   const byRep = userIds
     .map((id) => line(id, names.get(id) ?? null, targets.get(id) ?? 0, wonBy.get(id), pipelineBy.get(id)))

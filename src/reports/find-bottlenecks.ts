@@ -6,6 +6,7 @@ import { PSM_PROCESS } from '../../workflows/psm-process';
 import { queryConversions, type ConversionRow } from './query-conversions';
 import { ratio, type ReportOptions } from './report-scope';
 import type { TBottleneckReport } from './schemas';
+import { userNames } from './user-names';
 
 export type BottleneckReport = Omit<TBottleneckReport, 'scope'>;
 
@@ -54,15 +55,13 @@ export async function findBottlenecks(options: BottleneckOptions): Promise<Bottl
 
   const listed = options.repIds ? new Set(options.repIds) : null;
   const ownerIds = [...new Set(rows.map((r) => r.ownerId!))].filter((id) => !listed || listed.has(id));
-  const users = await options.prisma.user.findMany({
-    where: { id: { in: ownerIds } },
-    select: { id: true, name: true },
-  });
-  const names = new Map(users.map((u) => [u.id, u.name]));
+  const names = await userNames(options.prisma, ownerIds);
+  const rowsOf = new Map<string, ConversionRow[]>();
+  for (const r of rows) rowsOf.set(r.ownerId!, [...(rowsOf.get(r.ownerId!) ?? []), r]);
 
   const reps = ownerIds
     .map((userId) => {
-      const transitions = steps(rows.filter((r) => r.ownerId === userId)).map((step, i) => {
+      const transitions = steps(rowsOf.get(userId) ?? []).map((step, i) => {
         const gap = gapPoints(step, team[i]!);
         // The epsilon keeps a gap of exactly the margin (50 − 0 vs 50) from missing it by float noise.
         const flagged = gap !== null && step.entered >= minSample && gap >= marginPct - 1e-9;

@@ -125,7 +125,7 @@ beforeAll(async () => {
   db = await createTestDatabase();
   org = await createTestOrg(db);
   const deals: DealScript[] = [];
-  for (let i = 0; i < 70; i += 1) deals.push(await randomDeal(db.prisma, i));
+  for (let i = 0; i < 50; i += 1) deals.push(await randomDeal(db.prisma, i));
   // Writers other than the projection keep them exact too: an admin's reassignment and amount
   // edit, and a deleted deal (its rows go by cascade).
   await db.prisma.opportunity.updateMany({
@@ -137,7 +137,7 @@ beforeAll(async () => {
     data: { ownerId: org.repA2.id },
   });
   await db.prisma.opportunity.delete({ where: { id: deals[20]!.id } });
-}, 60_000);
+}, 120_000);
 afterAll(async () => {
   await db?.drop();
 });
@@ -160,9 +160,9 @@ describe('report rollups', () => {
 
   it('agree with the raw queries on every report for random periods', async () => {
     const counted = await db.prisma.opportunity.count();
-    expect(counted).toBe(69);
+    expect(counted).toBe(49);
     let nonEmpty = 0;
-    for (let i = 0; i < 25; i += 1) {
+    for (let i = 0; i < 15; i += 1) {
       const period = randomPeriod();
       const [rollup, raw] = [await reports(db.prisma, period, true), await reports(db.prisma, period, false)];
       expect({ period, ...rollup }).toEqual({ period, ...raw });
@@ -170,8 +170,8 @@ describe('report rollups', () => {
         nonEmpty += 1;
     }
     // The periods were not all empty ones.
-    expect(nonEmpty).toBeGreaterThan(5);
-  });
+    expect(nonEmpty).toBeGreaterThan(3);
+  }, 60_000);
 
   it('a rebuild from scratch gives the buckets the triggers kept', async () => {
     const kept = await buckets(db.prisma);
