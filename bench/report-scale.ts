@@ -198,6 +198,7 @@ async function timeWrites(prisma: PrismaClient, offset: number, count: number) {
         milestoneIndex: next,
         probability: m.winPct,
         stageEnteredAt: at,
+        stalled: false,
         lastActivityAt: at,
       },
       events: [
