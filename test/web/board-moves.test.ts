@@ -1,6 +1,7 @@
 // The board's pure arithmetic: a completed move shows in its new column with both columns' totals
 // adjusted until the read model has it; the team filter's choices; which drops are moves.
 import { applyMoves, canDrop, settledMoves, teamLeads } from '../../src/web/app/views/board/board-moves';
+import { cardsPagePath, withPages } from '../../src/web/app/views/board/board-pages';
 import type { Board, BoardCard } from '../../src/web/app/views/board/board-types';
 
 const card = (
@@ -42,6 +43,7 @@ const board = (): Board => ({
       amount: 100,
       weighted: 0,
       cards: [card('a', -1, 100, 0)],
+      nextCursor: null,
     },
     {
       key: 'project_initiation',
@@ -52,8 +54,19 @@ const board = (): Board => ({
       amount: 3000,
       weighted: 100,
       cards: [card('b', 0, 1000, 5), card('c', 0, 2000, 5, 'on_hold')],
+      nextCursor: 'after-c',
     },
-    { key: 'deep_engagement', index: 1, name: null, winPct: 10, count: 0, amount: 0, weighted: 0, cards: [] },
+    {
+      key: 'deep_engagement',
+      index: 1,
+      name: null,
+      winPct: 10,
+      count: 0,
+      amount: 0,
+      weighted: 0,
+      cards: [],
+      nextCursor: null,
+    },
   ],
 });
 
@@ -117,5 +130,25 @@ describe('board moves', () => {
       { id: 'r', name: 'R', managerId: 'm' },
     ];
     expect(teamLeads(owners).map((o) => o.id)).toEqual(['d', 'm']);
+  });
+});
+
+describe('board pages', () => {
+  it("appends a column's further pages once each and takes their cursor; other columns unchanged", () => {
+    const b = board();
+    expect(withPages(b, new Map())).toBe(b);
+    const paged = withPages(
+      b,
+      new Map([
+        ['project_initiation', { cards: [card('c', 0, 2000, 5), card('d', 0, 10, 5)], nextCursor: null }],
+      ]),
+    );
+    const column = paged.columns[1]!;
+    expect(column.cards.map((c) => c.id)).toEqual(['b', 'c', 'd']);
+    expect(column.nextCursor).toBeNull();
+    expect(paged.columns[0]).toBe(b.columns[0]);
+    expect(cardsPagePath('project_initiation', 'after-c', 200, { team: '', rep: 'u1' })).toBe(
+      '/api/board/cards?column=project_initiation&after=after-c&limit=200&rep=u1',
+    );
   });
 });
