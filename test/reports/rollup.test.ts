@@ -7,6 +7,7 @@ import type { PrismaClient } from '../../src/db/prisma';
 import { buildForecast } from '../../src/reports/build-forecast';
 import { buildFunnel } from '../../src/reports/build-funnel';
 import { findBottlenecks } from '../../src/reports/find-bottlenecks';
+import { listStalledDeals } from '../../src/reports/list-stalled-deals';
 import { measureMovement } from '../../src/reports/measure-movement';
 import { conversionsQuery } from '../../src/reports/query-conversions';
 import { addDays, localDayStart } from '../../src/reports/report-period';
@@ -172,6 +173,33 @@ describe('report rollups', () => {
     // The periods were not all empty ones.
     expect(nonEmpty).toBeGreaterThan(3);
   }, 60_000);
+
+  it("the dashboard's stalled list, longest in stage first, and its total", async () => {
+    const expected = await db.prisma.opportunity.findMany({
+      where: { status: 'open', stalled: true },
+      orderBy: [{ stageEnteredAt: 'asc' }, { id: 'asc' }],
+      take: 5,
+    });
+    const total = await db.prisma.opportunity.count({ where: { status: 'open', stalled: true } });
+    expect(total).toBeGreaterThan(5);
+    for (const useRollups of [true, false]) {
+      const list = await listStalledDeals({
+        prisma: db.prisma,
+        scopeUserIds: null,
+        limit: 5,
+        asOf: day(75),
+        useRollups,
+      });
+      expect(list.total).toBe(total);
+      expect(list.deals.map((d) => [d.id, d.amount])).toEqual(expected.map((o) => [o.id, Number(o.amount)]));
+    }
+    const team = [org.repA1.id, org.repB1.id];
+    const mine = await listStalledDeals({ prisma: db.prisma, scopeUserIds: team, limit: 50, asOf: day(75) });
+    expect(mine.total).toBe(
+      await db.prisma.opportunity.count({ where: { status: 'open', stalled: true, ownerId: { in: team } } }),
+    );
+    expect(mine.deals.every((d) => team.includes(d.ownerId))).toBe(true);
+  });
 
   it('a rebuild from scratch gives the buckets the triggers kept', async () => {
     const kept = await buckets(db.prisma);
