@@ -1,6 +1,6 @@
 // My list's pure arithmetic: days left to a claim's lapse day on the team's calendar (Asia/Shanghai,
 // like every date on the page), and the order by urgency (nearest lapse first, protected last).
-import { byUrgency, daysLeft, poolQuery, type Claim } from '../../src/web/app/api/customers';
+import { byUrgency, daysLeft, poolQuery, type Claim } from '../../src/web/app/api/customers-logic';
 
 const claim = (name: string, lapsesAt: string | null, isProtected = false): Claim => ({
   accountId: `acc-${name}`,

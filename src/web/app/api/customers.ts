@@ -2,7 +2,9 @@
 // pool (公海), claims and my list, assignment, owner history and journal, CSV import, handover.
 // Shapes follow the route schemas in src/api/routes/{accounts,claims}.ts (the fields the page uses).
 import { api, command } from '../api';
-import { teamToday } from '../views/dashboard/period';
+import { poolQuery, type Claim, type PoolFilters } from './customers-logic';
+
+export { byUrgency, daysLeft, poolQuery, type Claim, type PoolFilters } from './customers-logic';
 
 export type FunnelStepKey = 'target' | 'listed' | 'potential' | 'intent' | 'order' | 'active';
 
@@ -62,17 +64,6 @@ export interface Account extends AccountSummary {
 export interface PoolPage {
   accounts: AccountSummary[];
   nextCursor: string | null;
-}
-
-export interface Claim {
-  accountId: string;
-  name: string;
-  funnelStep: string;
-  claimedAt: string | null;
-  lapsesAt: string | null;
-  warnsAt: string | null;
-  lastSalesActionAt: string | null;
-  protected: boolean;
 }
 
 export interface OwnerChange {
@@ -136,20 +127,6 @@ export interface HandoverProgress {
 
 const acc = (id: string, rest = ''): string => `/api/accounts/${encodeURIComponent(id)}${rest}`;
 
-export interface PoolFilters {
-  q?: string;
-  industry?: string;
-  region?: string;
-  tag?: string;
-  cursor?: string | null;
-}
-
-export function poolQuery(filters: PoolFilters): string {
-  const q = new URLSearchParams();
-  for (const [k, v] of Object.entries(filters)) if (typeof v === 'string' && v.trim()) q.set(k, v.trim());
-  return q.toString();
-}
-
 export const searchPool = async (filters: PoolFilters): Promise<PoolPage> =>
   (await api<PoolPage>('GET', `/api/pool?${poolQuery(filters)}`)).data;
 
@@ -176,19 +153,6 @@ export const moveClaim = (id: string, toUserId: string, note?: string) =>
 
 export const addContact = (id: string, body: Record<string, unknown>) =>
   command(`account:${id}:contact`, 'POST', acc(id, '/contacts'), body);
-
-/** Whole calendar days (the team's, Asia/Shanghai, as every date on the page) from today to `iso`; negative once past. */
-export function daysLeft(iso: string | null | undefined, now = new Date()): number | null {
-  if (!iso) return null;
-  const day = (d: Date) => Date.parse(`${teamToday(d)}T00:00:00Z`);
-  return Math.round((day(new Date(iso)) - day(now)) / 86_400_000);
-}
-
-/** My list, most urgent first: the nearest lapse day on top, protected claims (no clock) last. */
-export function byUrgency(claims: Claim[]): Claim[] {
-  const key = (c: Claim) => (c.protected || !c.lapsesAt ? Number.POSITIVE_INFINITY : Date.parse(c.lapsesAt));
-  return [...claims].sort((a, b) => key(a) - key(b) || a.name.localeCompare(b.name));
-}
 
 /** The CSV import: the body is the file's bytes as chosen (UTF-8 with or without BOM, or GB18030). */
 export async function importAccounts(
