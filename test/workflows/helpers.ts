@@ -27,6 +27,7 @@ import type { opportunity } from '../../workflows';
 import { getStateQuery, opportunityUpdates } from '../../workflows/opportunity-messages';
 import { createInitialState } from '../../workflows/opportunity-state';
 import { dueClocks } from '../../workflows/opportunity-timers';
+import { latestProcessVersion } from '../../workflows/process-versions';
 import type {
   Actor,
   CommandInputs,
@@ -346,6 +347,8 @@ export async function createHarness(options: HarnessOptions = {}): Promise<Harne
         ownerId: USERS.rep,
         expectedCloseDate: '2026-06-30',
         createdBy: ACTORS.rep,
+        // As the API does: new deals start on the latest process version.
+        processVersion: LATEST_PROCESS_VERSION,
         ...overrides,
       };
       const handle = await env.client.workflow.start<typeof opportunity>('opportunity', {
@@ -426,6 +429,13 @@ export function useHarness(options: HarnessOptions = {}): Harness {
     close: () => current().close(),
   };
 }
+
+/**
+ * The latest process version of the committed list (workflows/process-versions.ts), read when this
+ * module loads: before a test registers a version of its own (process-version-v2.ts), so a test
+ * that wants its own version on a deal says so (startDeal({ processVersion })).
+ */
+const LATEST_PROCESS_VERSION = latestProcessVersion();
 
 /** How close (in server time) a timer may be when a skip ends; see Harness.advance. */
 const TIMER_GUARD_MS = 60_000;
