@@ -17,7 +17,9 @@ export function OwnerHistoryCard({ changes }: { changes: OwnerChange[] | null })
   return (
     <section class="card" aria-labelledby="owners-title">
       <h2 id="owners-title">{tc('account.ownerHistory')}</h2>
-      {rows.length === 0 ? (
+      {changes === null ? (
+        <p class="muted">{tc('account.unavailable')}</p>
+      ) : rows.length === 0 ? (
         <p class="muted">{tc('account.noOwnerHistory')}</p>
       ) : (
         <ol class="history" id="owner-history">
@@ -71,7 +73,9 @@ export function JournalCard({ events }: { events: AccountEvent[] | null }) {
   return (
     <section class="card" aria-labelledby="journal-title">
       <h2 id="journal-title">{tc('account.journal')}</h2>
-      {rows.length === 0 ? (
+      {events === null ? (
+        <p class="muted">{tc('account.unavailable')}</p>
+      ) : rows.length === 0 ? (
         <p class="muted">{tc('account.noJournal')}</p>
       ) : (
         <ol class="history" id="account-journal">
