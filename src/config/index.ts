@@ -259,6 +259,32 @@ export class ConfigError extends Error {
   }
 }
 
+/**
+ * What `npm run process:preview` reads of a running system: where Temporal and the database are.
+ * No secret is needed (it only reads), so this skips the rules loadConfig applies to a full process.
+ */
+export function loadRunningSystemConfig(source: NodeJS.ProcessEnv = process.env): {
+  temporalAddress: string | undefined;
+  temporalNamespace: string;
+  databaseUrl: string | undefined;
+} {
+  const cleaned = Object.fromEntries(Object.entries(source).filter(([, v]) => v !== undefined && v !== ''));
+  const parsed = EnvSchema.pick({
+    TEMPORAL_ADDRESS: true,
+    TEMPORAL_NAMESPACE: true,
+    DATABASE_URL: true,
+  }).safeParse(cleaned);
+  if (!parsed.success) {
+    const issue = parsed.error.issues[0]!;
+    throw new ConfigError(String(issue.path[0] ?? 'environment'), issue.message);
+  }
+  return {
+    temporalAddress: parsed.data.TEMPORAL_ADDRESS,
+    temporalNamespace: parsed.data.TEMPORAL_NAMESPACE,
+    databaseUrl: parsed.data.DATABASE_URL,
+  };
+}
+
 export function loadConfig(source: NodeJS.ProcessEnv = process.env): Config {
   // Empty strings mean "unset", as in most .env tooling.
   const cleaned = Object.fromEntries(Object.entries(source).filter(([, v]) => v !== undefined && v !== ''));

@@ -43,6 +43,8 @@ import CustomerReportsZh from './locales/zh-CN/customer-reports.json';
 import CustomerReportsEn from './locales/en/customer-reports.json';
 import ClaimsZh from './locales/zh-CN/claims.json';
 import ClaimsEn from './locales/en/claims.json';
+import ProcessPreviewZh from './locales/zh-CN/process-preview.json';
+import ProcessPreviewEn from './locales/en/process-preview.json';
 
 /** A catalog: nested objects of strings (i18next's default JSON format). */
 export interface Catalog {
@@ -71,6 +73,7 @@ export const CATALOGS = {
     'customers-web': CustomersWebZh,
     'customer-reports': CustomerReportsZh,
     claims: ClaimsZh,
+    'process-preview': ProcessPreviewZh,
   },
   en: {
     common: CommonEn,
@@ -93,6 +96,7 @@ export const CATALOGS = {
     'customers-web': CustomersWebEn,
     'customer-reports': CustomerReportsEn,
     claims: ClaimsEn,
+    'process-preview': ProcessPreviewEn,
   },
 } satisfies Record<TLocale, Record<string, Catalog>>;
 
