@@ -90,12 +90,6 @@ export const ERROR_HTTP_STATUS = {
   CREDIT_CODE_INVALID: 400,
   // A CSV import refused as a whole (encoding, no name column, broken quoting, too many rows): nothing written.
   IMPORT_FILE_INVALID: 400,
-  // Process versions (issue 17, V1): migrating a running deal to a later process version.
-  PROCESS_VERSION_UNKNOWN: 422,
-  PROCESS_VERSION_DOWNGRADE: 422,
-  PROCESS_MIGRATION_MISSING: 422,
-  PROCESS_MIGRATION_UNMAPPED: 422,
-  PROCESS_MIGRATION_BLOCKED: 409,
   SERVICE_UNAVAILABLE: 503,
   // A dependency is down: retry later (Retry-After says when); the code names which part.
   DATABASE_UNAVAILABLE: 503,
