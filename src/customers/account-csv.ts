@@ -395,6 +395,7 @@ async function makePlan(
         createdById: scope.actor.id,
         createdAt: now,
         updatedAt: now,
+        nameGrams: [], // the trigger fills it
       },
       isNew: true,
       changed: false,

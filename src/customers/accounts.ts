@@ -23,7 +23,7 @@ import {
   type PatchAccountInput,
 } from './account-schemas';
 import { creditCodeProblem, normalizeCreditCode } from './credit-code';
-import { normalizeAccountName } from './normalize-name';
+import { normalizeAccountName, searchGrams } from './normalize-name';
 
 type Db = PrismaClient | Prisma.TransactionClient;
 
@@ -390,7 +390,8 @@ export function accountWhere(
     const name = normalizeAccountName(q);
     const code = normalizeCreditCode(q);
     const or: Prisma.AccountWhereInput[] = [];
-    if (name) or.push({ normalizedName: { contains: name } });
+    // The GIN index on nameGrams narrows; LIKE on the name decides.
+    if (name) or.push({ nameGrams: { hasEvery: searchGrams(name) }, normalizedName: { contains: name } });
     if (code.length === 18) or.push({ creditCode: code });
     and.push(or.length ? { OR: or } : { id: '' });
   }

@@ -19,3 +19,13 @@ export function normalizeAccountName(raw: string): string {
   const stripped = bare.replace(CHINESE_FORMS, '');
   return stripped === '' ? bare : stripped;
 }
+
+/**
+ * What the pool search asks the nameGrams index for (migration account_name_grams keeps each
+ * account's): a one-character query its character, a longer one its adjacent pairs.
+ */
+export function searchGrams(normalized: string): string[] {
+  const chars = Array.from(normalized);
+  if (chars.length <= 1) return chars;
+  return [...new Set(chars.slice(1).map((c, i) => chars[i]! + c))];
+}

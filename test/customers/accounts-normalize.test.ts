@@ -1,7 +1,7 @@
 // The account-name normaliser (撞单) and the credit-code check (GB 32100-2015), and the proof that
 // the migration's SQL twin account_normalized_name() gives the same answers as the TypeScript one.
 import { createTestDatabase, type TestDatabase } from '../support/database';
-import { normalizeAccountName } from '../../src/customers/normalize-name';
+import { normalizeAccountName, searchGrams } from '../../src/customers/normalize-name';
 import {
   creditCodeCheckChar,
   creditCodeProblem,
@@ -96,5 +96,28 @@ describe('account_normalized_name() in SQL', () => {
     const rows = await db.prisma.$queryRaw<{ raw: string; sql: string }[]>`
       SELECT raw, account_normalized_name(raw) AS sql FROM unnest(${names}::text[]) AS raw`;
     expect(rows.map((r) => [r.raw, r.sql])).toEqual(names.map((n) => [n, normalizeAccountName(n)]));
+  });
+
+  it('keeps grams that contain every query gram of any part of the name (the pool search index)', async () => {
+    const name = normalizeAccountName('深圳华信科技（集团）有限公司');
+    expect(searchGrams('华')).toEqual(['华']);
+    expect(searchGrams('华信科')).toEqual(['华信', '信科']);
+    const parts = ['深', '圳华', '华信科技', name, '科'];
+    const [row] = await db.prisma.$queryRaw<
+      { grams: string[] }[]
+    >`SELECT account_name_grams(${name}) AS grams`;
+    for (const part of parts) expect(row!.grams).toEqual(expect.arrayContaining(searchGrams(part)));
+    expect(row!.grams).not.toEqual(expect.arrayContaining(searchGrams('华科')));
+    // The trigger keeps an account's grams whoever writes it.
+    const user = await db.prisma.user.create({ data: { name: 'g', email: 'g@test.psm', role: 'rep' } });
+    await db.prisma.account.create({
+      data: { id: 'acc-'.padEnd(36, '0'), name: 'x', normalizedName: '甲乙', createdById: user.id },
+    });
+    await db.prisma.account.update({
+      where: { id: 'acc-'.padEnd(36, '0') },
+      data: { normalizedName: '丙丁' },
+    });
+    const account = await db.prisma.account.findUniqueOrThrow({ where: { id: 'acc-'.padEnd(36, '0') } });
+    expect([...account.nameGrams].sort()).toEqual(['丁', '丙', '丙丁'].sort());
   });
 });
