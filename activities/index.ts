@@ -12,6 +12,8 @@ import { createChannelDispatch } from './notify-channels';
 import { createProjectionActivities } from './projection';
 import { createReportActivities } from './reports';
 import { createProjectReportActivities } from './project-reports';
+import { createAccountActivities } from './account-claims';
+import type { AccountActivities } from '../workflows/account-types';
 import { createProcessMigrationActivities } from './process-migrations';
 
 export interface ActivityDeps {
@@ -26,8 +28,9 @@ export interface ActivityDeps {
   digestTimeZone?: string;
 }
 
-export function createActivities(deps: ActivityDeps): Activities {
+export function createActivities(deps: ActivityDeps): Activities & AccountActivities {
   return {
+    ...createAccountActivities({ ...deps, ...(deps.channels ? { channels: deps.channels } : {}) }),
     ...createDirectoryActivities({ prisma: deps.prisma }),
     ...createProjectionActivities({ prisma: deps.prisma }),
     ...createClockActivities({ prisma: deps.prisma }),

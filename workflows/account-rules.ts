@@ -145,7 +145,12 @@ function moveStep(
   evidence: object,
 ): void {
   if (stepIndex(to) <= stepIndex(state.funnelStep)) return;
-  appendAccountEvent(state, now, 'step_changed', actorId, { from: state.funnelStep, to, evidence });
+  appendAccountEvent(state, now, 'funnel_moved', actorId, {
+    from: state.funnelStep,
+    to,
+    ownerId: state.ownerId,
+    evidence,
+  });
   state.funnelStep = to;
 }
 
@@ -167,9 +172,10 @@ function changeOwner(
   state.ownerId = to;
   state.claimedAt = to === null ? null : iso(now);
   if (to === null && state.funnelStep === 'listed') {
-    appendAccountEvent(state, now, 'step_changed', actorId, {
+    appendAccountEvent(state, now, 'funnel_moved', actorId, {
       from: 'listed',
       to: 'target',
+      ownerId: from,
       evidence: { reason },
     });
     state.funnelStep = 'target';

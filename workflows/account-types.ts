@@ -28,7 +28,7 @@ export interface AccountEvent {
 
 /**
  * - owner_changed { from, to, reason, note? }  (every claim, release, lapse, assign, move, handover)
- * - step_changed { from, to, evidence }
+ * - funnel_moved { from, to, ownerId, evidence }
  * - sales_action { kind, opportunityId?, note?, lapsesAt, warnsAt }
  * - business_signal { signal, note? }
  * - deal_linked { opportunityId, milestoneIndex, open }
@@ -38,7 +38,7 @@ export interface AccountEvent {
  */
 export type AccountEventType =
   | 'owner_changed'
-  | 'step_changed'
+  | 'funnel_moved'
   | 'sales_action'
   | 'business_signal'
   | 'deal_linked'

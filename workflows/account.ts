@@ -182,7 +182,9 @@ function registerCommands(state: AccountState, ioState: Io): void {
         validateAccountCommand(state, name, command, Date.now()); // the account may have moved meanwhile
         const c = command as unknown as { toUserId?: string; fromUserId?: string };
         const newHolder = name === 'claim' ? command.actor.userId : (c.toUserId as string);
-        const applies = name !== 'handover' || state.ownerId === c.fromUserId;
+        // An active customer (在网) is outside the cap: it stays with its owner, moves need no slot.
+        const applies =
+          (name !== 'handover' || state.ownerId === c.fromUserId) && state.funnelStep !== 'active';
         if (applies) {
           const reservation = await reserveClaim({
             requestId: command.requestId,
@@ -219,8 +221,12 @@ function registerCommands(state: AccountState, ioState: Io): void {
 
     const applyNow = (command: AccountCommandInputs[N], oldHolder: string | null): AccountUpdateResult => {
       const seqBefore = state.seq;
+      const stepBefore = state.funnelStep;
       const changed = applyAccountCommand(state, name, command, Date.now());
       if (changed && oldHolder !== null && oldHolder !== state.ownerId) ioState.toRelease.push(oldHolder);
+      // Becoming an active customer frees the holder's cap slot.
+      if (stepBefore !== 'active' && state.funnelStep === 'active' && state.ownerId !== null)
+        ioState.toRelease.push(state.ownerId);
       const result = {
         requestId: command.requestId,
         command: name,

@@ -264,8 +264,10 @@ test('the six steps follow what happens: signal, deal opened, contract signed, h
   const active = await acc.command('handoverFinished', ACTORS.rep, { opportunityId: 'opp-s' });
   expect(active.account.funnelStep).toBe('active');
   expect(active.account.lapsesAt).toBeNull();
+  // An active customer is outside the cap: its slot is freed.
+  await eventually(() => expect(h.fakes.holdings.has(acc.id)).toBe(false));
   expect((await refusal(acc.command('release', ACTORS.rep, {}))).code).toBe('ACCOUNT_ACTIVE_KEEPS_OWNER');
-  const steps = (await acc.state()).events.filter((e) => e.type === 'step_changed').map((e) => e.data.to);
+  const steps = (await acc.state()).events.filter((e) => e.type === 'funnel_moved').map((e) => e.data.to);
   expect(steps).toEqual(['listed', 'potential', 'intent', 'order', 'active']);
   await h.advance(120 * DAY_MS);
   expect((await acc.state()).ownerId).toBe(USERS.rep);
