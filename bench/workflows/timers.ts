@@ -1,0 +1,19 @@
+// The bench:timers worker's workflows: the product's workflows, and a bare sleeper beside them.
+import { sleep } from '@temporalio/workflow';
+
+// Only the deal's workflow: a deal starts no other workflow.
+export { opportunity } from '../../workflows';
+
+/**
+ * Sleeps until each due time (epoch ms) in turn and returns how late it woke for each (workflow
+ * time at the wake-up minus the due time): the baseline a deal's clocks are compared against.
+ */
+export async function bareSleeper(dues: number[]): Promise<number[]> {
+  const late: number[] = [];
+  for (const due of dues) {
+    const wait = due - Date.now();
+    if (wait > 0) await sleep(wait);
+    late.push(Date.now() - due);
+  }
+  return late;
+}
