@@ -2,6 +2,7 @@
 // roles, handover documents) in a locale, from the process definition's 中文/English names, so a
 // refusal's details (`missing: ['budget_confirmed']`) read as the process owner wrote them.
 import { PSM_PROCESS, type Bilingual } from '../../workflows/psm-process';
+import { processVersions } from '../../workflows/process-versions';
 import { resolveLocale, type TLocale } from './locales';
 
 const isBilingual = (v: unknown): v is Bilingual =>
@@ -24,14 +25,20 @@ function collectLabels(): ReadonlyMap<string, Bilingual> {
     Object.values(record).forEach(walk);
   };
   walk(PSM_PROCESS);
+  // Deals on older process versions (issue 17) name what only those versions have.
+  for (const version of [...processVersions()].reverse()) walk(version.definition);
   return labels;
 }
 
 let labels: ReadonlyMap<string, Bilingual> | undefined;
+let labelledVersions = 0;
 
 /** The key's name in the locale; a key the definition does not know is shown as given. */
 export function processLabel(key: string, locale: TLocale | string): string {
-  labels ??= collectLabels();
+  if (!labels || labelledVersions !== processVersions().length) {
+    labels = collectLabels();
+    labelledVersions = processVersions().length;
+  }
   const label = labels.get(key);
   if (!label) return key;
   return resolveLocale(locale) === 'zh-CN' ? label.zh : label.en;

@@ -35,6 +35,8 @@ export function opportunityData(s: OpportunitySnapshot) {
     closedAt: s.closedAt ? new Date(s.closedAt) : null,
     lastEventSeq: s.seq,
     ...(s.ltc ? ltcData(s.ltc) : {}),
+    // The process version the deal runs on (issue 17); deals from before versions keep the default 1.
+    ...(s.processVersion === undefined ? {} : { processVersion: s.processVersion }),
   };
 }
 

@@ -20,9 +20,23 @@ import {
   STAKEHOLDER_ROLES,
   STAKEHOLDER_STANCES,
 } from '../../workflows/psm-process';
+import { processVersions } from '../../workflows/process-versions';
 
-const milestoneKeys = MILESTONE_KEYS as unknown as [string, ...string[]];
-const checklistStepKeys = [...MILESTONE_KEYS, PSM_PROCESS.execution.key] as unknown as [string, ...string[]];
+// Every process version's milestones (issue 17): the deal's own version decides, in its workflow,
+// whether the key is one of its milestones (a refusal with a code, never a 500).
+const milestoneKeys = [
+  ...new Set([
+    ...MILESTONE_KEYS,
+    ...processVersions().flatMap((v) => v.definition.milestones.map((m) => m.key)),
+  ]),
+] as [string, ...string[]];
+const checklistStepKeys = [
+  ...new Set([
+    ...milestoneKeys,
+    PSM_PROCESS.execution.key,
+    ...processVersions().map((v) => v.definition.execution.key),
+  ]),
+] as [string, ...string[]];
 
 export const ZMilestoneKeySchema = z.enum(milestoneKeys).openapi('MilestoneKey');
 

@@ -2,6 +2,7 @@
 // so a dead worker yields a clear 503 instead of a hanging request. Temporal deduplicates an
 // Update by its id, and the workflow remembers request ids across continue-as-new, so retrying
 // with the same Idempotency-Key never applies a command twice.
+import { latestProcessVersion } from '../../workflows/process-versions';
 import { createHash, randomUUID } from 'node:crypto';
 import { WorkflowExecutionAlreadyStartedError, type Client } from '@temporalio/client';
 import type { SearchAttributePair } from '@temporalio/common';
@@ -116,7 +117,8 @@ export function createOpportunityClient({
           await client.workflow.start<typeof opportunity>(OPPORTUNITY_WORKFLOW, {
             workflowId: input.id,
             taskQueue,
-            args: [input],
+            // A new deal runs on the latest process version (issue 17), unless the caller chose one.
+            args: [{ ...input, processVersion: input.processVersion ?? latestProcessVersion() }],
             // Kept by every continue-as-new (the server carries it over).
             ...(workflowTaskTimeoutMs === undefined ? {} : { workflowTaskTimeout: workflowTaskTimeoutMs }),
             // What an operator searches by and sees in the Temporal UI; the workflow keeps them current.

@@ -11,7 +11,8 @@ import {
   processVersions,
 } from '../../workflows/process-versions';
 import { PSM_PROCESS } from '../../workflows/psm-process';
-import { TEST_V2_DEFINITION } from './fixtures/process-version-v2';
+import { processLabel } from '../../src/i18n/process-labels';
+import { registerTestProcessV2, TEST_V2_DEFINITION } from './fixtures/process-version-v2';
 
 test.each(processVersions().map((v) => [v.version, v] as const))(
   'version %i still has the structure it was made with',
@@ -53,4 +54,11 @@ test('deriving a version inserts by key and shares every number it does not touc
   expect(() => deriveVersion(PSM_PROCESS, [{ op: 'removeMilestone', key: 'nope' }])).toThrow(
     /no milestone nope/,
   );
+});
+
+test('labels name what only another version has (reports and refusals of deals on it)', () => {
+  registerTestProcessV2();
+  expect(processLabel('solution_review', 'zh-CN')).toBe('方案评审');
+  expect(processLabel('commercial_terms_approved', 'en')).toBe('Commercial terms approved by the company');
+  expect(processLabel('project_initiation', 'zh-CN')).toBe('项目立项');
 });
