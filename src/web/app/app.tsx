@@ -18,12 +18,7 @@ import { DashboardView } from './views/dashboard';
 import { WeeklyView } from './views/weekly';
 import { ProjectReportView } from './views/project-report';
 import { SettingsView } from './views/settings';
-import { PoolView } from './views/pool';
-import { MyClaimsView } from './views/my-claims';
-import { AccountView } from './views/account';
-import { AssignView } from './views/assign';
-import { ImportView } from './views/import';
-import { HandoverView } from './views/handover';
+import { CustomersView } from './views/pool/lazy';
 import { tc } from './api/customers-i18n';
 
 const LOCALE_KEY = 'psm.locale';
@@ -235,12 +230,12 @@ function RouteView({ route }: { route: Route }) {
     dashboard: DashboardView,
     weekly: WeeklyView,
     settings: SettingsView,
-    pool: PoolView,
-    myClaims: MyClaimsView,
-    account: AccountView,
-    assign: AssignView,
-    import: ImportView,
-    handover: HandoverView,
+    pool: CustomersView,
+    myClaims: CustomersView,
+    account: CustomersView,
+    assign: CustomersView,
+    import: CustomersView,
+    handover: CustomersView,
   };
   const View = views[route.name];
   // A key per route: a new deal id mounts a fresh view (no state carried across deals).
