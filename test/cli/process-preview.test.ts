@@ -91,19 +91,19 @@ test('lists the running deals each change affects', async () => {
     [deals.deep]: {
       kind: 'must_meet',
       milestone: 'deep_engagement',
-      key: 'executive_visit_done',
+      key: 'test_executive_visit_done',
       why: 'already_reached',
     },
     [deals.initiated]: {
       kind: 'must_meet',
       milestone: 'deep_engagement',
-      key: 'executive_visit_done',
+      key: 'test_executive_visit_done',
       why: 'next_milestone',
     },
   });
   // 方案评审 comes next for the deal at 技术突破1; the deal at 技术突破2 sits in a milestone that moves.
-  expect(effectsOf('milestone_inserted', 'solution_review')).toEqual({
-    [deals.tb1]: { kind: 'next_changes', from: 'technical_breakthrough_2', to: 'solution_review' },
+  expect(effectsOf('milestone_inserted', 'test_solution_review')).toEqual({
+    [deals.tb1]: { kind: 'next_changes', from: 'technical_breakthrough_2', to: 'test_solution_review' },
   });
   expect(effectsOf('milestone_moved', 'technical_breakthrough_2')).toEqual({
     [deals.tb2]: { kind: 'sits_in_moved', milestone: 'technical_breakthrough_2', from: 3, to: 4 },
@@ -113,7 +113,7 @@ test('lists the running deals each change affects', async () => {
     [deals.tb2]: {
       kind: 'must_meet',
       milestone: 'business_breakthrough',
-      key: 'commercial_terms_approved',
+      key: 'test_commercial_terms_approved',
       why: 'next_milestone',
     },
   });

@@ -8,6 +8,8 @@ import path from 'node:path';
 import { Worker } from '@temporalio/worker';
 import { ACTORS, useHarness, type DealDriver } from './helpers';
 import { readHistoryFile } from './history-files';
+import { milestoneIndexIn, processVersion } from '../../workflows/process-versions';
+import { FROM_VERSION, TEST_V2_DEFINITION, TEST_VERSION } from './fixtures/process-version-v2';
 import {
   completeIn,
   migrate,
@@ -18,6 +20,15 @@ import {
 } from './process-version-scenarios';
 
 jest.setTimeout(60_000);
+
+const index = (v: number, key: string) =>
+  milestoneIndexIn(processVersion(v)?.definition ?? TEST_V2_DEFINITION, key);
+/** Positions in the committed latest version and in the test's version (keys are what count). */
+const OLD = { tb2: index(FROM_VERSION, 'technical_breakthrough_2') };
+const NEW = {
+  tb1: milestoneIndexIn(TEST_V2_DEFINITION, 'technical_breakthrough_1'),
+  tb2: milestoneIndexIn(TEST_V2_DEFINITION, 'technical_breakthrough_2'),
+};
 
 const h = useHarness({ workflowBundle: v2WorkflowBundle });
 
@@ -36,13 +47,13 @@ const milestoneOf = async (deal: DealDriver) => {
   return { key: view.milestone, index: view.milestoneIndex, version: view.processVersion };
 };
 
-test('a new deal starts on the version it is given; one without runs on version 1', async () => {
-  const onV2 = await h.startDeal({ processVersion: 2 });
+test('a new deal starts on the version it is given; one without runs on the latest committed one', async () => {
+  const onV2 = await h.startDeal({ processVersion: TEST_VERSION });
   const plain = await h.startDeal();
-  expect((await onV2.state()).processVersion).toBe(2);
-  expect((await onV2.state()).milestones.map((m) => m.key)).toContain('solution_review');
-  expect((await plain.state()).processVersion).toBe(1);
-  expect((await plain.state()).milestones.map((m) => m.key)).not.toContain('solution_review');
+  expect((await onV2.state()).processVersion).toBe(TEST_VERSION);
+  expect((await onV2.state()).milestones.map((m) => m.key)).toContain('test_solution_review');
+  expect((await plain.state()).processVersion).toBe(FROM_VERSION);
+  expect((await plain.state()).milestones.map((m) => m.key)).not.toContain('test_solution_review');
 });
 
 test('deals at several milestones migrate by key; a deal not migrated keeps running on version 1', async () => {
@@ -58,31 +69,35 @@ test('deals at several milestones migrate by key; a deal not migrated keeps runn
 
   // A dry run says what would happen and changes nothing.
   const seqBefore = (await atTb2.state()).seq;
-  const dry = await migrate(atTb2, 2, { dryRun: true });
+  const dry = await migrate(atTb2, TEST_VERSION, { dryRun: true });
   expect(dry).toMatchObject({ dryRun: true, changed: false });
   expect(dry.plan.steps).toEqual([
     {
-      fromVersion: 1,
-      toVersion: 2,
+      fromVersion: FROM_VERSION,
+      toVersion: TEST_VERSION,
       milestone: { from: 'technical_breakthrough_2', to: 'technical_breakthrough_2' },
-      milestoneIndex: { from: 3, to: 4 },
+      milestoneIndex: { from: OLD.tb2, to: NEW.tb2 },
       mustMeet: [],
       clocks: 'rearm',
     },
   ]);
-  expect(await milestoneOf(atTb2)).toEqual({ key: 'technical_breakthrough_2', index: 3, version: 1 });
+  expect(await milestoneOf(atTb2)).toEqual({
+    key: 'technical_breakthrough_2',
+    index: OLD.tb2,
+    version: FROM_VERSION,
+  });
   expect((await atTb2.state()).seq).toBe(seqBefore);
 
   const stallBefore = (await atTb2.state()).timers.find((t) => t.kind === 'stall');
-  const real = await migrate(atTb2, 2, { requestId: 'tb2-once' });
+  const real = await migrate(atTb2, TEST_VERSION, { requestId: 'tb2-once' });
   expect(real).toMatchObject({ dryRun: false, changed: true });
-  const again = await migrate(atTb2, 2, { requestId: 'tb2-once' });
+  const again = await migrate(atTb2, TEST_VERSION, { requestId: 'tb2-once' });
   expect(again.seq).toBe(real.seq);
   const tb2 = await atTb2.state();
   expect({ key: tb2.milestone, index: tb2.milestoneIndex, version: tb2.processVersion }).toEqual({
     key: 'technical_breakthrough_2',
-    index: 4,
-    version: 2,
+    index: NEW.tb2,
+    version: TEST_VERSION,
   });
   expect(tb2.nextMilestone).toBe('business_breakthrough');
   expect(tb2.events.filter((e) => e.type === 'process_version_migrated')).toHaveLength(1);
@@ -97,45 +112,62 @@ test('deals at several milestones migrate by key; a deal not migrated keeps runn
   expect((await atTb2.state()).milestone).toBe('business_breakthrough');
 
   // At 技术突破1: stays; the next milestone is now 方案评审.
-  await migrate(atTb1, 2);
-  expect(await milestoneOf(atTb1)).toEqual({ key: 'technical_breakthrough_1', index: 2, version: 2 });
+  await migrate(atTb1, TEST_VERSION);
+  expect(await milestoneOf(atTb1)).toEqual({
+    key: 'technical_breakthrough_1',
+    index: NEW.tb1,
+    version: TEST_VERSION,
+  });
   const skipAhead = await refusal(completeIn(atTb1, 'technical_breakthrough_2'));
   expect(skipAhead).toMatchObject({
     type: 'MILESTONE_OUT_OF_ORDER',
-    details: { expected: 'solution_review' },
+    details: { expected: 'test_solution_review' },
   });
-  await completeIn(atTb1, 'solution_review');
+  await completeIn(atTb1, 'test_solution_review');
   await completeIn(atTb1, 'technical_breakthrough_2');
-  expect(await milestoneOf(atTb1)).toEqual({ key: 'technical_breakthrough_2', index: 4, version: 2 });
+  expect(await milestoneOf(atTb1)).toEqual({
+    key: 'technical_breakthrough_2',
+    index: NEW.tb2,
+    version: TEST_VERSION,
+  });
 
   // At 深度接触: owes the new criterion at its next completion.
-  await migrate(atDeep, 2);
+  await migrate(atDeep, TEST_VERSION);
   const deep = await atDeep.state();
-  expect(deep.owedCriteria).toEqual({ milestone: 'deep_engagement', keys: ['executive_visit_done'] });
+  expect(deep.owedCriteria).toEqual({ milestone: 'deep_engagement', keys: ['test_executive_visit_done'] });
   const owed = await refusal(completeIn(atDeep, 'technical_breakthrough_1'));
-  expect(owed).toMatchObject({ type: 'CRITERIA_NOT_MET', details: { missing: ['executive_visit_done'] } });
-  await completeIn(atDeep, 'technical_breakthrough_1', ['executive_visit_done']);
+  expect(owed).toMatchObject({
+    type: 'CRITERIA_NOT_MET',
+    details: { missing: ['test_executive_visit_done'] },
+  });
+  await completeIn(atDeep, 'technical_breakthrough_1', ['test_executive_visit_done']);
   const deepAfter = await atDeep.state();
   expect(deepAfter.owedCriteria).toBeNull();
-  expect(deepAfter.nextMilestone).toBe('solution_review');
+  expect(deepAfter.nextMilestone).toBe('test_solution_review');
 
   // Not migrated: still version 1, where 技术突破2 follows 技术突破1 directly.
   await completeIn(stays, 'technical_breakthrough_2');
-  expect(await milestoneOf(stays)).toEqual({ key: 'technical_breakthrough_2', index: 3, version: 1 });
+  expect(await milestoneOf(stays)).toEqual({
+    key: 'technical_breakthrough_2',
+    index: OLD.tb2,
+    version: FROM_VERSION,
+  });
 });
 
 test('the Update refuses unknown versions, downgrades and callers who are not process owners', async () => {
-  const deal = await h.startDeal({ processVersion: 2 });
-  expect(await refusal(migrate(deal, 3))).toMatchObject({ type: 'PROCESS_VERSION_UNKNOWN' });
-  expect(await refusal(migrate(deal, 1))).toMatchObject({
+  const deal = await h.startDeal({ processVersion: TEST_VERSION });
+  expect(await refusal(migrate(deal, TEST_VERSION + 1))).toMatchObject({ type: 'PROCESS_VERSION_UNKNOWN' });
+  expect(await refusal(migrate(deal, FROM_VERSION))).toMatchObject({
     type: 'PROCESS_VERSION_DOWNGRADE',
-    details: { currentVersion: 2, toVersion: 1 },
+    details: { currentVersion: TEST_VERSION, toVersion: FROM_VERSION },
   });
   const v1 = await h.startDeal();
-  expect(await refusal(migrate(v1, 2, { actor: ACTORS.rep }))).toMatchObject({ type: 'FORBIDDEN' });
-  expect((await v1.state()).processVersion).toBe(1);
+  expect(await refusal(migrate(v1, TEST_VERSION, { actor: ACTORS.rep }))).toMatchObject({
+    type: 'FORBIDDEN',
+  });
+  expect((await v1.state()).processVersion).toBe(FROM_VERSION);
   // On the target already: nothing to do, nothing journalled.
-  const same = await migrate(deal, 2);
+  const same = await migrate(deal, TEST_VERSION);
   expect(same).toMatchObject({ changed: false, plan: { changes: false } });
 });
 
@@ -154,5 +186,5 @@ test('the recorded migration history replays on the workflows with version 2', a
 
 test('the recorded scenario still runs to the end', async () => {
   const deal = await migratedDealScenario(h);
-  await expect(deal.handle.result()).resolves.toMatchObject({ processVersion: 2, status: 'won' });
+  await expect(deal.handle.result()).resolves.toMatchObject({ processVersion: TEST_VERSION, status: 'won' });
 });

@@ -7,7 +7,7 @@ import { migrateProcessVersionUpdate, type MigrationResult } from '../../workflo
 import type { MilestoneKey } from '../../workflows/psm-process';
 import { ACTORS, type DealDriver, type Harness } from './helpers';
 import { actorFor } from './scenarios';
-import { registerTestProcessV2 } from './fixtures/process-version-v2';
+import { FROM_VERSION, registerTestProcessV2, TEST_VERSION } from './fixtures/process-version-v2';
 
 const silent = { log() {}, trace() {}, debug() {}, info() {}, warn() {}, error() {} };
 
@@ -94,12 +94,12 @@ export async function migratedDealScenario(h: Harness): Promise<DealDriver> {
   const deal = await h.startDeal({
     name: 'Ningbo port cranes',
     account: 'Ningbo Port Group',
-    processVersion: 1,
+    processVersion: FROM_VERSION,
   });
   await reach(h, deal, 'technical_breakthrough_2');
   await h.advance('20d');
-  await migrate(deal, 2, { dryRun: true, requestId: 'migrate-dry' });
-  await migrate(deal, 2, { requestId: 'migrate-real' });
+  await migrate(deal, TEST_VERSION, { dryRun: true, requestId: 'migrate-dry' });
+  await migrate(deal, TEST_VERSION, { requestId: 'migrate-real' });
   await h.advance('3d');
   await passGateIn(deal, 'business_breakthrough');
   await completeIn(deal, 'business_breakthrough');

@@ -10,7 +10,7 @@ import {
   processStructure,
   processVersions,
 } from '../../workflows/process-versions';
-import { PSM_PROCESS } from '../../workflows/psm-process';
+import { PSM_PROCESS, type ProcessDefinition } from '../../workflows/psm-process';
 import { processLabel } from '../../src/i18n/process-labels';
 import { registerTestProcessV2, TEST_V2_DEFINITION } from './fixtures/process-version-v2';
 
@@ -41,14 +41,15 @@ test('a deal without a version runs on version 1', () => {
 });
 
 test('deriving a version inserts by key and shares every number it does not touch', () => {
-  expect(milestoneIndexIn(TEST_V2_DEFINITION, 'solution_review')).toBe(3);
-  expect(milestoneIndexIn(TEST_V2_DEFINITION, 'technical_breakthrough_2')).toBe(4);
-  const tb1 = TEST_V2_DEFINITION.milestones.find((m) => m.key === 'technical_breakthrough_1');
-  expect(tb1).toBe(PSM_PROCESS.milestones[2]);
+  const latest = PSM_PROCESS as ProcessDefinition;
+  const tb1 = milestoneIndexIn(latest, 'technical_breakthrough_1');
+  expect(milestoneIndexIn(TEST_V2_DEFINITION, 'test_solution_review')).toBe(tb1 + 1);
+  expect(milestoneIndexIn(TEST_V2_DEFINITION, 'technical_breakthrough_2')).toBe(tb1 + 2);
+  expect(TEST_V2_DEFINITION.milestones[tb1]).toBe(latest.milestones[tb1]);
   const back = deriveVersion(TEST_V2_DEFINITION, [
-    { op: 'removeMilestone', key: 'solution_review' },
+    { op: 'removeMilestone', key: 'test_solution_review' },
     { op: 'setGate', milestone: 'business_breakthrough', gate: null },
-    { op: 'removeCriterion', milestone: 'deep_engagement', key: 'executive_visit_done' },
+    { op: 'removeCriterion', milestone: 'deep_engagement', key: 'test_executive_visit_done' },
   ]);
   expect(processStructure(back)).toEqual(processStructure(PSM_PROCESS));
   expect(() => deriveVersion(PSM_PROCESS, [{ op: 'removeMilestone', key: 'nope' }])).toThrow(
@@ -58,7 +59,9 @@ test('deriving a version inserts by key and shares every number it does not touc
 
 test('labels name what only another version has (reports and refusals of deals on it)', () => {
   registerTestProcessV2();
-  expect(processLabel('solution_review', 'zh-CN')).toBe('方案评审');
-  expect(processLabel('commercial_terms_approved', 'en')).toBe('Commercial terms approved by the company');
+  expect(processLabel('test_solution_review', 'zh-CN')).toBe('方案评审');
+  expect(processLabel('test_commercial_terms_approved', 'en')).toBe(
+    'Commercial terms approved by the company',
+  );
   expect(processLabel('project_initiation', 'zh-CN')).toBe('项目立项');
 });
