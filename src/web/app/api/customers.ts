@@ -67,7 +67,6 @@ export interface PoolPage {
 }
 
 export interface OwnerChange {
-  id: string;
   fromUserId: string | null;
   toUserId: string | null;
   actorId: string | null;
@@ -109,20 +108,20 @@ export interface ImportReport {
   summary: { create: number; merge: number; refuse: number };
 }
 
+/** POST /api/admin/handover: the dry run lists what would move; the real run answers its id. */
 export interface HandoverReport {
-  dryRun: boolean;
-  claims: number;
-  deals: number;
-  approvals: number;
-  accounts?: { id: string; name: string }[];
-  /** Present when the real run goes on in the background. */
+  claims?: { accountId: string; name: string }[];
+  deals?: { id: string; name: string }[];
+  approvals?: { opportunityId: string; approvalId: string }[];
   handoverId?: string;
+  status?: string;
 }
 
 export interface HandoverProgress {
-  status: 'running' | 'done' | 'failed' | string;
+  status: 'running' | 'done' | string;
   done: number;
   total: number;
+  failed?: number;
 }
 
 const acc = (id: string, rest = ''): string => `/api/accounts/${encodeURIComponent(id)}${rest}`;
@@ -130,8 +129,14 @@ const acc = (id: string, rest = ''): string => `/api/accounts/${encodeURICompone
 export const searchPool = async (filters: PoolFilters): Promise<PoolPage> =>
   (await api<PoolPage>('GET', `/api/pool?${poolQuery(filters)}`)).data;
 
-export const myClaims = async (): Promise<Claim[]> =>
-  (await api<{ claims: Claim[] }>('GET', '/api/me/claims')).data.claims;
+export interface MyClaims {
+  claims: Claim[];
+  /** Claims counted against the cap, and the cap (the team's, else the definition's default). */
+  held: number;
+  cap: number;
+}
+
+export const myClaims = async (): Promise<MyClaims> => (await api<MyClaims>('GET', '/api/me/claims')).data;
 
 export const getAccount = async (id: string): Promise<Account> => (await api<Account>('GET', acc(id))).data;
 

@@ -23,8 +23,8 @@ export function OwnerHistoryCard({ changes }: { changes: OwnerChange[] | null })
         <p class="muted">{tc('account.noOwnerHistory')}</p>
       ) : (
         <ol class="history" id="owner-history">
-          {rows.map((c) => (
-            <li key={c.id} data-reason={c.reason}>
+          {rows.map((c, i) => (
+            <li key={`${c.at}:${i}`} data-reason={c.reason}>
               <div>
                 <strong>{known('reason', c.reason)}</strong>: {who(c.fromUserId)} → {who(c.toUserId)}
               </div>
@@ -51,6 +51,7 @@ export function JournalCard({ events }: { events: AccountEvent[] | null }) {
     switch (e.type) {
       case 'owner_changed':
         return `${known('reason', str(d.reason))}: ${who(d.from)} → ${who(d.to)}`;
+      case 'funnel_moved':
       case 'step_changed':
         return `${funnelStepName(session.process, str(d.from))} → ${funnelStepName(session.process, str(d.to))}`;
       case 'sales_action':

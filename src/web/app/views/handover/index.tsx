@@ -17,7 +17,7 @@ export function HandoverView() {
   const [running, setRunning] = useState<{ id: string | null; progress: HandoverProgress | null } | null>(
     null,
   );
-  const [finished, setFinished] = useState<HandoverReport | HandoverProgress | null>(null);
+  const [finished, setFinished] = useState<HandoverProgress | null>(null);
   const [error, setError] = useState<unknown>(null);
   const timer = useRef(0);
   useEffect(() => () => clearTimeout(timer.current), []);
@@ -55,11 +55,13 @@ export function HandoverView() {
     handover({ ...preview.body, dryRun: false })
       .then(({ data }) => {
         setPreview(null);
-        if (data.handoverId) {
+        if (data.handoverId && data.status !== 'done') {
           poll(data.handoverId);
         } else {
+          // Ran synchronously: everything the preview listed moved.
+          const total = countsOf(preview.report);
           setRunning(null);
-          setFinished(data);
+          setFinished({ status: 'done', done: total.items, total: total.items });
         }
       })
       .catch((err: unknown) => (setRunning(null), setError(err)));
@@ -118,14 +120,19 @@ export function HandoverView() {
       {preview ? (
         <div class="card" id="handover-dry-run">
           <h2>{tc('handover.previewTitle')}</h2>
-          <p id="handover-counts">{tc('handover.counts', { ...preview.report })}</p>
-          {preview.report.accounts && preview.report.accounts.length > 0 ? (
-            <ul class="plain">
-              {preview.report.accounts.map((a) => (
-                <li key={a.id}>{a.name}</li>
-              ))}
-            </ul>
-          ) : null}
+          <p id="handover-counts">{tc('handover.counts', countsOf(preview.report))}</p>
+          <ul class="plain" id="handover-items">
+            {(preview.report.claims ?? []).map((a) => (
+              <li key={a.accountId} data-account-id={a.accountId}>
+                {a.name}
+              </li>
+            ))}
+            {(preview.report.deals ?? []).map((d) => (
+              <li key={d.id} data-deal-id={d.id}>
+                {d.name}
+              </li>
+            ))}
+          </ul>
           <div class="actions">
             <button type="button" class="primary" id="handover-run" disabled={running !== null} onClick={go}>
               {tc('handover.run')}
@@ -144,13 +151,21 @@ export function HandoverView() {
       <ErrorBox error={error} />
       {finished ? (
         <div class="card notice" id="handover-done" role="status">
-          {'status' in finished
-            ? tc(finished.status === 'done' ? 'handover.doneProgress' : 'handover.failed', { ...finished })
-            : tc('handover.done', { ...finished })}
+          {tc(finished.status === 'done' && !finished.failed ? 'handover.doneProgress' : 'handover.failed', {
+            done: finished.done,
+            total: finished.total,
+          })}
         </div>
       ) : null}
     </section>
   );
+}
+
+function countsOf(r: HandoverReport) {
+  const claims = r.claims?.length ?? 0;
+  const deals = r.deals?.length ?? 0;
+  const approvals = r.approvals?.length ?? 0;
+  return { claims, deals, approvals, items: claims + deals + approvals };
 }
 
 interface Body {

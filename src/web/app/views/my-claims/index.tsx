@@ -6,21 +6,25 @@ import { ErrorBox } from '../../components/error-box';
 import { formatDate } from '../../format';
 import { useSession } from '../../session';
 import { byUrgency, daysLeft, myClaims, type Claim } from '../../api/customers';
-import { customerFunnel, funnelStepName, tc } from '../../api/customers-i18n';
+import { funnelStepName, tc } from '../../api/customers-i18n';
 import { accountHref } from '../pool/owner-cell';
 import { CUSTOMERS_CSS } from '../account/customers-style';
 
 export function MyClaimsView() {
   const session = useSession();
   const [claims, setClaims] = useState<Claim[] | null>(null);
+  const [usage, setUsage] = useState<{ held: number; cap: number } | null>(null);
   const [error, setError] = useState<unknown>(null);
   const reload = useCallback(() => {
     myClaims()
-      .then((c) => (setClaims(byUrgency(c)), setError(null)))
+      .then((c) => {
+        setClaims(byUrgency(c.claims));
+        setUsage({ held: c.held, cap: c.cap });
+        setError(null);
+      })
       .catch((err: unknown) => setError(err));
   }, []);
   useEffect(reload, [reload]);
-  const cap = customerFunnel(session.process).claims?.capDefault;
 
   return (
     <section aria-labelledby="claims-title">
@@ -35,8 +39,8 @@ export function MyClaimsView() {
         <div class="filters">
           {claims ? (
             <p class="summary muted" id="claims-count">
-              {cap
-                ? tc('claims.countOfCap', { count: claims.length, cap })
+              {usage
+                ? tc('claims.countOfCap', { count: usage.held, cap: usage.cap })
                 : tc('claims.count', { count: claims.length })}
             </p>
           ) : null}
