@@ -9,6 +9,7 @@ import { formatAmount, formatNumber } from '../../format';
 import { milestoneName, useSession } from '../../session';
 import type { User } from '../../types';
 import { Chart } from './chart';
+import { CustomerFunnelPanel } from './customer-funnel-panel';
 import {
   bottleneckTable,
   daysInStageChart,
@@ -262,6 +263,7 @@ export function DashboardPage() {
             table={charts.bottlenecks}
             wide
           />
+          <CustomerFunnelPanel period={period} team={team} rep={rep} />
         </div>
       ) : null}
     </section>
