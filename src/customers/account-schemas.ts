@@ -33,7 +33,7 @@ const zCreditCode = () =>
   z
     .string()
     .max(40)
-    .openapi({ description: '统一社会信用代码: 18 characters, GB 32100-2015 check character' });
+    .openapi({ description: 'Unified social credit code: 18 characters, GB 32100-2015 check character' });
 
 const zTags = () => z.array(zName(ACCOUNT_LIMITS.tag)).max(ACCOUNT_LIMITS.tags);
 

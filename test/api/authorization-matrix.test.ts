@@ -397,11 +397,16 @@ const TABLE: Record<string, Row> = {
   },
 };
 
-/** A digest of every table's rows (lastUsedAt is the token's "seen" stamp, not data). */
+/**
+ * A digest of every table's rows (lastUsedAt is the token's "seen" stamp, not data). The failed
+ * sign-in counters (AuthFailureWindow) are left out: counting a refused password is what a refusal
+ * must do, and they hold no data.
+ */
 async function databaseDigest(): Promise<Record<string, string>> {
   const tables = await app.db.prisma.$queryRaw<{ name: string }[]>`
     SELECT table_name AS name FROM information_schema.tables
-    WHERE table_schema = 'public' AND table_type = 'BASE TABLE' AND table_name <> '_prisma_migrations'
+    WHERE table_schema = 'public' AND table_type = 'BASE TABLE'
+      AND table_name NOT IN ('_prisma_migrations', 'AuthFailureWindow')
     ORDER BY table_name`;
   const digest: Record<string, string> = {};
   for (const { name } of tables) {

@@ -22,7 +22,7 @@ export function createPoolRouter({
     tags: ['Accounts'],
     query: ZPoolQuerySchema,
     summary:
-      'Search the public pool (公海): q matches part of the normalised name (full/half width, legal-form suffix, spaces and case do not matter) or a whole credit code; any signed-in user',
+      'Search the public pool: q matches part of the normalised name (full/half width, legal-form suffix, spaces and case do not matter) or a whole credit code; any signed-in user',
     response: { status: 200, description: 'A page of pool accounts', schema: ZAccountPageSchema },
     handler: async ({ user, query }) => ({
       body: await listAccounts(prisma, user, { ...query, holder: 'pool' }),
