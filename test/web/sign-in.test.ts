@@ -117,6 +117,35 @@ describe('signing in to the page', () => {
     await context.close();
   });
 
+  it('says "signed out", not "session expired", when a request still in flight at sign-out answers 401', async () => {
+    const u = await person('周敏', 'zhou.min', 'zh_CN');
+    const { page, context, errors } = await openPage(browser);
+    await page.goto(app.baseUrl + '/');
+    const form = page.locator('#signin-form');
+    await form.getByLabel('邮箱').fill(u.email);
+    await form.getByLabel('密码').fill(PASSWORD);
+    await form.getByRole('button', { name: '登录' }).click();
+    await expectText(page.locator('#whoami-name'), '周敏 · 销售');
+    // The next approvals count is held back until after the sign-out has ended the session.
+    let release: () => void = () => undefined;
+    const held = new Promise<void>((r) => (release = r));
+    await page.route('**/api/approvals/pending', async (route) => {
+      await held;
+      await route.continue();
+    });
+    await page.evaluate(() => document.dispatchEvent(new Event('visibilitychange')));
+    await page.getByRole('button', { name: '退出' }).click();
+    await expectText(page.locator('.signin .notice'), '已退出');
+    const answered = page.waitForResponse((r) => r.url().includes('/api/approvals/pending'));
+    release();
+    expect((await answered).status()).toBe(401);
+    // The late 401 leaves the notice as it was.
+    await page.waitForTimeout(300);
+    await expectText(page.locator('.signin .notice'), '已退出');
+    expect(errors).toEqual([]);
+    await context.close();
+  });
+
   it('signs in by an emailed one-time link, and mails a reset link for a forgotten password', async () => {
     const u = await person('Magic Ma', 'magic.ma', 'en', null);
     const { page, context, errors } = await openPage(browser);

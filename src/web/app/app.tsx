@@ -61,6 +61,8 @@ export function App() {
   // A screen reader hears the new view, not the link it left: focus moves to <main> on a route
   // change (not on the first load, where the browser's own focus stays).
   const firstRoute = useRef(true);
+  /** Set from "sign out" until the next sign-in: 401s meanwhile are the sign-out's own. */
+  const signingOut = useRef(false);
   useEffect(() => {
     if (firstRoute.current) {
       firstRoute.current = false;
@@ -70,6 +72,7 @@ export function App() {
   }, [route]);
 
   const start = useCallback(async () => {
+    signingOut.current = false;
     setBoot({ state: 'loading' });
     try {
       const [{ data: me }, process] = await Promise.all([
@@ -89,7 +92,10 @@ export function App() {
     setUnauthenticatedHandler(() => {
       setApiToken(null);
       forgetPendingCommands();
-      setBoot({ state: 'signed-out', notice: t('signIn.expired') });
+      // A request still in flight when the person signed out answers 401 too: that is their
+      // sign-out, not an expired session, and must not replace "signed out".
+      if (signingOut.current) return;
+      setBoot((b) => (b.state === 'signed-out' ? b : { state: 'signed-out', notice: t('signIn.expired') }));
     });
     void start();
   }, [start]);
@@ -107,6 +113,7 @@ export function App() {
   }, []);
 
   const signOut = useCallback(async () => {
+    signingOut.current = true;
     try {
       await api('POST', '/api/auth/sign-out', { expectUnauthenticated: true });
     } catch {
