@@ -133,7 +133,7 @@ describe('signing in to the page', () => {
       await held;
       await route.continue();
     });
-    await page.evaluate(() => document.dispatchEvent(new Event('visibilitychange')));
+    await page.evaluate('document.dispatchEvent(new Event("visibilitychange"))');
     await page.getByRole('button', { name: '退出' }).click();
     await expectText(page.locator('.signin .notice'), '已退出');
     const answered = page.waitForResponse((r) => r.url().includes('/api/approvals/pending'));
