@@ -49,6 +49,7 @@ import type {
 } from './account-types';
 import { asUpdateValidator } from './opportunity-input';
 import { refuse } from './opportunity-errors';
+import { onceByRequestId, type InFlight } from './once-by-request-id';
 
 const { reserveClaim, releaseClaim } = proxyActivities<AccountActivities>(DIRECTORY_ACTIVITY);
 const { projectAccount } = proxyActivities<AccountActivities>(PROJECTION_ACTIVITY);
@@ -153,7 +154,7 @@ async function runClock(state: AccountState, input: AccountStartInput, ioState: 
 }
 
 function registerCommands(state: AccountState, ioState: Io): void {
-  const inFlight = new Map<string, { command: AccountCommandName; result: Promise<AccountUpdateResult> }>();
+  const inFlight: InFlight<AccountCommandName, AccountUpdateResult> = new Map();
 
   const register = <N extends AccountCommandName>(name: N): void => {
     const validator = (command: AccountCommandInputs[N]): void =>
@@ -237,19 +238,15 @@ function registerCommands(state: AccountState, ioState: Io): void {
       return { ...result, account: toAccountView(state) };
     };
 
-    const handler = async (command: AccountCommandInputs[N]): Promise<AccountUpdateResult> => {
-      const remembered = rememberedAccountResult(state, command.requestId);
-      if (remembered) return { ...remembered, account: toAccountView(state) };
-      const running = inFlight.get(command.requestId);
-      if (running) return running.result;
-      const result = execute(command);
-      inFlight.set(command.requestId, { command: name, result });
-      try {
-        return await result;
-      } finally {
-        inFlight.delete(command.requestId);
-      }
-    };
+    const handler = onceByRequestId(
+      inFlight,
+      name,
+      (requestId) => {
+        const remembered = rememberedAccountResult(state, requestId);
+        return remembered && { ...remembered, account: toAccountView(state) };
+      },
+      execute,
+    );
 
     setHandler(accountUpdates[name], handler as never, { validator: validator as never });
   };

@@ -77,6 +77,7 @@ import { toView, type OpportunityView } from './opportunity-view';
 import { keepSearchAttributesCurrent, SEARCH_ATTRIBUTES_PATCH } from './opportunity-search-attributes';
 import { PROCESS_VERSIONS_PATCH, registerMigrationHandler } from './opportunity-migration';
 import { processVersion } from './process-versions';
+import { onceByRequestId, type InFlight } from './once-by-request-id';
 
 const { lookupReportingLine } = proxyActivities<Activities>(DIRECTORY_ACTIVITY);
 const { sendNotification } = proxyActivities<Activities>(NOTIFICATION_ACTIVITY);
@@ -493,7 +494,7 @@ function sleepUntil(at: number, onFire: () => void): CancellationScope {
 }
 
 function registerCommandHandlers(state: OpportunityState, rules: RuleSet): void {
-  const inFlight = new Map<string, { command: CommandName; result: Promise<CommandResult> }>();
+  const inFlight: InFlight<CommandName, CommandResult> = new Map();
 
   const register = <N extends CommandName>(name: N): void => {
     const spec = COMMANDS[name] as CommandSpec<CommandInputs[N]>;
@@ -548,19 +549,12 @@ function registerCommandHandlers(state: OpportunityState, rules: RuleSet): void 
       };
     };
 
-    const handler = async (command: CommandInputs[N]): Promise<CommandResult> => {
-      const remembered = rememberedResult(state, command.requestId);
-      if (remembered) return remembered;
-      const running = inFlight.get(command.requestId);
-      if (running) return running.result;
-      const result = execute(command);
-      inFlight.set(command.requestId, { command: name, result });
-      try {
-        return await result;
-      } finally {
-        inFlight.delete(command.requestId);
-      }
-    };
+    const handler = onceByRequestId(
+      inFlight,
+      name,
+      (requestId) => rememberedResult(state, requestId),
+      execute,
+    );
 
     setHandler(opportunityUpdates[name], handler as never, { validator: validator as never });
   };
