@@ -20,13 +20,11 @@ import { DAY_SECONDS, DAY_FACTOR, SCALED_THRESHOLDS } from './lib/scale-process-
 import path from 'node:path';
 import { randomBytes } from 'node:crypto';
 import { DefaultLogger, NativeConnection, Runtime, Worker } from '@temporalio/worker';
-import { createActivities } from '../activities';
-import { createActionLinks } from '../src/links';
-import { createOutboxSender } from '../src/mail/transport';
 import { PSM_PROCESS } from '../workflows/psm-process';
 import type { OpportunityStartInput } from '../workflows/opportunity-types';
 import { percentile, startBenchStack } from './lib/stack';
 import { freePort } from '../scripts/lib/pg-cluster';
+import { benchActivities } from './lib/bench-activities';
 
 const DEALS = Number(process.env.BENCH_DEALS ?? 10_000);
 const MAX_CACHED = process.env.BENCH_MAX_CACHED ? Number(process.env.BENCH_MAX_CACHED) : 2 * DEALS + 500;
@@ -79,18 +77,7 @@ async function main(): Promise<void> {
     });
     const connection = await NativeConnection.connect({ address: stack.temporalAddress });
     const taskQueue = `bench-timers-${randomBytes(3).toString('hex')}`;
-    const activities = createActivities({
-      prisma,
-      sender: createOutboxSender(),
-      from: 'bench@localhost',
-      publicBaseUrl: 'http://127.0.0.1',
-      links: createActionLinks({
-        prisma,
-        secret: randomBytes(32).toString('hex'),
-        publicBaseUrl: 'http://127.0.0.1',
-        ttlHours: 1,
-      }),
-    });
+    const activities = benchActivities(prisma);
     const worker = await Worker.create({
       connection,
       taskQueue,

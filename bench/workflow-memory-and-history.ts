@@ -7,9 +7,6 @@ import path from 'node:path';
 import { randomBytes } from 'node:crypto';
 import { DefaultLogger, NativeConnection, Runtime, Worker } from '@temporalio/worker';
 import type { Client } from '@temporalio/client';
-import { createActivities } from '../activities';
-import { createActionLinks } from '../src/links';
-import { createOutboxSender } from '../src/mail/transport';
 import { WORKFLOWS_PATH } from '../src/temporal/worker';
 import { PSM_PROCESS } from '../workflows/psm-process';
 import type { Actor } from '../workflows/opportunity-types';
@@ -18,6 +15,7 @@ import { createCommandProjector } from '../src/opportunities/command-projection'
 import { createOpportunityClient } from '../src/opportunities/workflow-client';
 import type { PrismaClient } from '../src/db/prisma';
 import { startBenchStack } from './lib/stack';
+import { benchActivities } from './lib/bench-activities';
 
 const WORKFLOWS = Number(process.env.BENCH_WORKFLOWS ?? 1000);
 
@@ -89,18 +87,7 @@ async function main(): Promise<void> {
     // ---- history events ----
     const connection = await NativeConnection.connect({ address: stack.temporalAddress });
     const taskQueue = `bench-history-${randomBytes(3).toString('hex')}`;
-    const activities = createActivities({
-      prisma: stack.prisma,
-      sender: createOutboxSender(),
-      from: 'bench@localhost',
-      publicBaseUrl: 'http://127.0.0.1',
-      links: createActionLinks({
-        prisma: stack.prisma,
-        secret: randomBytes(32).toString('hex'),
-        publicBaseUrl: 'http://127.0.0.1',
-        ttlHours: 1,
-      }),
-    });
+    const activities = benchActivities(stack.prisma);
     const oppWorker = await Worker.create({
       connection,
       taskQueue,

@@ -4,11 +4,9 @@ import { Client, Connection } from '@temporalio/client';
 import { NativeConnection, Runtime, DefaultLogger, Worker } from '@temporalio/worker';
 import { randomBytes } from 'node:crypto';
 import path from 'node:path';
-import { createActivities } from '../activities';
-import { createActionLinks } from '../src/links';
-import { createOutboxSender } from '../src/mail/transport';
 import { createPrismaClient } from '../src/db/prisma';
 import { WORKFLOWS_PATH } from '../src/temporal/worker';
+import { benchActivities } from './lib/bench-activities';
 
 type Kind = 'idleWithTimer' | 'opportunity';
 
@@ -25,18 +23,7 @@ async function main(): Promise<void> {
   const prisma = createPrismaClient(databaseUrl);
   const taskQueue = `bench-${kind}-${randomBytes(4).toString('hex')}`;
   const connection = await NativeConnection.connect({ address });
-  const activities = createActivities({
-    prisma,
-    sender: createOutboxSender(),
-    from: 'bench@localhost',
-    publicBaseUrl: 'http://127.0.0.1',
-    links: createActionLinks({
-      prisma,
-      secret: randomBytes(32).toString('hex'),
-      publicBaseUrl: 'http://127.0.0.1',
-      ttlHours: 1,
-    }),
-  });
+  const activities = benchActivities(prisma);
   const worker = await Worker.create({
     connection,
     taskQueue,
