@@ -125,6 +125,8 @@ const EnvSchema = z.object({
   READ_MODEL_RECONCILE_INTERVAL_MS: z.coerce.number().int().min(100).default(10_000),
   /** A command's projection older than this (and unfinished) is repaired; at least UPDATE_TIMEOUT_MS + 1 s. */
   READ_MODEL_RECONCILE_GRACE_MS: z.coerce.number().int().min(0).default(15_000),
+  /** Every process sends queued deal events to their accounts (src/customers/deal-events.ts): how often it looks. */
+  ACCOUNT_DEAL_EVENTS_INTERVAL_MS: z.coerce.number().int().min(100).default(1_000),
 
   WEEKLY_REPORT_CRON: z.string().default('0 9 * * MON'),
   WEEKLY_REPORT_TIMEZONE: z.string().default('Asia/Shanghai'),
@@ -222,7 +224,7 @@ export interface Config {
     failuresPerAddress: number;
     failureWindowMs: number;
   };
-  readModel: { reconcileIntervalMs: number; reconcileGraceMs: number };
+  readModel: { reconcileIntervalMs: number; reconcileGraceMs: number; accountDealEventsIntervalMs: number };
   weeklyReport: { cron: string; timezone: string };
   observability: {
     metricsToken: string | undefined;
@@ -366,6 +368,7 @@ export function loadConfig(source: NodeJS.ProcessEnv = process.env): Config {
     readModel: {
       reconcileIntervalMs: e.READ_MODEL_RECONCILE_INTERVAL_MS,
       reconcileGraceMs: e.READ_MODEL_RECONCILE_GRACE_MS,
+      accountDealEventsIntervalMs: e.ACCOUNT_DEAL_EVENTS_INTERVAL_MS,
     },
     weeklyReport: { cron: e.WEEKLY_REPORT_CRON, timezone: e.WEEKLY_REPORT_TIMEZONE },
     observability: {

@@ -35,6 +35,8 @@ export interface CommandProjectionDeps {
   retryForMs?: number;
   /** At most this many deals' command results go into one transaction (default 50). */
   maxBatch?: number;
+  /** A command's projection landed (the deal's queued account events can go now: deal-events.ts). */
+  onProjected?: (opportunityId: string) => void;
 }
 
 /** A deal marked "projection pending" while its command is sent. */
@@ -213,6 +215,7 @@ export function createCommandProjector(deps: CommandProjectionDeps): CommandProj
         const cleared = await projectOnce(opportunityId, work, attempt, markToken);
         // projected: every command result this process projects passes here once it landed.
         if (markToken && !cleared) await clearProjectionMark(deps.prisma, markToken).catch(() => {});
+        deps.onProjected?.(opportunityId);
         return;
       } catch (err) {
         const delay = Math.min(RETRY_FIRST_MS * 2 ** (attempt - 1), RETRY_MAX_MS);
