@@ -28,6 +28,7 @@ import {
   weeklyReportScheduleId,
 } from '../reports/weekly/weekly-report-schedule';
 import { createCommandProjector } from '../opportunities/command-projection';
+import { createDealEventDelivery } from '../customers/deal-events';
 import { createOpportunityClient } from '../opportunities/workflow-client';
 import { actingUserId } from '../auth/acting-user';
 import { performEmailAction } from '../opportunities/email-action';
@@ -45,10 +46,19 @@ export function wireApiRouters(deps: {
   /** Finishes the read-model projections of commands already answered (after the server closed). */
   drain: () => Promise<void>;
 } {
+  // A deal's account hears its events as soon as the command's projection landed (the sweeper of
+  // src/bootstrap/application.ts covers the rest).
+  const dealEvents = createDealEventDelivery({
+    prisma: deps.prisma,
+    client: deps.client,
+    taskQueue: deps.config.temporal.taskQueue,
+    logger: deps.logger,
+  });
   const projector = createCommandProjector({
     prisma: deps.prisma,
     client: deps.client,
     timeoutMs: deps.config.temporal.updateTimeoutMs,
+    onProjected: (opportunityId) => dealEvents.kick(opportunityId),
     onError: (err, opportunityId, { attempt, givingUp }) =>
       deps.logger.warn(
         { err, opportunityId, attempt },

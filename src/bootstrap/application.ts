@@ -23,6 +23,7 @@ import { wireApiRouters } from './api-routers';
 import { seedDemo } from '../demo/seed-demo';
 import { makeTreePrivate } from '../paths';
 import { startReadModelReconciler } from '../read-model/reconciler';
+import { createDealEventDelivery } from '../customers/deal-events';
 import { startTracing } from '../observability/tracing';
 import { startMetricsServer } from '../observability/metrics-server';
 
@@ -164,6 +165,14 @@ export async function startApplication(opts: {
       timeoutMs: config.temporal.updateTimeoutMs,
     });
     stops.push(reconciler.stop);
+    // Every process sends the queued deal events to their accounts' workflows (src/customers/deal-events.ts).
+    const dealEvents = createDealEventDelivery({
+      prisma: db.prisma,
+      client: temporal.client,
+      taskQueue: config.temporal.taskQueue,
+      logger,
+    }).start(config.readModel.accountDealEventsIntervalMs);
+    stops.push(dealEvents.stop);
 
     let url: string | undefined;
     if (runsApi) {
