@@ -5,6 +5,8 @@
 // reserveClaim is the activity behind every claim, assign, move and handover: idempotent by the
 // Update's request id (a retried activity, or a retried Update, gets the first answer), serialised
 // per rep by a transaction-scoped advisory lock so two claims at once cannot both take the last slot.
+// It is one SQL statement (the reserve_claim function): claims at once for one rep queue on the lock
+// as long as needed, never on Prisma's interactive-transaction clock (P2028 under load).
 
 import type { PrismaClient } from '../db/prisma';
 import { AppError } from '../errors/app-error';
@@ -45,62 +47,23 @@ function answerOf(row: { ok: boolean; code: string | null; details: unknown }): 
   return { ok: false, code: 'CLAIM_CAP_REACHED', current: details.current ?? 0, cap: details.cap ?? 0 };
 }
 
-function detailsOf(refusal: object): Record<string, unknown> {
-  const { code: _code, ...details } = refusal as Record<string, unknown>;
-  return details;
-}
-
 export async function reserveClaim(
   prisma: PrismaClient,
   request: ClaimReservationRequest,
 ): Promise<ClaimReservation> {
   if (!UUID.test(request.userId)) throw new AppError('NOT_FOUND', `no user ${request.userId}`);
   const at = new Date(request.at);
-  const day = localDay(at);
-  return prisma.$transaction(async (tx) => {
-    const earlier = await tx.claimReservation.findUnique({ where: { requestId: request.requestId } });
-    if (earlier) return answerOf(earlier);
-    // One reservation per rep at a time: the counts below and the write are one decision.
-    await tx.$executeRaw`SELECT pg_advisory_xact_lock(hashtext('claim-holder'), hashtext(${request.userId}))`;
-    let answer: ClaimReservation = { ok: true };
-    // A handover of a leaver's book is the admin's decision: the successor may end above the cap.
-    if (request.kind !== 'handover') {
-      const [current, cap] = await Promise.all([
-        tx.claimHolding.count({ where: { userId: request.userId, accountId: { not: request.accountId } } }),
-        capFor(tx, request.userId),
-      ]);
-      if (current >= cap) answer = { ok: false, code: 'CLAIM_CAP_REACHED', current, cap };
-    }
-    if (answer.ok && request.kind === 'claim') {
-      const today = await tx.claimReservation.count({
-        where: { userId: request.userId, day, kind: 'claim', ok: true },
-      });
-      if (today >= CLAIMS.dailyClaimLimit)
-        answer = { ok: false, code: 'CLAIM_DAILY_LIMIT', today, limit: CLAIMS.dailyClaimLimit };
-    }
-    if (answer.ok) {
-      await tx.claimHolding.upsert({
-        where: { accountId: request.accountId },
-        create: { accountId: request.accountId, userId: request.userId, requestId: request.requestId, at },
-        update: { userId: request.userId, requestId: request.requestId, at },
-      });
-    }
-    const { ok, ...rest } = answer;
-    await tx.claimReservation.create({
-      data: {
-        requestId: request.requestId,
-        accountId: request.accountId,
-        userId: request.userId,
-        kind: request.kind,
-        day,
-        ok,
-        code: ok ? null : (rest as { code: string }).code,
-        details: ok ? undefined : (detailsOf(rest) as object),
-        at,
-      },
-    });
-    return answer;
-  });
+  // One statement (prisma/migrations/*_reserve_claim_function): it waits on the rep's lock without
+  // a client-side transaction clock, so claims at the same time queue instead of failing.
+  const rows = await prisma.$queryRaw<
+    { granted: boolean; refusal: string | null; refusal_details: unknown }[]
+  >`
+    SELECT * FROM reserve_claim(${request.requestId}, ${request.accountId}, ${request.userId}::uuid,
+      ${request.kind}, ${localDay(at)}, ${at.toISOString()}::timestamptz,
+      ${CLAIMS.capDefault}::int, ${CLAIMS.dailyClaimLimit}::int)`;
+  const row = rows[0];
+  if (!row) throw new Error(`reserve_claim answered nothing for ${request.requestId}`);
+  return answerOf({ ok: row.granted, code: row.refusal, details: row.refusal_details });
 }
 
 export async function releaseClaim(

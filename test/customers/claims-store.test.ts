@@ -10,7 +10,7 @@ import {
   reserveClaim,
   setTeamClaimCap,
 } from '../../src/customers/claims-store';
-import type { AccountEvent, AccountView } from '../../workflows/account-types';
+import type { AccountEvent, AccountView, ClaimReservation } from '../../workflows/account-types';
 import { PSM_PROCESS } from '../../workflows/psm-process';
 import { createTestDatabase, type TestDatabase } from '../support/database';
 
@@ -27,7 +27,7 @@ beforeAll(async () => {
     data: { name: 'M', email: 'm@claims.test', role: 'manager' },
   });
   managerId = manager.id;
-  for (let i = 0; i < 4; i += 1) {
+  for (let i = 0; i < 7; i += 1) {
     const rep = await db.prisma.user.create({
       data: { name: `R${i}`, email: `r${i}@claims.test`, role: 'rep', managerId },
     });
@@ -171,6 +171,112 @@ test('concurrent claims for the last slot: exactly one wins', async () => {
   expect(answers.filter((a) => a.ok)).toHaveLength(1);
   expect(answers.filter((a) => !a.ok && a.code === 'CLAIM_CAP_REACHED')).toHaveLength(4);
   expect((await claimUsage(db.prisma, rep)).held).toBe(CLAIMS.capMin);
+});
+
+test('40 reservations at once for one rep: exactly the cap succeeds, the rest are refused with the cap code, none errors', async () => {
+  const rep = reps[4]!;
+  await setTeamClaimCap(db.prisma, { managerId, cap: CLAIMS.capMin, setById: managerId });
+  const settled = await Promise.allSettled(
+    Array.from({ length: 40 }, (_, i) =>
+      reserveClaim(db.prisma, {
+        requestId: `burst-${i}`,
+        accountId: `acc-burst-${i}`,
+        userId: rep,
+        kind: 'assign',
+        at: at('2026-12-03T02:00:00Z'),
+      }),
+    ),
+  );
+  const errors = settled.filter((s) => s.status === 'rejected');
+  expect(errors.map((e) => String((e as PromiseRejectedResult).reason).slice(0, 200))).toEqual([]);
+  const answers = settled.map((s) => (s as PromiseFulfilledResult<ClaimReservation>).value);
+  expect(answers.filter((a) => a.ok)).toHaveLength(CLAIMS.capMin);
+  const refused = answers.filter((a) => !a.ok);
+  expect(refused).toHaveLength(40 - CLAIMS.capMin);
+  for (const r of refused)
+    expect(r).toEqual({ ok: false, code: 'CLAIM_CAP_REACHED', current: CLAIMS.capMin, cap: CLAIMS.capMin });
+  expect(await claimUsage(db.prisma, rep)).toEqual({ held: CLAIMS.capMin, cap: CLAIMS.capMin });
+  const stored = await db.prisma.claimReservation.findUniqueOrThrow({ where: { requestId: 'burst-0' } });
+  expect(stored).toMatchObject({ userId: rep, kind: 'assign', day: '2026-12-03' });
+  expect(stored.at.toISOString()).toBe('2026-12-03T02:00:00.000Z');
+  // Every request id keeps its answer when retried all at once.
+  const again = await Promise.all(
+    Array.from({ length: 40 }, (_, i) =>
+      reserveClaim(db.prisma, {
+        requestId: `burst-${i}`,
+        accountId: `acc-burst-${i}`,
+        userId: rep,
+        kind: 'assign',
+        at: at('2026-12-03T02:00:00Z'),
+      }),
+    ),
+  );
+  expect(again).toEqual(answers);
+});
+
+test('claims at once against the daily limit: exactly the limit is granted, the rest refused with the daily-limit code', async () => {
+  const rep = reps[5]!;
+  const n = CLAIMS.dailyClaimLimit + 15;
+  const answers = await Promise.all(
+    Array.from({ length: n }, (_, i) =>
+      reserveClaim(db.prisma, {
+        requestId: `daily-burst-${i}`,
+        accountId: `acc-daily-burst-${i}`,
+        userId: rep,
+        kind: 'claim',
+        at: at('2026-12-04T02:00:00Z'),
+      }),
+    ),
+  );
+  expect(answers.filter((a) => a.ok)).toHaveLength(CLAIMS.dailyClaimLimit);
+  const refused = answers.filter((a) => !a.ok);
+  expect(refused).toHaveLength(15);
+  for (const r of refused)
+    expect(r).toEqual({
+      ok: false,
+      code: 'CLAIM_DAILY_LIMIT',
+      today: CLAIMS.dailyClaimLimit,
+      limit: CLAIMS.dailyClaimLimit,
+    });
+});
+
+test('reservations queued behind a slow holder of the rep lock (a loaded machine) wait for it instead of failing', async () => {
+  const rep = reps[6]!;
+  // Another reservation for this rep holds the per-rep lock for 6 s: longer than an interactive
+  // transaction's 5 s timeout, as a stalled holder on a loaded 2-core machine can.
+  let holding!: () => void;
+  const held = new Promise<void>((resolve) => (holding = resolve));
+  const holder = db.prisma.$transaction(
+    async (tx) => {
+      await tx.$executeRaw`SELECT pg_advisory_xact_lock(hashtext('claim-holder'), hashtext(${rep}))`;
+      holding();
+      await tx.$executeRaw`SELECT pg_sleep(6)`;
+    },
+    { timeout: 30_000 },
+  );
+  await held;
+  const settled = await Promise.allSettled(
+    Array.from({ length: 3 }, (_, i) =>
+      reserveClaim(db.prisma, {
+        requestId: `queued-${i}`,
+        accountId: `acc-queued-${i}`,
+        userId: rep,
+        kind: 'claim',
+        at: at('2026-12-03T02:00:00Z'),
+      }),
+    ),
+  );
+  await holder;
+  expect(
+    settled
+      .filter((s) => s.status === 'rejected')
+      .map((e) => String((e as PromiseRejectedResult).reason).slice(0, 200)),
+  ).toEqual([]);
+  expect(settled.map((s) => (s as PromiseFulfilledResult<ClaimReservation>).value)).toEqual([
+    { ok: true },
+    { ok: true },
+    { ok: true },
+  ]);
 });
 
 test('the journal projects once per seq; owner history and the Account columns follow, never backwards', async () => {
