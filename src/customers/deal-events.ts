@@ -48,7 +48,9 @@ interface QueuedRow {
   role: string | null;
 }
 
-type Outgoing = { [N in AccountCommandName]: { name: N; input: AccountCommandInputs[N] } }[AccountCommandName];
+type Outgoing = {
+  [N in AccountCommandName]: { name: N; input: AccountCommandInputs[N] };
+}[AccountCommandName];
 
 const SALES_ACTIONS: readonly string[] = PSM_PROCESS.customerFunnel.salesActionTypes;
 const ROLES = new Set(['rep', 'manager', 'director', 'admin']);
@@ -147,12 +149,7 @@ export function createDealEventDelivery(deps: DealEventDeliveryDeps): DealEventD
         continue;
       }
       try {
-        const result = await sendAccountCommand(
-          target,
-          row.accountId,
-          command.name,
-          command.input as never,
-        );
+        const result = await sendAccountCommand(target, row.accountId, command.name, command.input as never);
         await settle(row, result.unchanged ? 'unchanged' : 'sent');
         settled++;
       } catch (err) {

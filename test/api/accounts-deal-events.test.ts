@@ -1,0 +1,202 @@
+// Deal events reach the account (issue 11), through the real API, Temporal and PostgreSQL: a deal
+// opened on a claimed account moves it to intent, a call logged on the deal resets the claim clock
+// (lapsesAt moves), milestones past the protection threshold protect it, losing ends that, winning
+// makes it an order customer. A queued event re-sent (a process died after the Update) journals
+// nothing twice; one left undelivered by a dead API is sent by the sweeper.
+import { sendAccountCommand, readAccountState } from '../../src/customers/claims-client';
+import { createDealEventDelivery, dealEventRequestId } from '../../src/customers/deal-events';
+import { PSM_PROCESS } from '../../workflows/psm-process';
+import type { AccountView } from '../../workflows/account-types';
+import { createDeal, startTestApp, type TestApp } from '../support/app';
+import { waitUntil } from '../support/wait';
+
+let app: TestApp;
+beforeAll(async () => {
+  app = await startTestApp();
+});
+afterAll(async () => {
+  await app?.stop();
+});
+
+const target = () => ({ client: app.client, taskQueue: app.taskQueue });
+
+/** Creates an account through the API and has rep A1 claim it (the account workflow's Update). */
+async function claimedAccount(name: string): Promise<string> {
+  const created = await app.api(app.org.managerA, 'POST', '/api/accounts', { name });
+  expect(created.status).toBe(201);
+  const id = created.body.id as string;
+  await sendAccountCommand(target(), id, 'claim', {
+    requestId: `claim-${id}`,
+    actor: { userId: app.org.repA1.id, role: 'rep' },
+  });
+  return id;
+}
+
+const accountUntil = (id: string, ok: (a: AccountView) => boolean, what: string) =>
+  waitUntil(
+    async () => {
+      const a = await readAccountState(target(), id);
+      return a && ok(a) ? a : undefined;
+    },
+    20_000,
+    what,
+  );
+
+async function initiate(dealId: string): Promise<void> {
+  const req = await app.api(app.org.repA1, 'POST', `/api/opportunities/${dealId}/approvals`, {
+    kind: 'milestone_gate',
+    milestone: 'project_initiation',
+    reason: 'Need is clear',
+  });
+  expect(req.status).toBe(200);
+  const dec = await app.api(
+    app.org.managerA,
+    'POST',
+    `/api/opportunities/${dealId}/approvals/${req.body.approvalId}/decision`,
+    { decision: 'approved' },
+  );
+  expect(dec.status).toBe(200);
+  await complete(dealId, PSM_PROCESS.milestones[0]!);
+}
+
+async function complete(dealId: string, m: (typeof PSM_PROCESS.milestones)[number]): Promise<void> {
+  const criteriaMet = m.rule === 'all' ? m.criteria.map((c) => c.key) : [m.criteria[0]!.key];
+  const res = await app.api(app.org.repA1, 'POST', `/api/opportunities/${dealId}/milestones`, {
+    milestone: m.key,
+    criteriaMet,
+    evidence: `Evidence for ${m.key}`,
+  });
+  expect({ milestone: m.key, status: res.status }).toEqual({ milestone: m.key, status: 200 });
+}
+
+it('opening a deal makes a claimed account intent; a call on the deal moves its lapse date', async () => {
+  const accountId = await claimedAccount('杭州云帆科技有限公司');
+  const claimed = await readAccountState(target(), accountId);
+  expect(claimed).toMatchObject({ funnelStep: 'listed', ownerId: app.org.repA1.id });
+
+  const dealId = await createDeal(app, { name: '云帆 ERP', account: '杭州云帆科技', amount: 50_000 });
+  const opened = await accountUntil(accountId, (a) => a.funnelStep === 'intent', 'account at intent');
+  expect(opened.deals[dealId]).toEqual({ milestoneIndex: 0, open: true });
+  expect(opened.ownerId).toBe(app.org.repA1.id);
+  // The read model follows the workflow.
+  await waitUntil(
+    async () =>
+      (await app.db.prisma.account.findUnique({ where: { id: accountId } }))?.funnelStep === 'intent' ||
+      undefined,
+    20_000,
+    'Account row at intent',
+  );
+
+  const before = opened.lapsesAt as string;
+  const call = await app.api(app.org.repA1, 'POST', `/api/opportunities/${dealId}/activities`, {
+    kind: 'call',
+    occurredAt: new Date().toISOString(),
+    note: '电话回访',
+  });
+  expect(call.status).toBe(200);
+  const after = await accountUntil(
+    accountId,
+    (a) => a.events.some((e) => e.type === 'sales_action' && e.data.opportunityId === dealId),
+    'sales action journalled',
+  );
+  expect(Date.parse(after.lapsesAt as string)).toBeGreaterThan(Date.parse(before));
+  expect(after.lastSalesActionAt).not.toBeNull();
+});
+
+it('progress past the threshold protects the account, losing ends it; winning makes it an order', async () => {
+  const accountId = await claimedAccount('苏州博远精密机械有限公司');
+  const dealId = await createDeal(app, { name: '博远产线', account: '苏州博远精密机械', amount: 60_000 });
+  await accountUntil(accountId, (a) => a.deals[dealId] !== undefined, 'deal linked');
+  await initiate(dealId);
+  const protectAt = PSM_PROCESS.milestones.findIndex(
+    (m) => m.key === PSM_PROCESS.customerFunnel.claims.protectFromMilestone,
+  );
+  for (const m of PSM_PROCESS.milestones.slice(1, protectAt + 1)) await complete(dealId, m);
+  expect(protectAt).toBeGreaterThanOrEqual(0);
+  const guarded = await accountUntil(accountId, (a) => a.protected, 'account protected');
+  expect(guarded.lapsesAt).toBeNull();
+
+  const lost = await app.api(app.org.repA1, 'POST', `/api/opportunities/${dealId}/lost`, {
+    reason: 'Competitor price',
+  });
+  expect(lost.status).toBe(200);
+  const unguarded = await accountUntil(accountId, (a) => !a.protected, 'protection ended');
+  expect(unguarded.lapsesAt).not.toBeNull();
+  expect(unguarded.deals[dealId]?.open).toBe(false);
+
+  expect(
+    (await app.api(app.org.repA1, 'POST', `/api/opportunities/${dealId}/reopen`, { reason: 'back' })).status,
+  ).toBe(200);
+  await accountUntil(accountId, (a) => a.protected, 'protected again after reopening');
+  for (const m of PSM_PROCESS.milestones.slice(protectAt + 1)) await complete(dealId, m);
+  const order = await accountUntil(accountId, (a) => a.funnelStep === 'order', 'account at order');
+  expect(
+    order.events.filter((e) => e.type === 'funnel_moved').map((e) => `${e.data.from}->${e.data.to}`),
+  ).toEqual(['target->listed', 'listed->intent', 'intent->order']);
+});
+
+it('a re-sent deal event journals once, and the sweeper delivers what a dead API left queued', async () => {
+  const accountId = await claimedAccount('宁波恒信电子有限公司');
+  const dealId = await createDeal(app, { name: '恒信一期', account: '宁波恒信电子', amount: 20_000 });
+  await accountUntil(accountId, (a) => a.funnelStep === 'intent', 'account at intent');
+  const call = await app.api(app.org.repA1, 'POST', `/api/opportunities/${dealId}/activities`, {
+    kind: 'visit',
+    occurredAt: new Date().toISOString(),
+    note: 'on site',
+  });
+  expect(call.status).toBe(200);
+  const sent = await accountUntil(
+    accountId,
+    (a) => a.events.some((e) => e.type === 'sales_action'),
+    'sales action journalled',
+  );
+  const row = await app.db.prisma.accountDealEvent.findFirstOrThrow({
+    where: { opportunityId: dealId, type: 'activity_logged' },
+  });
+  expect(row).toMatchObject({ accountId, outcome: 'sent' });
+
+  // As if the process died after the Update but before it marked the row: it is sent again.
+  await app.db.prisma.accountDealEvent.update({
+    where: { opportunityId_seq: { opportunityId: dealId, seq: row.seq } },
+    data: { deliveredAt: null, outcome: null },
+  });
+  const delivery = createDealEventDelivery({
+    prisma: app.db.prisma,
+    client: app.client,
+    taskQueue: app.taskQueue,
+  });
+  await waitUntil(
+    async () =>
+      (
+        await app.db.prisma.accountDealEvent.findUnique({
+          where: { opportunityId_seq: { opportunityId: dealId, seq: row.seq } },
+        })
+      )?.deliveredAt ?? (await delivery.deliverPending({ opportunityId: dealId }), undefined),
+    20_000,
+    'the row delivered again',
+  );
+  const again = await readAccountState(target(), accountId);
+  expect(again?.seq).toBe(sent.seq);
+  expect(again?.events.filter((e) => e.type === 'sales_action')).toHaveLength(1);
+  expect(dealEventRequestId(dealId, row.seq)).toBe(`deal-event:${dealId}:${row.seq}`);
+
+  // A queued event nobody kicked (its API died right after projecting): the sweeper sends it.
+  const event = await app.db.prisma.opportunityEvent.findFirstOrThrow({
+    where: { opportunityId: dealId, type: 'activity_logged' },
+  });
+  await app.db.prisma.opportunityEvent.create({
+    data: {
+      opportunityId: dealId,
+      seq: 10_000,
+      type: 'activity_logged',
+      actorId: app.org.repA1.id,
+      occurredAt: new Date(),
+      payload: { ...(event.payload as object), kind: 'meeting' },
+    },
+  });
+  await accountUntil(
+    accountId,
+    (a) => a.events.filter((e) => e.type === 'sales_action').length === 2,
+    'the swept event journalled',
+  );
+});
