@@ -23,6 +23,7 @@ import { createTargetsRouter } from '../api/routes/targets';
 import { createChannelsRouter } from '../api/routes/channels';
 import { createAccountsRouter } from '../api/routes/accounts';
 import { createPoolRouter } from '../api/routes/pool';
+import { createClaimsRouter } from '../api/routes/claims';
 import {
   createWeeklyReportScheduleControl,
   weeklyReportScheduleId,
@@ -94,6 +95,14 @@ export function wireApiRouters(deps: {
       createDashboardRouter({ prisma: deps.prisma, registry }),
       createAccountsRouter({ prisma: deps.prisma, registry }),
       createPoolRouter({ prisma: deps.prisma, registry }),
+      createClaimsRouter({
+        prisma: deps.prisma,
+        registry,
+        client: deps.client,
+        taskQueue: deps.config.temporal.taskQueue,
+        timeoutMs: deps.config.temporal.updateTimeoutMs,
+        logger: deps.logger,
+      }),
       createProjectReportsRouter({ prisma: deps.prisma, registry }),
       createCustomerReportsRouter({ prisma: deps.prisma, registry }),
       createAdminReadModelRouter({
