@@ -23,9 +23,10 @@ function fromBodyParser(err: unknown): AppError | undefined {
 }
 
 // Prisma's codes for "the server is not there" (P1001 unreachable, P1002 timed out, P1008 operation
-// timed out, P1017 closed the connection, P2024 no pool connection in time), the driver adapter's
-// kinds, and the pg driver's socket errors (raw queries).
-const PRISMA_UNAVAILABLE = new Set(['P1001', 'P1002', 'P1008', 'P1017', 'P2024']);
+// timed out, P1017 closed the connection, P2024 no pool connection in time, P2028 a transaction
+// that could not start or finish in time: an overloaded database, rolled back, so a retry is
+// safe), the driver adapter's kinds, and the pg driver's socket errors (raw queries).
+const PRISMA_UNAVAILABLE = new Set(['P1001', 'P1002', 'P1008', 'P1017', 'P2024', 'P2028']);
 const ADAPTER_UNAVAILABLE = new Set([
   'DatabaseNotReachable',
   'ConnectionClosed',
