@@ -15,6 +15,8 @@ import { createProjectReportActivities } from './project-reports';
 import { createAccountActivities } from './account-claims';
 import type { AccountActivities } from '../workflows/account-types';
 import { createProcessMigrationActivities } from './process-migrations';
+import { createBookHandoverActivities } from './book-handover';
+import type { BookHandoverActivities } from '../workflows/book-handover';
 
 export interface ActivityDeps {
   prisma: PrismaClient;
@@ -28,8 +30,9 @@ export interface ActivityDeps {
   digestTimeZone?: string;
 }
 
-export function createActivities(deps: ActivityDeps): Activities & AccountActivities {
+export function createActivities(deps: ActivityDeps): Activities & AccountActivities & BookHandoverActivities {
   return {
+    ...createBookHandoverActivities({ prisma: deps.prisma }),
     ...createAccountActivities({ ...deps, ...(deps.channels ? { channels: deps.channels } : {}) }),
     ...createDirectoryActivities({ prisma: deps.prisma }),
     ...createProjectionActivities({ prisma: deps.prisma }),

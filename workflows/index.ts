@@ -8,6 +8,7 @@ export { morningDigest } from './morning-digest';
 export { projectReports } from './project-reports';
 export { processMigrationRun } from './opportunity-migration-run';
 export { account } from './account';
+export { bookHandover } from './book-handover';
 export {
   acknowledgeEscalationUpdate,
   completeMilestoneUpdate,

@@ -23,6 +23,7 @@ import { createTargetsRouter } from '../api/routes/targets';
 import { createChannelsRouter } from '../api/routes/channels';
 import { createAccountsRouter } from '../api/routes/accounts';
 import { createPoolRouter } from '../api/routes/pool';
+import { createHandoverRouter } from '../api/routes/handover';
 import { createClaimsRouter } from '../api/routes/claims';
 import {
   createWeeklyReportScheduleControl,
@@ -109,6 +110,13 @@ export function wireApiRouters(deps: {
         prisma: deps.prisma,
         client: deps.client,
         registry,
+        timeoutMs: deps.config.temporal.updateTimeoutMs,
+      }),
+      createHandoverRouter({
+        prisma: deps.prisma,
+        client: deps.client,
+        registry,
+        taskQueue: deps.config.temporal.taskQueue,
         timeoutMs: deps.config.temporal.updateTimeoutMs,
       }),
       createProcessMigrationsRouter({
