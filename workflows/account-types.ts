@@ -134,9 +134,19 @@ export interface AccountCommandResult {
   unchanged?: boolean;
 }
 
+/** What the read model holds about an account before its workflow exists (backfill, CSV import, API). */
+export interface StoredAccount {
+  ownerId: string | null;
+  funnelStep: FunnelStep;
+  claimedAt: string | null;
+  lastSalesActionAt: string | null;
+}
+
 export interface AccountStartInput {
   accountId: string;
   carried?: AccountState;
+  /** The account's stored owner and step, for a workflow started on an account that already has them. */
+  stored?: StoredAccount;
   /** Tests only: continue-as-new after this many history events. */
   historyLengthLimit?: number;
 }

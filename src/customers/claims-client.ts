@@ -11,11 +11,48 @@ import {
   getAccountStateQuery,
   type AccountUpdateResult,
 } from '../../workflows/account-messages';
-import type { AccountCommandInputs, AccountCommandName, AccountView } from '../../workflows/account-types';
+import {
+  FUNNEL_STEPS,
+  type AccountCommandInputs,
+  type AccountCommandName,
+  type AccountView,
+  type FunnelStep,
+  type StoredAccount,
+} from '../../workflows/account-types';
+import type { PrismaClient } from '../db/prisma';
 
 export interface AccountCommandTarget {
   client: Client;
   taskQueue: string;
+  /**
+   * What the read model holds about an account (owner, step) when its workflow is started: an
+   * account the deals backfill, a CSV import or the API gave an owner starts with that owner, not
+   * in the pool. Every caller with a database passes `storedAccountReader(prisma)`.
+   */
+  stored?: (accountId: string) => Promise<StoredAccount | undefined>;
+}
+
+/** Reads an account's stored owner and step (undefined for an unknown account or a plain pool one). */
+export function storedAccountReader(
+  prisma: Pick<PrismaClient, 'account'>,
+): (accountId: string) => Promise<StoredAccount | undefined> {
+  return async (accountId) => {
+    const row = await prisma.account.findUnique({
+      where: { id: accountId },
+      select: { ownerId: true, funnelStep: true, claimedAt: true, lastSalesActionAt: true },
+    });
+    if (!row) return undefined;
+    const funnelStep = (FUNNEL_STEPS as readonly string[]).includes(row.funnelStep)
+      ? (row.funnelStep as FunnelStep)
+      : 'target';
+    if (row.ownerId === null && funnelStep === 'target') return undefined;
+    return {
+      ownerId: row.ownerId,
+      funnelStep,
+      claimedAt: row.claimedAt?.toISOString() ?? null,
+      lastSalesActionAt: row.lastSalesActionAt?.toISOString() ?? null,
+    };
+  };
 }
 
 export async function sendAccountCommand<N extends AccountCommandName>(
@@ -24,10 +61,12 @@ export async function sendAccountCommand<N extends AccountCommandName>(
   name: N,
   input: AccountCommandInputs[N],
 ): Promise<AccountUpdateResult> {
+  // One primary-key lookup per command: the server uses the args only when it starts the workflow.
+  const stored = await target.stored?.(accountId);
   const startWorkflowOperation = new WithStartWorkflowOperation<typeof account>('account', {
     workflowId: accountWorkflowId(accountId),
     taskQueue: target.taskQueue,
-    args: [{ accountId }],
+    args: [stored === undefined ? { accountId } : { accountId, stored }],
     workflowIdConflictPolicy: 'USE_EXISTING',
   });
   return target.client.workflow.executeUpdateWithStart(accountUpdates[name], {
