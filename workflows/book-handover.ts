@@ -84,9 +84,8 @@ export const bookHandoverWorkflowId = (handoverId: string): string => `book-hand
 /** Items in flight at once: a big book does not flood the server. */
 const PARALLEL = 10;
 
-const { planBookHandover, reassignReports, recordBookHandoverItem } = proxyActivities<BookHandoverActivities>(
-  DIRECTORY_ACTIVITY,
-);
+const { planBookHandover, reassignReports, recordBookHandoverItem } =
+  proxyActivities<BookHandoverActivities>(DIRECTORY_ACTIVITY);
 const { listOpenDealsInLine } = proxyActivities<Activities>(DIRECTORY_ACTIVITY);
 const { handOverBookItem } = proxyActivities<BookHandoverActivities>(MIGRATION_ACTIVITY);
 

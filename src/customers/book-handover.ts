@@ -157,7 +157,10 @@ export async function handOverBookItem(
   return outcome;
 }
 
-async function handOverClaim(deps: HandOverDeps, item: BookHandoverItemRequest): Promise<BookHandoverItemOutcome> {
+async function handOverClaim(
+  deps: HandOverDeps,
+  item: BookHandoverItemRequest,
+): Promise<BookHandoverItemOutcome> {
   const result = await sendAccountCommand(
     { client: deps.client, taskQueue: deps.taskQueue },
     item.subjectId,
@@ -173,7 +176,10 @@ async function handOverClaim(deps: HandOverDeps, item: BookHandoverItemRequest):
   return { outcome: result.unchanged ? 'unchanged' : 'moved' };
 }
 
-async function handOverDeal(deps: HandOverDeps, item: BookHandoverItemRequest): Promise<BookHandoverItemOutcome> {
+async function handOverDeal(
+  deps: HandOverDeps,
+  item: BookHandoverItemRequest,
+): Promise<BookHandoverItemOutcome> {
   const handle = deps.client.workflow.getHandle(item.subjectId);
   const requestId = bookHandoverRequestId(item);
   // Someone gave the deal to another owner since the plan was read: it is theirs now.

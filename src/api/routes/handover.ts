@@ -96,7 +96,11 @@ export function createHandoverRouter({
     response: {
       status: 202,
       description: 'The run started (or the run this Idempotency-Key started)',
-      schema: z.object({ handoverId: z.string(), status: z.enum(['running', 'done']), total: z.number().int() }),
+      schema: z.object({
+        handoverId: z.string(),
+        status: z.enum(['running', 'done']),
+        total: z.number().int(),
+      }),
     },
     otherResponses: [{ status: 200, description: 'The dry run: what would move', schema: ZPlan }],
     errors: [404, 422],
@@ -121,6 +125,8 @@ export function createHandoverRouter({
             workflowId: bookHandoverWorkflowId(handoverId),
             taskQueue,
             args: [input],
+            // A finished run's id stays taken: the same key never starts a second handover.
+            workflowIdReusePolicy: 'REJECT_DUPLICATE',
           }),
         );
       } catch (err) {
