@@ -391,6 +391,18 @@ const TABLE: Record<string, Row> = {
     }),
   },
   'GET /api/accounts/export.csv': { expect: ANYONE, call: () => ({ path: '/api/accounts/export.csv' }) },
+  // Whole-book handover (issue 11, C2): admins only; a dry run moves nothing, an unknown run is 404.
+  'POST /api/admin/handover': {
+    expect: ADMIN_ONLY,
+    call: () => ({
+      path: '/api/admin/handover',
+      body: { fromUserId: app.org.repA2.id, toUserId: app.org.repA1.id, reason: 'matrix', dryRun: true },
+    }),
+  },
+  'GET /api/admin/handover/{id}': {
+    expect: [401, 401, 401, 403, 403, 403, 403, 403, 404],
+    call: () => ({ path: '/api/admin/handover/matrix-handover-none' }),
+  },
   'DELETE /api/users/{id}/sessions': {
     expect: [401, 401, 401, 204, 403, 403, 403, 403, 204],
     call: () => ({ path: `/api/users/${app.org.repA1.id}/sessions` }),
