@@ -19,6 +19,7 @@ import {
   type ClaimNotice,
   type FunnelStep,
   type OwnerChangeReason,
+  type StoredAccount,
 } from './account-types';
 import type { Actor } from './opportunity-types';
 
@@ -52,6 +53,24 @@ export function createAccountState(accountId: string): AccountState {
     results: [],
     outbox: [],
   };
+}
+
+/**
+ * A workflow started on an account the read model already gives an owner or a step (the deals
+ * backfill, a CSV import, the API): it starts from them instead of the pool. The claim clock gets
+ * a full period from now, the first command on the account: nobody could log an action on it
+ * before it had a clock. Nothing is journalled (no owner changed); the first command's projection
+ * writes the clock into the row.
+ */
+export function adoptStoredAccount(state: AccountState, stored: StoredAccount, now: number): void {
+  if (FUNNEL_STEPS.includes(stored.funnelStep)) state.funnelStep = stored.funnelStep;
+  if (typeof stored.ownerId === 'string' && stored.ownerId !== '') {
+    state.ownerId = stored.ownerId;
+    state.claimedAt = stored.claimedAt ?? iso(now);
+    if (state.funnelStep === 'target') state.funnelStep = 'listed';
+  } else if (state.funnelStep === 'listed') state.funnelStep = 'target';
+  state.lastSalesActionAt = stored.lastSalesActionAt;
+  restartClock(state, now);
 }
 
 export function toAccountView(state: AccountState): AccountView {

@@ -15,6 +15,7 @@ import {
   continueAsNew,
   isCancellation,
   log,
+  patched,
   proxyActivities,
   setHandler,
   sleep,
@@ -28,6 +29,7 @@ import {
 } from './activity-options';
 import { accountUpdates, getAccountStateQuery, type AccountUpdateResult } from './account-messages';
 import {
+  adoptStoredAccount,
   appendAccountEvent,
   applyAccountCommand,
   createAccountState,
@@ -77,7 +79,7 @@ interface Io {
 const MIN_HISTORY_LENGTH_LIMIT = 20;
 
 export async function account(input: AccountStartInput): Promise<AccountView> {
-  const state = input.carried ?? createAccountState(input.accountId);
+  const state = input.carried ?? startingState(input);
   const io: Io = {
     sending: false,
     projecting: false,
@@ -103,6 +105,16 @@ export async function account(input: AccountStartInput): Promise<AccountView> {
     carried: state,
     ...(input.historyLengthLimit === undefined ? {} : { historyLengthLimit: input.historyLengthLimit }),
   });
+}
+
+/** A new account's state: the pool's, or what the read model already stored (an owner, a step). */
+function startingState(input: AccountStartInput): AccountState {
+  const state = createAccountState(input.accountId);
+  // Workflows started before the stored owner was passed replay as they ran (from the pool).
+  if (input.stored !== undefined && patched('account-start-from-stored')) {
+    adoptStoredAccount(state, input.stored, Date.now());
+  }
+  return state;
 }
 
 function continueAsNewDue(input: AccountStartInput): boolean {

@@ -2,7 +2,7 @@
 // an account's life on the time-skipping server. Existing files are never overwritten without
 // --force (see record-histories.ts for why).
 //
-//   npx tsx test/workflows/account-record-history.ts              # account-life, if not recorded yet
+//   npx tsx test/workflows/account-record-history.ts              # the ones not recorded yet
 
 import fs from 'node:fs';
 import path from 'node:path';
@@ -53,23 +53,64 @@ export async function accountLifeScenario(h: AccountHarness): Promise<string> {
   return accountWorkflowId(acc.id);
 }
 
+/**
+ * An account the read model already gave an owner and a step (the deals backfill, a CSV import)
+ * starts its workflow with them (the `account-start-from-stored` patch): the owner logs a visit,
+ * a colleague's claim is refused (held), the claim warns and lapses, the colleague claims it.
+ */
+export async function accountStoredOwnerScenario(h: AccountHarness): Promise<string> {
+  const acc = h.account('acc-00000000000000000000000000stored');
+  await h.env.client.workflow.start('account', {
+    workflowId: accountWorkflowId(acc.id),
+    taskQueue: h.taskQueue,
+    args: [
+      {
+        accountId: acc.id,
+        stored: {
+          ownerId: USERS.rep,
+          funnelStep: 'intent',
+          claimedAt: '2026-01-05T02:00:00.000Z',
+          lastSalesActionAt: null,
+        },
+      },
+    ],
+  });
+  await acc.command('logSalesAction', ACTORS.rep, { kind: 'visit' }, 'stored-visit');
+  const refused = await acc.command('claim', ACTORS.otherRep, {}, 'stored-claim-refused').then(
+    () => false,
+    () => true,
+  );
+  if (!refused) throw new Error('account-stored-owner: a held account must refuse a colleague');
+  await h.advance(60 * DAY_MS); // warned, then lapsed
+  if ((await acc.state()).ownerId !== null) throw new Error('account-stored-owner: the claim should lapse');
+  await acc.command('claim', ACTORS.otherRep, {}, 'stored-claim');
+  return accountWorkflowId(acc.id);
+}
+
+const SCENARIOS: Record<string, (h: AccountHarness) => Promise<string>> = {
+  'account-life': accountLifeScenario,
+  'account-stored-owner': accountStoredOwnerScenario,
+};
+
 async function main(): Promise<void> {
   const force = process.argv.includes('--force');
-  const file = path.join(HISTORIES_DIR, 'account-life.json');
-  if (fs.existsSync(file) && !force) {
-    console.log('account-life: already recorded, kept (use --force to overwrite)');
-    return;
-  }
-  const h = await createAccountHarness();
-  try {
-    const workflowId = await accountLifeScenario(h);
-    // Let the notices and projections drain before the history is taken.
-    await new Promise((resolve) => setTimeout(resolve, 2_000));
-    const history = await h.env.client.workflow.getHandle(workflowId).fetchHistory();
-    fs.writeFileSync(file, historyToJsonText(history));
-    console.log(`${file}: ${history.events?.length ?? 0} events`);
-  } finally {
-    await h.close();
+  for (const [name, scenario] of Object.entries(SCENARIOS)) {
+    const file = path.join(HISTORIES_DIR, `${name}.json`);
+    if (fs.existsSync(file) && !force) {
+      console.log(`${name}: already recorded, kept (use --force to overwrite)`);
+      continue;
+    }
+    const h = await createAccountHarness();
+    try {
+      const workflowId = await scenario(h);
+      // Let the notices and projections drain before the history is taken.
+      await new Promise((resolve) => setTimeout(resolve, 2_000));
+      const history = await h.env.client.workflow.getHandle(workflowId).fetchHistory();
+      fs.writeFileSync(file, historyToJsonText(history));
+      console.log(`${file}: ${history.events?.length ?? 0} events`);
+    } finally {
+      await h.close();
+    }
   }
 }
 
