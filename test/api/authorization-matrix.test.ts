@@ -51,6 +51,13 @@ let accountA1: string;
 let contactA1: string;
 const contactFor: Partial<Record<Role, string>> = {};
 const IMPORT_CSV = 'name,industry\nMatrix import account,Matrix\n';
+// Claims (issue 11, C1): per allowed role, a pool account to claim or assign, and one of repA1's to release or move.
+const claimFor: Partial<Record<Role, string>> = {};
+const assignFor: Partial<Record<Role, string>> = {};
+const releaseFor: Partial<Record<Role, string>> = {};
+const moveFor: Partial<Record<Role, string>> = {};
+const CLAIMERS = ['repOwn', 'repOther', 'managerOwn', 'managerOther', 'director', 'admin'] as const;
+const MANAGING = ['managerOwn', 'director', 'admin'] as const;
 
 const period = { from: '2026-01-01', to: '2026-12-31' };
 const reportQuery = () => `?from=${period.from}&to=${period.to}&rep=${app.org.repA1.id}`;
@@ -391,6 +398,52 @@ const TABLE: Record<string, Row> = {
     }),
   },
   'GET /api/accounts/export.csv': { expect: ANYONE, call: () => ({ path: '/api/accounts/export.csv' }) },
+  // Anyone signed in claims a pool account (each role its own).
+  'POST /api/accounts/{id}/claim': {
+    expect: ANYONE,
+    call: (role) => ({ path: `/api/accounts/${claimFor[role] ?? accountA1}/claim`, body: {} }),
+  },
+  'POST /api/accounts/{id}/release': {
+    expect: OWN_LINE,
+    call: (role) => ({ path: `/api/accounts/${releaseFor[role] ?? accountA1}/release`, body: {} }),
+  },
+  // A manager assigns to and moves between people of their line (repA2 is managerA's).
+  'POST /api/accounts/{id}/assign': {
+    expect: [401, 401, 401, 403, 403, 200, 403, 200, 200],
+    call: (role) => ({
+      path: `/api/accounts/${assignFor[role] ?? accountA1}/assign`,
+      body: { toUserId: app.org.repA2.id },
+    }),
+  },
+  'POST /api/accounts/{id}/move': {
+    expect: [401, 401, 401, 403, 403, 200, 403, 200, 200],
+    call: (role) => ({
+      path: `/api/accounts/${moveFor[role] ?? accountA1}/move`,
+      body: { toUserId: app.org.repA2.id },
+    }),
+  },
+  'POST /api/accounts/{id}/signals': {
+    expect: OWN_LINE,
+    call: () => ({ path: `/api/accounts/${accountA1}/signals`, body: { signal: 'new_need' } }),
+  },
+  'POST /api/accounts/{id}/sales-actions': {
+    expect: OWN_LINE,
+    call: () => ({ path: `/api/accounts/${accountA1}/sales-actions`, body: { kind: 'call' } }),
+  },
+  'GET /api/me/claims': { expect: ANYONE, call: () => ({ path: '/api/me/claims' }) },
+  'GET /api/accounts/{id}/owner-history': {
+    expect: OWN_LINE,
+    call: () => ({ path: `/api/accounts/${accountA1}/owner-history` }),
+  },
+  'GET /api/accounts/{id}/journal': {
+    expect: OWN_LINE,
+    call: () => ({ path: `/api/accounts/${accountA1}/journal` }),
+  },
+  // An admin or someone above managerA (the director); not managerA for their own team.
+  'PUT /api/teams/{managerId}/claim-cap': {
+    expect: [401, 401, 401, 403, 403, 403, 403, 200, 200],
+    call: () => ({ path: `/api/teams/${app.org.managerA.id}/claim-cap`, body: { cap: 40 } }),
+  },
   // Whole-book handover (issue 11, C2): admins only; a dry run moves nothing, an unknown run is 404.
   'POST /api/admin/handover': {
     expect: ADMIN_ONLY,
@@ -523,6 +576,20 @@ beforeAll(async () => {
     ).id;
   contactA1 = await contact();
   for (const role of ALLOWED_ON_DEAL) contactFor[role] = await contact();
+  const matrixAccount = async (label: string, ownerId?: string) => {
+    const id = (
+      (await app.api(org.admin, 'POST', '/api/accounts', { name: `Matrix ${label}` })).body as { id: string }
+    ).id;
+    // Held as the deals backfill leaves it: an owner in the read model, no workflow yet.
+    if (ownerId) await db.prisma.account.update({ where: { id }, data: { ownerId, funnelStep: 'listed' } });
+    return id;
+  };
+  for (const role of CLAIMERS) claimFor[role] = await matrixAccount(`claim ${role}`);
+  for (const role of ALLOWED_ON_DEAL) releaseFor[role] = await matrixAccount(`release ${role}`, org.repA1.id);
+  for (const role of MANAGING) {
+    assignFor[role] = await matrixAccount(`assign ${role}`);
+    moveFor[role] = await matrixAccount(`move ${role}`, org.repA1.id);
+  }
   for (const role of ALLOWED_ON_DEAL) {
     for (const kind of KINDS) fresh[kind][role] = await createDeal();
     await ok(org.repA1, 'POST', `/api/opportunities/${fresh.resume[role]}/hold`, { reason: 'setup' });
