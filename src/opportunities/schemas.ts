@@ -43,7 +43,10 @@ export const ZMilestoneKeySchema = z.enum(milestoneKeys).openapi('MilestoneKey')
 export const ZCreateOpportunitySchema = z
   .object({
     name: zName(),
-    account: zName(),
+    /** The customer by name (linked to the account of that normalised name, or a new one). */
+    account: zName().optional(),
+    /** The customer by id: an account on the deal owner's list; its name becomes the deal's. */
+    accountId: zKey(100).optional(),
     amount: zAmount(),
     currency: z
       .string()
@@ -54,6 +57,10 @@ export const ZCreateOpportunitySchema = z
     ownerId: z.uuid().optional(),
   })
   .strict()
+  .refine((b) => (b.account === undefined) !== (b.accountId === undefined), {
+    message: 'give either account (a name) or accountId',
+    path: ['accountId'],
+  })
   .openapi('CreateOpportunity');
 
 export const ZCompleteMilestoneSchema = z

@@ -29,6 +29,12 @@ async function claimedAccount(name: string): Promise<string> {
     requestId: `claim-${id}`,
     actor: { userId: app.org.repA1.id, role: 'rep' },
   });
+  await waitUntil(
+    async () =>
+      (await app.db.prisma.account.findUnique({ where: { id } }))?.ownerId === app.org.repA1.id || undefined,
+    20_000,
+    'claim projected',
+  );
   return id;
 }
 
@@ -198,5 +204,65 @@ it('a re-sent deal event journals once, and the sweeper delivers what a dead API
     accountId,
     (a) => a.events.filter((e) => e.type === 'sales_action').length === 2,
     'the swept event journalled',
+  );
+});
+
+it('creates a deal on an account by id: the owner’s claim only, the account’s name, linked to it', async () => {
+  const accountId = await claimedAccount('成都天府云计算有限公司');
+  const account = await app.db.prisma.account.findUniqueOrThrow({ where: { id: accountId } });
+  const res = await app.api(app.org.repA1, 'POST', '/api/opportunities', {
+    name: '天府上云',
+    accountId,
+    amount: 10_000,
+  });
+  expect(res.status).toBe(201);
+  expect(res.body.account).toBe(account.name);
+  const dealId = res.body.id as string;
+  await waitUntil(
+    async () =>
+      (await app.db.prisma.opportunity.findUnique({ where: { id: dealId } }))?.accountId === accountId ||
+      undefined,
+    20_000,
+    'deal linked to the account',
+  );
+  await accountUntil(accountId, (a) => a.funnelStep === 'intent', 'account at intent');
+
+  // A manager opening it for the rep who holds it.
+  const forRep = await app.api(app.org.managerA, 'POST', '/api/opportunities', {
+    name: '天府二期',
+    accountId,
+    amount: 5_000,
+    ownerId: app.org.repA1.id,
+  });
+  expect(forRep.status).toBe(201);
+  // Someone else's claim, a pool account, an unknown one, both ways at once.
+  expect(
+    await app.api(app.org.repA2, 'POST', '/api/opportunities', { name: 'x', accountId, amount: 1 }),
+  ).toMatchObject({ status: 403, body: { error: { code: 'FORBIDDEN' } } });
+  const pool = await app.api(app.org.managerA, 'POST', '/api/accounts', { name: '公海里的客户有限公司' });
+  expect(
+    await app.api(app.org.repA1, 'POST', '/api/opportunities', {
+      name: 'x',
+      accountId: pool.body.id,
+      amount: 1,
+    }),
+  ).toMatchObject({ status: 422, body: { error: { code: 'ACCOUNT_NOT_CLAIMED' } } });
+  expect(
+    await app.api(app.org.repA1, 'POST', '/api/opportunities', {
+      name: 'x',
+      accountId: 'acc-none',
+      amount: 1,
+    }),
+  ).toMatchObject({ status: 404, body: { error: { code: 'NOT_FOUND' } } });
+  expect(
+    await app.api(app.org.repA1, 'POST', '/api/opportunities', {
+      name: 'x',
+      accountId,
+      account: 'Other',
+      amount: 1,
+    }),
+  ).toMatchObject({ status: 400, body: { error: { code: 'INVALID_INPUT' } } });
+  expect((await app.api(app.org.repA1, 'POST', '/api/opportunities', { name: 'x', amount: 1 })).status).toBe(
+    400,
   );
 });

@@ -4,6 +4,7 @@ import type { PrismaClient } from '../../db/prisma';
 import { canActForOwner, subtreeUserIds } from '../../auth/reporting-line';
 import { AppError } from '../../errors/app-error';
 import { createDealAccess } from '../../opportunities/access';
+import { accountNameForDeal } from '../../customers/deal-account';
 import { assertAssignableOwner } from '../../users/users';
 import type { OpportunityClient } from '../../opportunities/workflow-client';
 import { newOpportunityId } from '../../opportunities/workflow-client';
@@ -72,6 +73,8 @@ export function createOpportunitiesRouter({
     tags,
     body: ZCreateOpportunitySchema,
     idempotencyKey: true,
+    // accountId: an unknown account 404, a pool account 422 (claim it first), someone else's 403.
+    errors: [404, 422],
     response: {
       status: 201,
       description: 'Created; Location names the deal',
@@ -100,11 +103,15 @@ export function createOpportunitiesRouter({
       const owner = await prisma.user.findUnique({ where: { id: ownerId } });
       if (!owner || !owner.active)
         throw new AppError('INVALID_INPUT', 'ownerId does not name an active user');
+      const account =
+        body.accountId === undefined
+          ? (body.account as string)
+          : await accountNameForDeal(prisma, { accountId: body.accountId, ownerId, actor: user });
       const id = newOpportunityId(ownerId, idempotencyKey);
       const { created } = await opportunities.start({
         id,
         name: body.name,
-        account: body.account,
+        account,
         amount: body.amount,
         currency: body.currency,
         ownerId,
