@@ -19,8 +19,8 @@ export const ACCOUNT_LIMITS = {
   pageMax: 200,
   /** Rows a CSV import takes at once (a larger file is refused as a whole). */
   importRows: 10_000,
-  /** Bytes an import request may carry (10,000 rows of this kind are about 1 MB). */
-  importBytes: '4mb',
+  /** Bytes an import file may have, raw body or multipart file field (10,000 rows are about 1 MB). */
+  importBytes: 4 * 1024 * 1024,
   /** Rows an export writes at most. */
   exportRows: 100_000,
 } as const;

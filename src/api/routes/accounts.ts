@@ -32,6 +32,7 @@ import {
 } from '../../customers/accounts';
 import { exportAccounts, importAccounts } from '../../customers/account-csv';
 import { currentUser } from '../middleware/authenticate';
+import { isMultipart, readMultipartFile } from '../multipart-file';
 import { callerLocale } from '../middleware/errors';
 import { ZErrorSchema, z } from '../openapi';
 import { COMMON_ERRORS, defineRoute } from '../route';
@@ -69,12 +70,24 @@ export function createAccountsRouter({
     method: 'post',
     path: '/api/accounts/import',
     summary:
-      'Import accounts and contacts from CSV (UTF-8 with or without BOM, or GB18030): dryRun=true (default) reports per line what would be created, merged or refused; dryRun=false writes it, idempotent per importer and file',
+      'Import accounts and contacts from CSV (UTF-8 with or without BOM, or GB18030), sent as the raw body or as the file field of a multipart/form-data form: dryRun=true (default) reports per line what would be created, merged or refused; dryRun=false writes it, idempotent per importer and file',
     tags,
     security: [{ bearer: [] }],
     request: {
       query: ZImportQuerySchema,
-      body: { content: { 'text/csv': { schema: z.string() } }, required: true },
+      body: {
+        description:
+          'The CSV file: the raw body (text/csv), or a multipart/form-data field named file (curl -F file=@accounts.csv)',
+        content: {
+          'text/csv': { schema: z.string() },
+          'multipart/form-data': {
+            schema: z.object({
+              file: z.string().openapi({ format: 'binary', description: 'The CSV file' }),
+            }),
+          },
+        },
+        required: true,
+      },
     },
     responses: {
       200: { description: 'The report', content: { 'application/json': { schema: ZImportReportSchema } } },
@@ -83,17 +96,22 @@ export function createAccountsRouter({
   });
   router.post(
     '/accounts/import',
-    express.raw({ type: () => true, limit: ACCOUNT_LIMITS.importBytes }),
+    // The raw body for any type but multipart, which the handler streams through busboy.
+    express.raw({ type: (req) => !isMultipart(req), limit: ACCOUNT_LIMITS.importBytes }),
     async (req: Request, res: Response) => {
       const user = currentUser(req);
       const query = parseOrThrow(ZImportQuerySchema, req.query, 'query');
       const type = (req.get('content-type') ?? '').split(';')[0]!.trim().toLowerCase();
-      if (type && !CSV_TYPES.includes(type)) {
-        throw new AppError('INVALID_INPUT', `send the file as text/csv, not ${type}`, [
+      if (type && type !== 'multipart/form-data' && !CSV_TYPES.includes(type)) {
+        throw new AppError('INVALID_INPUT', `send the file as text/csv or multipart/form-data, not ${type}`, [
           { path: 'body', message: 'unsupported content type', rule: 'custom' },
         ]);
       }
-      const bytes = Buffer.isBuffer(req.body) ? req.body : Buffer.alloc(0);
+      const bytes = isMultipart(req)
+        ? await readMultipartFile(req, 'file', ACCOUNT_LIMITS.importBytes)
+        : Buffer.isBuffer(req.body)
+          ? req.body
+          : Buffer.alloc(0);
       const report = await importAccounts(prisma, user, {
         bytes,
         dryRun: query.dryRun,
