@@ -148,6 +148,15 @@ export function registerProcessVersion(
   }
 }
 
+/**
+ * Tests only: the version list cut back to the versions up to `version`, as it was when a committed
+ * history was recorded (its replay bundle then registers the test's next version after it again,
+ * whatever versions were added to this module since).
+ */
+export function keepProcessVersionsUpTo(version: number): void {
+  versions = versions.filter((v) => v.version <= version);
+}
+
 export function processVersions(): readonly ProcessVersion[] {
   return versions;
 }

@@ -5,7 +5,7 @@
 
 import fs from 'node:fs';
 import path from 'node:path';
-import { Worker } from '@temporalio/worker';
+import { bundleWorkflowCode, Worker } from '@temporalio/worker';
 import { ACTORS, useHarness, type DealDriver } from './helpers';
 import { readHistoryFile } from './history-files';
 import { milestoneIndexIn, processVersion } from '../../workflows/process-versions';
@@ -173,16 +173,31 @@ test('the Update refuses unknown versions, downgrades and callers who are not pr
 
 const HISTORY = path.join(__dirname, '../histories/process-versions/process-version-migrated.json');
 
-test('the recorded migration history replays on the workflows with version 2', async () => {
-  expect(fs.existsSync(HISTORY)).toBe(true);
-  await expect(
-    Worker.runReplayHistory(
-      { workflowBundle: await v2WorkflowBundle() },
-      readHistoryFile(HISTORY),
-      'process-version-migrated',
-    ),
-  ).resolves.toBeUndefined();
-});
+/**
+ * The recorded history on the versions it was recorded with (version 1 and the test's version 2:
+ * fixtures/process-version-recorded-workflows.ts), built from what the module holds now; and on the
+ * same once the module has gained a version of its own (a stand-in registered first), which must
+ * not change what the history replays to.
+ */
+const recordedBundle = (fixture: string) =>
+  bundleWorkflowCode({
+    workflowsPath: path.join(__dirname, 'fixtures', fixture),
+    logger: { log() {}, trace() {}, debug() {}, info() {}, warn() {}, error() {} },
+  });
+
+test.each(['process-version-recorded-workflows.ts', 'process-version-gained-workflows.ts'])(
+  'the recorded migration history replays on the versions it was recorded with (%s)',
+  async (fixture) => {
+    expect(fs.existsSync(HISTORY)).toBe(true);
+    await expect(
+      Worker.runReplayHistory(
+        { workflowBundle: await recordedBundle(fixture) },
+        readHistoryFile(HISTORY),
+        'process-version-migrated',
+      ),
+    ).resolves.toBeUndefined();
+  },
+);
 
 test('the recorded scenario still runs to the end', async () => {
   const deal = await migratedDealScenario(h);

@@ -46,9 +46,11 @@ test('deriving a version inserts by key and shares every number it does not touc
   expect(milestoneIndexIn(TEST_V2_DEFINITION, 'test_solution_review')).toBe(tb1 + 1);
   expect(milestoneIndexIn(TEST_V2_DEFINITION, 'technical_breakthrough_2')).toBe(tb1 + 2);
   expect(TEST_V2_DEFINITION.milestones[tb1]).toBe(latest.milestones[tb1]);
+  // Back to the latest: its own gate at 商务突破, whatever it is (none today; walk-through 2 adds one).
+  const latestGate = latest.milestones.find((m) => m.key === 'business_breakthrough')?.approvalGate ?? null;
   const back = deriveVersion(TEST_V2_DEFINITION, [
     { op: 'removeMilestone', key: 'test_solution_review' },
-    { op: 'setGate', milestone: 'business_breakthrough', gate: null },
+    { op: 'setGate', milestone: 'business_breakthrough', gate: latestGate },
     { op: 'removeCriterion', milestone: 'deep_engagement', key: 'test_executive_visit_done' },
   ]);
   expect(processStructure(back)).toEqual(processStructure(PSM_PROCESS));
