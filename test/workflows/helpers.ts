@@ -158,6 +158,9 @@ export class FakeActivities {
   /** Which IM channels the fake reports as having refused a mail for good before email took over. */
   channelFailures: (request: NotificationRequest) => { channel: string; reason: string }[] = () => [];
 
+  /** Which mails fail for good (the real activity: a recipient with no address), non-retryably. */
+  failsForGood: (request: NotificationRequest) => boolean = () => false;
+
   constructor(directory: Record<string, ReportingLine> = DIRECTORY) {
     this.directory = { ...directory };
   }
@@ -165,6 +168,15 @@ export class FakeActivities {
   /** A reorganisation: the user now reports along `chain` (nearest manager first). */
   moveInDirectory(userId: string, chain: string[]): void {
     this.directory[userId] = line(userId, chain);
+  }
+
+  /** The user leaves the directory (look-ups of them fail for good); returns what puts them back. */
+  removeFromDirectory(userId: string): () => void {
+    const entry = this.directory[userId];
+    delete this.directory[userId];
+    return () => {
+      if (entry) this.directory[userId] = entry;
+    };
   }
 
   asActivities(): OpportunityActivities {
@@ -199,6 +211,12 @@ export class FakeActivities {
         this.projections.push(structuredClone(input));
       },
       sendNotification: async (request) => {
+        if (this.failsForGood(request))
+          throw ApplicationFailure.create({
+            type: 'NO_ADDRESS',
+            message: `no address for ${request.recipientUserId}`,
+            nonRetryable: true,
+          });
         this.notifications.push(structuredClone(request));
         const channelFailures = this.channelFailures(request);
         return {

@@ -1,7 +1,9 @@
 // The replay net only catches a non-deterministic edit on a path some committed history walks.
 // This check fails when a path of the opportunity workflow has no covering history: every activity
-// it proxies, every command (Update), every signal, every patch and every notification template
-// must appear in at least one file of test/histories. The fix for a failure is a new recording
+// it proxies, every command (Update), every signal, every patch, every notification template and
+// every journal event type it can write must appear in at least one file of test/histories. (A
+// journal event is written by a branch of the workflow's code: a history that never writes it
+// never walks that branch, e.g. a failed directory look-up or a mail that failed for good.) The fix for a failure is a new recording
 // (a scenario in test/workflows/path-scenarios.ts, a line in record-histories.ts), never an edit
 // of an existing history.
 
@@ -14,6 +16,7 @@ import {
   combinedUse,
   committedHistories,
   historyUse,
+  opportunityJournalEventTypes,
   opportunityWorkflowActivities,
   uncovered,
   workflowPatchIds,
@@ -30,12 +33,13 @@ function notificationTemplates(): string[] {
 const files = committedHistories({ nested: true });
 const all = combinedUse(files);
 
-const EXPECTED: Record<Exclude<keyof HistoryUse, 'journal' | 'lastSnapshot'>, () => string[]> = {
+const EXPECTED: Record<Exclude<keyof HistoryUse, 'lastSnapshot'>, () => string[]> = {
   activities: opportunityWorkflowActivities,
   updates: () => Object.keys(opportunityUpdates),
   signals: () => [reportingLineChangedSignal.name],
   patches: workflowPatchIds,
   templates: notificationTemplates,
+  journal: opportunityJournalEventTypes,
 };
 
 function message(kind: string, missing: string[]): string {
@@ -54,6 +58,16 @@ test('the lists compared are read from the code, not typed here', () => {
   expect(Object.keys(opportunityUpdates).sort()).toEqual(Object.keys(COMMANDS).sort());
   expect(workflowPatchIds().length).toBeGreaterThanOrEqual(7);
   expect(notificationTemplates()).toEqual(expect.arrayContaining(['stall_escalation', 'closing_summary']));
+  // Written by commands (the Update's result), by the clocks and the outbox, and by a failure path.
+  expect(opportunityJournalEventTypes()).toEqual(
+    expect.arrayContaining([
+      'created',
+      'milestone_reached',
+      'sla_breached',
+      'notification_sent',
+      'reporting_line_missing',
+    ]),
+  );
 });
 
 test.each(Object.keys(EXPECTED) as (keyof typeof EXPECTED)[])(
@@ -70,4 +84,13 @@ test('a history missing from the set is noticed (the check can fail)', () => {
   expect(carrying.length).toBeGreaterThan(0);
   const without = combinedUse(files.filter((f) => !carrying.includes(f)));
   expect(uncovered(EXPECTED.updates(), without.updates)).toContain('acknowledgeEscalation');
+});
+
+test('a journal event only a command writes is seen in its Update result (the check can fail)', () => {
+  // escalation_acknowledged is appended by the acknowledgeEscalation command only: the workflow
+  // never projects it itself, so it is found in the Update's result or not at all.
+  const carrying = files.filter((f) => historyUse(f).journal.has('escalation_acknowledged'));
+  expect(carrying.length).toBeGreaterThan(0);
+  const without = combinedUse(files.filter((f) => !carrying.includes(f)));
+  expect(uncovered(EXPECTED.journal(), without.journal)).toContain('escalation_acknowledged');
 });

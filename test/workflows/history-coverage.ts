@@ -1,7 +1,9 @@
 // What the committed histories exercise, read from their JSON as it is stored (no replay): the
 // activities scheduled (and local activities recorded as markers), the commands (Updates) accepted,
-// the signals received, the patches taken and the notifications sent. The coverage test compares
-// these with what the opportunity workflow's code can do, so a path no history covers fails CI.
+// the signals received, the patches taken, the notifications sent and the journal events written
+// (projected by the workflow, or returned by an Update for its caller to project). The coverage
+// test compares these with what the opportunity workflow's code can do, so a path no history
+// covers fails CI.
 
 import fs from 'node:fs';
 import path from 'node:path';
@@ -16,7 +18,10 @@ export interface HistoryUse {
   patches: Set<string>;
   /** Notification templates sent (sendNotification's input). */
   templates: Set<string>;
-  /** Journal event types the workflow projected (projectOpportunity's input). */
+  /**
+   * Journal event types the workflow wrote: those it projected itself (projectOpportunity's input)
+   * and those a command appended (the Update's result carries them for the caller to project).
+   */
   journal: Set<string>;
   /** The last snapshot the workflow projected: where the deal stood when the history ends. */
   lastSnapshot?: { milestone: string; status: string };
@@ -31,6 +36,7 @@ interface JsonEvent {
     input?: { payloads?: Payload[] };
   };
   workflowExecutionUpdateAcceptedEventAttributes?: { acceptedRequest?: { input?: { name?: string } } };
+  workflowExecutionUpdateCompletedEventAttributes?: { outcome?: { success?: { payloads?: Payload[] } } };
   workflowExecutionSignaledEventAttributes?: { signalName?: string };
   markerRecordedEventAttributes?: {
     markerName?: string;
@@ -79,6 +85,11 @@ export function historyUse(file: string): HistoryUse {
     }
     const accepted = event.workflowExecutionUpdateAcceptedEventAttributes?.acceptedRequest?.input?.name;
     if (accepted) use.updates.add(accepted);
+    const completed = event.workflowExecutionUpdateCompletedEventAttributes?.outcome?.success?.payloads?.[0];
+    if (completed) {
+      const result = decode(completed) as { projection?: { events?: { type?: string }[] } } | undefined;
+      for (const e of result?.projection?.events ?? []) if (e.type) use.journal.add(e.type);
+    }
     const signal = event.workflowExecutionSignaledEventAttributes?.signalName;
     if (signal) use.signals.add(signal);
     const marker = event.markerRecordedEventAttributes;
@@ -165,4 +176,29 @@ export function workflowPatchIds(): string[] {
       if (match[1]) ids.push(match[1]);
   }
   return ids;
+}
+
+/**
+ * The journal event types the opportunity workflow can write: the type literal of every
+ * `appendEvent(state, now, '<type>', ...)` in workflows/ (its commands included), read from the
+ * source so a new one cannot be forgotten here. The account workflow keeps a journal of its own
+ * (funnel events) through other functions; it is not counted.
+ */
+export function opportunityJournalEventTypes(): string[] {
+  const types = new Set<string>();
+  const walk = (dir: string) => {
+    for (const entry of fs.readdirSync(dir, { withFileTypes: true })) {
+      const full = path.join(dir, entry.name);
+      if (entry.isDirectory()) walk(full);
+      else if (entry.name.endsWith('.ts')) {
+        const source = fs.readFileSync(full, 'utf8');
+        for (const match of source.matchAll(
+          /\bappendEvent\(\s*[^,()]+,\s*[^,()]+(?:\([^()]*\))?,\s*'([a-z_]+)'/g,
+        ))
+          if (match[1]) types.add(match[1]);
+      }
+    }
+  };
+  walk(path.join(REPO_ROOT, 'workflows'));
+  return [...types].sort();
 }

@@ -7,8 +7,9 @@
 // No jest here, so the recorder can run them as a plain script.
 
 import { PSM_PROCESS, type MilestoneKey, type SalesMilestoneDefinition } from '../../workflows/psm-process';
+import { reportingLineChangedSignal } from '../../workflows/opportunity-messages';
 import { ACTORS, USERS, waitUntil, type DealDriver, type Harness } from './helpers';
-import { complete, completeThroughGate, logCall, passGate, requestGate } from './scenarios';
+import { completeThroughGate, firstGate, logCall, passGate, requestGate } from './scenarios';
 
 const milestones = PSM_PROCESS.milestones as readonly SalesMilestoneDefinition[];
 
@@ -92,8 +93,8 @@ export async function rejectedApprovalScenario(h: Harness): Promise<DealDriver> 
   });
   await h.advance('1d');
   await logCall(h, deal, 'Met the budget owner with the IT director');
-  await passGate(deal, 'project_initiation');
-  await complete(deal, 'project_initiation');
+  await passGate(deal, firstGate());
+  await completeUpTo(deal, firstGate());
   return deal;
 }
 
@@ -121,5 +122,52 @@ export async function lostReopenScenario(h: Harness): Promise<DealDriver> {
   await deal.command('reopen', ACTORS.manager, { reason: 'Incumbent failed the acceptance test' });
   await logCall(h, deal, 'Restart call with the IT director');
   await completeThroughGate(deal, 'technical_breakthrough_1');
+  return deal;
+}
+
+/**
+ * A deal whose owner the directory does not know when it starts (reporting_line_missing): its
+ * follow-up reminder fails for good (notification_failed), and its stall has nobody to go to
+ * (escalation_skipped). The owner is back in the directory afterwards.
+ */
+export async function missingLineScenario(h: Harness): Promise<DealDriver> {
+  const restore = h.fakes.removeFromDirectory(USERS.rep);
+  h.fakes.failsForGood = (request) => request.template === 'follow_up_reminder';
+  try {
+    const deal = await h.startDeal({ name: '淮安污水厂自控', account: '淮安水务集团' });
+    await waitUntil(async () => (await deal.state()).events.some((e) => e.type === 'reporting_line_missing'));
+    const first = milestones[0] as SalesMilestoneDefinition;
+    const cadence = first.followUpCadenceDays ?? 7;
+    await h.advance(`${cadence}d`);
+    await waitUntil(async () => (await deal.state()).events.some((e) => e.type === 'notification_failed'));
+    await h.advance(`${Math.max(1, (first.stallSlaDays ?? cadence) - cadence)}d`);
+    await waitUntil(async () => (await deal.state()).events.some((e) => e.type === 'escalation_skipped'));
+    return deal;
+  } finally {
+    h.fakes.failsForGood = () => false;
+    restore();
+  }
+}
+
+/**
+ * The gate waits on the manager when the rep is moved to a line with nobody above them: nobody may
+ * decide it any more, so the reorganisation voids it (approval_voided); back in a line, the rep
+ * asks again and the new manager approves.
+ */
+export async function voidedApprovalScenario(h: Harness): Promise<DealDriver> {
+  const deal = await h.startDeal({ name: '连云港码头闸口', account: '连云港港口集团' });
+  await requestGate(deal);
+  await h.advance('1d');
+  h.fakes.moveInDirectory(USERS.rep, []);
+  try {
+    await deal.handle.signal(reportingLineChangedSignal, { userId: USERS.rep });
+    await waitUntil(async () => (await deal.state()).events.some((e) => e.type === 'approval_voided'));
+  } finally {
+    h.fakes.moveInDirectory(USERS.rep, [USERS.otherManager, USERS.director, USERS.vp]);
+  }
+  await deal.handle.signal(reportingLineChangedSignal, { userId: USERS.rep });
+  await waitUntil(async () => (await deal.state()).reportingLine?.managerId === USERS.otherManager);
+  await completeUpTo(deal, firstGate());
+  h.fakes.moveInDirectory(USERS.rep, [USERS.manager, USERS.director, USERS.vp]);
   return deal;
 }

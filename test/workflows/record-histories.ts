@@ -38,8 +38,10 @@ import {
   businessBreakthroughStallScenario,
   holdResumeScenario,
   lostReopenScenario,
+  missingLineScenario,
   rejectedApprovalScenario,
   technicalBreakthrough2StallScenario,
+  voidedApprovalScenario,
 } from './path-scenarios';
 
 export const HISTORIES_DIR = path.join(REPO_ROOT, 'test/histories');
@@ -100,6 +102,11 @@ const RECORDINGS: Recording[] = [
   { name: 'path-lost-reopen', run: lostReopenScenario, which: 'latest' },
   { name: 'path-continued-deal-second-run', run: (h) => continuedDealScenario(h), which: 'latest' },
   { name: 'path-completed-deal', run: wonDealScenario, which: 'latest' },
+  // Recorded when the coverage check began to require every journal event type: the paths where
+  // the owner's line is missing (look-up failed, a mail failed for good, a stall with nobody to
+  // tell) and where a reorganisation leaves a pending gate with nobody to decide it.
+  { name: 'path-missing-line', run: missingLineScenario, which: 'latest' },
+  { name: 'path-approval-voided', run: voidedApprovalScenario, which: 'latest' },
   // Recorded after patched('psm-process-versions') on the workflows with the test's version 2
   // (fixtures/process-version-v2.ts): a deal at 技术突破2 migrated from version 1 (dry run, then for
   // real, clocks re-armed), then through the new 商务突破 gate to the win. Its bundle is not the
