@@ -122,12 +122,14 @@ export async function applyEvent(tx: Tx, s: OpportunitySnapshot, e: ProjectionEv
       const index = num(p.milestoneIndex);
       const milestone = str(p.milestone);
       if (index === null || milestone === null) return;
+      // By key (issue 17): positions differ between process versions, keys do not. Reaching a
+      // milestone leaves every other open visit (within a version: the ones before it).
       await tx.milestoneEvent.updateMany({
-        where: { opportunityId: s.id, milestoneIndex: { lt: index }, leftAt: null },
+        where: { opportunityId: s.id, milestone: { not: milestone }, leftAt: null },
         data: { leftAt: at },
       });
       await tx.milestoneEvent.upsert({
-        where: { opportunityId_milestoneIndex: { opportunityId: s.id, milestoneIndex: index } },
+        where: { opportunityId_milestone: { opportunityId: s.id, milestone } },
         create: {
           opportunityId: s.id,
           milestoneIndex: index,
@@ -138,15 +140,25 @@ export async function applyEvent(tx: Tx, s: OpportunitySnapshot, e: ProjectionEv
           seq: e.seq,
         },
         // Reopened and reached again: the latest visit counts.
-        update: { enteredAt: at, leftAt: null, skipped: p.skipped === true, seq: e.seq },
+        update: {
+          milestoneIndex: index,
+          enteredAt: at,
+          leftAt: null,
+          skipped: p.skipped === true,
+          seq: e.seq,
+        },
       });
       return;
     }
     case 'sla_breached': {
+      const milestone = str(p.milestone);
       const index = num(p.milestoneIndex);
-      if (index === null) return;
+      if (milestone === null && index === null) return;
       await tx.milestoneEvent.updateMany({
-        where: { opportunityId: s.id, milestoneIndex: index },
+        where:
+          milestone === null
+            ? { opportunityId: s.id, milestoneIndex: index! }
+            : { opportunityId: s.id, milestone },
         data: { slaBreached: true },
       });
       return;
@@ -154,7 +166,7 @@ export async function applyEvent(tx: Tx, s: OpportunitySnapshot, e: ProjectionEv
     case 'won':
     case 'lost':
       await tx.milestoneEvent.updateMany({
-        where: { opportunityId: s.id, leftAt: null, milestoneIndex: { lt: s.milestoneIndex } },
+        where: { opportunityId: s.id, leftAt: null, milestone: { not: s.milestone } },
         data: { leftAt: at },
       });
       return;

@@ -2,8 +2,13 @@
 // have reached, with each column's totals. A deal still applying for project initiation has
 // reached nothing yet; it sits in a first column of its own, so that a move to the next column is
 // always the completion of the milestone that column names.
+//
+// Columns are milestone keys (issue 17): a deal sits in the column of the milestone it reached,
+// whatever its position in the process version the deal runs on, and its next milestone is the
+// one after it in that version. Columns come in the report's order (the latest version's, with
+// milestones only older versions have by their old neighbour: report-milestones.ts).
 import { Prisma, type PrismaClient } from '../db/prisma';
-import { PSM_PROCESS } from '../../workflows/psm-process';
+import { nextMilestoneOf, reportMilestones } from './report-milestones';
 import { cents, ownerFilter, reportQuery } from './report-scope';
 import type { TBoard, TBoardCard } from './dashboard-schemas';
 
@@ -11,17 +16,17 @@ export const NOT_INITIATED = 'not_initiated';
 const DAY_MS = 86_400_000;
 
 /**
- * The read model keeps the deal's stage index (0 while applying for initiation) and its win %;
- * every milestone's win % is above 0, so an open deal at 0 % has reached none.
+ * The read model keeps the deal's stage key (its first milestone's while applying for initiation)
+ * and its win %; every milestone's win % is above 0, so an open deal at 0 % has reached none.
  */
-const REACHED = Prisma.sql`CASE WHEN o.probability = 0 THEN -1 ELSE o."milestoneIndex" END`;
+const REACHED = Prisma.sql`CASE WHEN o.probability = 0 THEN ${NOT_INITIATED} ELSE o."milestone" END`;
 
 const CARD_COLUMNS = Prisma.sql`o.id, o.name, o.account, o.amount::float8 AS amount, o.currency,
-  o."ownerId"::text AS "ownerId", u.name AS "ownerName", o.status::text AS status, ${REACHED}::int AS col,
-  o.probability, o."stageEnteredAt", o.stalled, o."noSponsorWarning", o."escalationLevel"`;
+  o."ownerId"::text AS "ownerId", u.name AS "ownerName", o.status::text AS status, ${REACHED}::text AS col,
+  o."processVersion", o.probability, o."stageEnteredAt", o.stalled, o."noSponsorWarning", o."escalationLevel"`;
 
 interface TotalRow {
-  col: number;
+  col: string;
   count: number;
   amount: number;
   weighted: number;
@@ -35,7 +40,8 @@ interface CardRow {
   ownerId: string;
   ownerName: string;
   status: 'open' | 'on_hold';
-  col: number;
+  col: string;
+  processVersion: number;
   probability: number;
   stageEnteredAt: Date;
   stalled: boolean;
@@ -60,7 +66,7 @@ export async function buildBoard({
     reportQuery<TotalRow>(
       prisma,
       Prisma.sql`
-        SELECT ${REACHED}::int AS col, count(*)::int AS count, coalesce(sum(o.amount), 0)::float8 AS amount,
+        SELECT ${REACHED}::text AS col, count(*)::int AS count, coalesce(sum(o.amount), 0)::float8 AS amount,
                coalesce(sum(o.amount * o.probability / 100.0) FILTER (WHERE o.status = 'open'), 0)::float8
                  AS weighted
         FROM "Opportunity" o WHERE ${where} GROUP BY 1`,
@@ -77,13 +83,12 @@ export async function buildBoard({
     ),
   ]);
 
-  const milestones = PSM_PROCESS.milestones;
-  const columns = [-1, ...milestones.map((_, i) => i)].map((index) => {
-    const m = index >= 0 ? milestones[index]! : null;
-    const total = totals.find((t) => t.col === index);
+  const columns = [null, ...reportMilestones()].map((m) => {
+    const key = m?.key ?? NOT_INITIATED;
+    const total = totals.find((t) => t.col === key);
     return {
-      key: m?.key ?? NOT_INITIATED,
-      index,
+      key,
+      index: m?.index ?? -1,
       name: m ? { zh: m.name.zh, en: m.name.en } : null,
       winPct: m?.winPct ?? 0,
       count: total?.count ?? 0,
@@ -93,7 +98,7 @@ export async function buildBoard({
       nextCursor: null as string | null,
     };
   });
-  for (const row of cards) columns.find((c) => c.index === row.col)?.cards.push(toCard(row, asOf));
+  for (const row of cards) columns.find((c) => c.key === row.col)?.cards.push(toCard(row, asOf));
   for (const column of columns) {
     const last = column.cards.at(-1);
     column.nextCursor = last && column.count > column.cards.length ? cursorAfter(last) : null;
@@ -111,8 +116,8 @@ function toCard(row: CardRow, asOf: Date): TBoardCard {
     ownerId: row.ownerId,
     ownerName: row.ownerName,
     status: row.status,
-    reachedIndex: row.col,
-    nextMilestone: PSM_PROCESS.milestones[row.col + 1]?.key ?? null,
+    reachedIndex: boardColumnIndex(row.col) ?? -1,
+    nextMilestone: nextMilestoneOf(row, row.col === NOT_INITIATED ? null : row.col),
     probability: row.probability,
     stageEnteredAt: row.stageEnteredAt.toISOString(),
     daysInStage: Math.max(0, Math.floor((asOf.getTime() - row.stageEnteredAt.getTime()) / DAY_MS)),
@@ -142,8 +147,13 @@ function utcTimestamp(at: Date): string {
 /** The column index of a board column key; undefined for a key no column has. */
 export function boardColumnIndex(key: string): number | undefined {
   if (key === NOT_INITIATED) return -1;
-  const index = PSM_PROCESS.milestones.findIndex((m) => m.key === key);
-  return index >= 0 ? index : undefined;
+  return reportMilestones().find((m) => m.key === key)?.index;
+}
+
+/** The board column key of a column index (boardColumnIndex's inverse). */
+function boardColumnKey(index: number): string | undefined {
+  if (index === -1) return NOT_INITIATED;
+  return reportMilestones()[index]?.key;
 }
 
 /**
@@ -167,13 +177,15 @@ export async function listBoardCards({
 }): Promise<{ cards: TBoardCard[]; nextCursor: string | null } | { badCursor: true }> {
   const from = after === undefined ? null : parseCursor(after);
   if (after !== undefined && !from) return { badCursor: true };
+  const key = boardColumnKey(column);
+  if (key === undefined) return { cards: [], nextCursor: null };
   const rows = await reportQuery<CardRow>(
     prisma,
     Prisma.sql`
       SELECT ${CARD_COLUMNS}
       FROM "Opportunity" o JOIN "User" u ON u.id = o."ownerId"
       WHERE o.status IN ('open', 'on_hold') ${ownerFilter(Prisma.sql`o."ownerId"`, scopeUserIds)}
-        AND ${REACHED} = ${column}
+        AND ${REACHED} = ${key}
         ${from ? Prisma.sql`AND (o."stageEnteredAt", o.id) > (${utcTimestamp(from.at)}::timestamp(3), ${from.id})` : Prisma.empty}
       ORDER BY o."stageEnteredAt", o.id
       LIMIT ${limit + 1}`,

@@ -4,13 +4,15 @@
 //
 // The win % is the deal's `probability` as the workflow last projected it (the reached milestone's
 // winPct in workflows/psm-process.ts), so the forecast agrees with what the workflows did.
-// Commit = open deals at or past COMMIT_FROM; best case = the rest of the open pipeline.
+// Commit = open deals at or past COMMIT_FROM; best case = the rest of the open pipeline. "At or
+// past" by key (issue 17): the deal's milestone is COMMIT_FROM or one after it in the report's order
+// (the latest version's, see report-milestones.ts), whichever version the deal runs on.
 import { Prisma } from '../db/prisma';
-import { milestoneIndexOf } from '../../workflows/psm-process';
 import { localDay, overlapMs, storedDateToLocalStart, addDays, type ReportPeriod } from './report-period';
+import { keysFrom } from './report-milestones';
 import { cents, ownerFilter, reportQuery, type QueryScope, type ReportOptions } from './report-scope';
 import {
-  ROLLUP_COMMIT_INDEX,
+  ROLLUP_COMMIT_MILESTONES,
   pipelineRollupSql,
   rollupsApply,
   wholeDays,
@@ -42,10 +44,10 @@ interface WonRow {
 }
 
 export function pipelineSql({ scopeUserIds, to }: QueryScope): Prisma.Sql {
-  const commitIndex = milestoneIndexOf(COMMIT_FROM);
+  const commitKeys = keysFrom(COMMIT_FROM);
   const lastDay = localDay(new Date(to.getTime() - 1));
   const open = Prisma.sql`o."status" = 'open'`;
-  const commit = Prisma.sql`o."status" = 'open' AND o."milestoneIndex" >= ${commitIndex}`;
+  const commit = Prisma.sql`o."status" = 'open' AND o."milestone" = ANY(${commitKeys}::text[])`;
   const weighted = Prisma.sql`o."amount" * o."probability" / 100`;
   return Prisma.sql`
     SELECT o."ownerId"::text AS "ownerId",
@@ -73,12 +75,17 @@ export function wonSql({ scopeUserIds, from, to }: QueryScope): Prisma.Sql {
      GROUP BY o."ownerId"`;
 }
 
+/** The rollups' commit buckets hold the same milestones as the report's order says (else: raw). */
+function rollupCommitAgrees(): boolean {
+  const keys = keysFrom(COMMIT_FROM);
+  return (
+    keys.length === ROLLUP_COMMIT_MILESTONES.length && keys.every((k) => ROLLUP_COMMIT_MILESTONES.includes(k))
+  );
+}
+
 /** Company-wide, the rollups (the pipeline for any period end, won for whole local days). */
 export function pipelineQuery(scope: QueryScope): Prisma.Sql {
-  const rollup =
-    scope.scopeUserIds === null &&
-    rollupsApply(scope) &&
-    milestoneIndexOf(COMMIT_FROM) === ROLLUP_COMMIT_INDEX;
+  const rollup = scope.scopeUserIds === null && rollupsApply(scope) && rollupCommitAgrees();
   return rollup ? pipelineRollupSql(scope) : pipelineSql(scope);
 }
 

@@ -1,7 +1,8 @@
 // The funnel (漏斗): per milestone, the deals that reached it in the period, their amount, and the
-// share that went on to the next milestone.
-import { PSM_PROCESS } from '../../workflows/psm-process';
+// share that went on to the next milestone. By key (issue 17): the milestones of every process
+// version in the latest version's order, each counting the deals that reached it on any version.
 import { queryConversions } from './query-conversions';
+import { reportMilestones } from './report-milestones';
 import { cents, ratio, type ReportOptions } from './report-scope';
 import type { TFunnelReport } from './schemas';
 
@@ -9,17 +10,16 @@ export type FunnelReport = Omit<TFunnelReport, 'scope'>;
 
 export async function buildFunnel(options: ReportOptions): Promise<FunnelReport> {
   const rows = await queryConversions(options, { perOwner: false });
-  const byIndex = new Map(rows.map((r) => [r.milestoneIndex, r]));
-  const last = PSM_PROCESS.milestones.length - 1;
+  const byKey = new Map(rows.map((r) => [r.milestone, r]));
   return {
     period: { from: options.from.toISOString(), to: options.to.toISOString() },
-    stages: PSM_PROCESS.milestones.map((m, index) => {
-      const row = byIndex.get(index);
+    stages: reportMilestones().map((m) => {
+      const row = byKey.get(m.key);
       const reached = row?.reached ?? 0;
-      const advanced = index === last ? null : (row?.advanced ?? 0);
+      const advanced = m.last ? null : (row?.advanced ?? 0);
       return {
         key: m.key,
-        index,
+        index: m.index,
         name: m.name,
         winPct: m.winPct,
         reached,

@@ -2,8 +2,8 @@
 // team's (the team's rate counts every deal in scope, the rep's own included). A rep is flagged on
 // a step when they reached its first milestone with at least `minSample` deals and converted at
 // least `marginPct` percentage points below the team; small samples say nothing, so they are not judged.
-import { PSM_PROCESS } from '../../workflows/psm-process';
 import { queryConversions, type ConversionRow } from './query-conversions';
+import { reportSteps } from './report-milestones';
 import { ratio, type ReportOptions } from './report-scope';
 import type { TBottleneckReport } from './schemas';
 import { userNames } from './user-names';
@@ -28,13 +28,10 @@ interface Step {
   rate: number | null;
 }
 
-const STEPS = PSM_PROCESS.milestones
-  .slice(0, -1)
-  .map((m, index) => ({ index, from: m.key, to: PSM_PROCESS.milestones[index + 1]!.key }));
-
+/** Steps by milestone key (issue 17): a step counts the deals of every version at its first milestone. */
 function steps(rows: readonly ConversionRow[]): Step[] {
-  return STEPS.map(({ index, from, to }) => {
-    const atStep = rows.filter((r) => r.milestoneIndex === index);
+  return reportSteps().map(({ from, to }) => {
+    const atStep = rows.filter((r) => r.milestone === from);
     const entered = atStep.reduce((s, r) => s + r.reached, 0);
     const advanced = atStep.reduce((s, r) => s + r.advanced, 0);
     return { from, to, entered, advanced, rate: ratio(advanced, entered) };

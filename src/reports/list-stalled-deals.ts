@@ -1,12 +1,13 @@
 // The stalled deals of a scope, longest in stage first, with the escalation level each reached:
 // the dashboard's list (the weekly report shows the first of the same list for its recipient).
 //
-// The longest in stage are read milestone by milestone along Opportunity(status, milestoneIndex,
+// The longest in stage are read milestone by milestone along Opportunity(status, milestone,
 // stageEnteredAt), `limit` at most from each, then merged: the whole company's list no longer
 // sorts every stalled deal. Company-wide, the total is the rollups' count of stalled open deals.
-import { PSM_PROCESS } from '../../workflows/psm-process';
+// Milestones by key (issue 17): every version's milestones, and any key none of them has.
 import { Prisma, type PrismaClient } from '../db/prisma';
 import type { TStalledList } from './dashboard-schemas';
+import { reportMilestoneKeys } from './report-milestones';
 import { ownerFilter, reportQuery } from './report-scope';
 import { rollupsApply } from './rollups/rollup-queries';
 
@@ -42,11 +43,11 @@ export async function listStalledDeals({
       SELECT o."id", o."stageEnteredAt" FROM "Opportunity" o
        WHERE o."status" = 'open' AND ${at} AND o."stalled" ${owners}
        ORDER BY o."stageEnteredAt", o."id" LIMIT ${limit})`;
-  const last = PSM_PROCESS.milestones.length - 1;
+  const keys = reportMilestoneKeys();
   const perStage = [
-    ...PSM_PROCESS.milestones.map((_, index) => stage(Prisma.sql`o."milestoneIndex" = ${index}`)),
-    // A milestone index the current definition does not have (none today) is still listed.
-    stage(Prisma.sql`(o."milestoneIndex" < 0 OR o."milestoneIndex" > ${last})`),
+    ...keys.map((key) => stage(Prisma.sql`o."milestone" = ${key}`)),
+    // A milestone key no version has (none today) is still listed.
+    stage(Prisma.sql`o."milestone" <> ALL(${keys}::text[])`),
   ];
   const company = scopeUserIds === null && rollupsApply({ scopeUserIds, from: asOf, to: asOf, useRollups });
   const [rows, [count]] = await Promise.all([

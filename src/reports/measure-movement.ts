@@ -3,7 +3,6 @@
 // now, how long each milestone took to leave (velocity), how often a milestone's SLA was
 // breached, and how long approvals waited.
 import type { ApprovalFacts } from '../contracts/activities';
-import { PSM_PROCESS } from '../../workflows/psm-process';
 import {
   MOVEMENT_EVENTS,
   approvalsDecidedSql,
@@ -12,6 +11,7 @@ import {
   movementCountsSql,
   openStagesSql,
 } from './movement-queries';
+import { reportMilestones, type ReportMilestone } from './report-milestones';
 import { cents, oneDecimal, ratio, reportQuery, type QueryScope, type ReportOptions } from './report-scope';
 import {
   approvalsDecidedRollupSql,
@@ -54,7 +54,8 @@ export function movementQueries(scope: QueryScope, asOf: Date) {
   };
 }
 
-const milestoneRef = (index: number) => ({ key: PSM_PROCESS.milestones[index]!.key, index });
+/** Milestones by key (issue 17), listed in the report's order: every version's, the latest's first. */
+const milestoneRef = (m: ReportMilestone) => ({ key: m.key, index: m.index });
 
 async function countMovement(options: ReportOptions): Promise<Record<MovementField, Money>> {
   const rows = await reportQuery<{ type: string; count: number; amount: number }>(
@@ -71,7 +72,7 @@ async function countMovement(options: ReportOptions): Promise<Record<MovementFie
 
 async function openDealsByStage(options: ReportOptions, asOf: Date) {
   type Row = {
-    milestoneIndex: number;
+    milestone: string;
     open: number;
     stalled: number;
     stalledAmount: number;
@@ -79,11 +80,11 @@ async function openDealsByStage(options: ReportOptions, asOf: Date) {
     maxDays: number;
   };
   const rows = await reportQuery<Row>(options.prisma, movementQueries(options, asOf).openStages);
-  const byIndex = new Map(rows.map((r) => [r.milestoneIndex, r]));
-  const stages = PSM_PROCESS.milestones.map((_, index) => {
-    const r = byIndex.get(index);
+  const byKey = new Map(rows.map((r) => [r.milestone, r]));
+  const stages = reportMilestones().map((m) => {
+    const r = byKey.get(m.key);
     return {
-      ...milestoneRef(index),
+      ...milestoneRef(m),
       open: r?.open ?? 0,
       stalled: r?.stalled ?? 0,
       avgDays: r ? oneDecimal(Math.max(0, r.avgDays)) : null,
@@ -100,29 +101,29 @@ async function openDealsByStage(options: ReportOptions, asOf: Date) {
 
 async function measureMilestones(options: ReportOptions) {
   type Row = {
-    milestoneIndex: number;
+    milestone: string;
     entered: number;
     breached: number;
     transitions: number;
     avgDays: number | null;
   };
   const rows = await reportQuery<Row>(options.prisma, movementQueries(options, new Date()).milestoneStats);
-  const byIndex = new Map(rows.map((r) => [r.milestoneIndex, r]));
-  const velocity = PSM_PROCESS.milestones.map((_, index) => {
-    const r = byIndex.get(index);
+  const byKey = new Map(rows.map((r) => [r.milestone, r]));
+  const velocity = reportMilestones().map((m) => {
+    const r = byKey.get(m.key);
     const transitions = r?.transitions ?? 0;
     return {
-      ...milestoneRef(index),
+      ...milestoneRef(m),
       transitions,
       avgDays: transitions > 0 && typeof r?.avgDays === 'number' ? oneDecimal(r.avgDays) : null,
     };
   });
-  const slaBreaches = PSM_PROCESS.milestones.map((m, index) => {
-    const entered = byIndex.get(index)?.entered ?? 0;
-    const breached = byIndex.get(index)?.breached ?? 0;
+  const slaBreaches = reportMilestones().map((m) => {
+    const entered = byKey.get(m.key)?.entered ?? 0;
+    const breached = byKey.get(m.key)?.breached ?? 0;
     // A milestone without an SLA (signing ends the sales clock) cannot breach one.
     const rate = m.stallSlaDays === null ? null : ratio(breached, entered);
-    return { ...milestoneRef(index), slaDays: m.stallSlaDays, entered, breached, rate };
+    return { ...milestoneRef(m), slaDays: m.stallSlaDays, entered, breached, rate };
   });
   return { velocity, slaBreaches };
 }

@@ -52,13 +52,16 @@ export function movementCountsSql({ scopeUserIds, from, to }: QueryScope): Prism
     UNION ALL ${inJournal(MOVEMENT_EVENTS.lost)}`;
 }
 
-/** Open deals per current milestone: how many, how many stalled, and their days in stage as of `asOf`. */
+/**
+ * Open deals per current milestone (by key: issue 17): how many, how many stalled, and their days
+ * in stage as of `asOf`.
+ */
 export function openStagesSql({ scopeUserIds }: QueryScope, asOf: Date): Prisma.Sql {
   // Aggregates the entry times and subtracts once per group, in float8: per-row interval
   // arithmetic in numeric was most of this query's time on 40,000 open deals.
   const now = Prisma.sql`date_part('epoch', ${asOf}::timestamp)`;
   return Prisma.sql`
-    SELECT o."milestoneIndex" AS "milestoneIndex",
+    SELECT o."milestone" AS "milestone",
            count(*)::int AS "open",
            (count(*) FILTER (WHERE o."stalled"))::int AS "stalled",
            coalesce(sum(o."amount") FILTER (WHERE o."stalled"), 0)::float8 AS "stalledAmount",
@@ -66,11 +69,11 @@ export function openStagesSql({ scopeUserIds }: QueryScope, asOf: Date): Prisma.
            ((${now} - date_part('epoch', min(o."stageEnteredAt"))) / 86400)::float8 AS "maxDays"
       FROM "Opportunity" o
      WHERE o."status" = 'open' ${ownerFilter(Prisma.sql`o."ownerId"`, scopeUserIds)}
-     GROUP BY o."milestoneIndex"`;
+     GROUP BY o."milestone"`;
 }
 
 /**
- * Per milestone, in one pass over the milestone rows: the visits that began in the period and how
+ * Per milestone (by key: issue 17), in one pass over the milestone rows: the visits that began in the period and how
  * many breached the stage SLA, and the visits left in the period with their average days
  * (velocity). Skipped milestones took no time and had no SLA to breach, so they are left out.
  *
@@ -84,7 +87,7 @@ export function milestoneStatsSql({ scopeUserIds, from, to }: QueryScope): Prism
   // date_part is float8; extract() is numeric, several times slower over tens of thousands of rows.
   const days = Prisma.sql`date_part('epoch', me."leftAt" - me."enteredAt") / 86400`;
   return Prisma.sql`
-    SELECT me."milestoneIndex" AS "milestoneIndex",
+    SELECT me."milestone" AS "milestone",
            (count(*) FILTER (WHERE ${entered}))::int AS "entered",
            (count(*) FILTER (WHERE ${entered} AND me."slaBreached"))::int AS "breached",
            (count(*) FILTER (WHERE ${left}))::int AS "transitions",
@@ -93,7 +96,7 @@ export function milestoneStatsSql({ scopeUserIds, from, to }: QueryScope): Prism
      WHERE ((${entered}) OR (${left}))
        AND NOT me."skipped"
        ${ownerFilter(Prisma.sql`me."ownerId"`, scopeUserIds)}
-     GROUP BY me."milestoneIndex"`;
+     GROUP BY me."milestone"`;
 }
 
 /**

@@ -3,7 +3,8 @@
 //
 // Conversion is a cohort rate: of the deals that reached milestone m within [from, to), the share
 // that had reached m+1 before `to`. A skipped milestone (skip approved) counts as reached, since
-// the deal did pass it. Deals that reached m just before `to` have had little time to move on;
+// the deal did pass it. Milestones are counted by key (issue 17): deals on different process
+// versions count under the milestone they reached, whatever its position in their version. Deals that reached m just before `to` have had little time to move on;
 // that is the usual price of a period-bounded cohort and is the same for every rep.
 import { Prisma } from '../db/prisma';
 import { ownerFilter, reportQuery, type QueryScope, type ReportOptions } from './report-scope';
@@ -17,7 +18,8 @@ import {
 export interface ConversionRow {
   /** Null unless grouped per owner. */
   ownerId: string | null;
-  milestoneIndex: number;
+  /** The milestone's key. */
+  milestone: string;
   reached: number;
   skipped: number;
   /** Sum of the reaching deals' current amounts. */
@@ -30,9 +32,10 @@ export interface ConversionRow {
  * The conversions query (exported so the bench can EXPLAIN exactly what runs).
  *
  * "Reached m+1 before `to`" is read off milestone m's own row: the projection sets `leftAt` when
- * the deal reaches a later milestone (a skip included), and milestones never go back, so a visit
- * left before `to` by a deal now past m is one that moved on. The deal's current milestone guards
- * against a visit ended by closing the deal. This avoids a self-join on the milestone table.
+ * the deal reaches another milestone (a later one: a skip included), and milestones never go back,
+ * so a visit left before `to` by a deal now at another milestone is one that moved on. The deal's
+ * current milestone guards against a visit ended by closing the deal. Keys, not positions: a
+ * migrated deal's positions change with its version. This avoids a self-join on the milestone table.
  */
 export function conversionsSql(
   { scopeUserIds, from, to }: QueryScope,
@@ -40,15 +43,15 @@ export function conversionsSql(
 ): Prisma.Sql {
   const owner = perOwner ? Prisma.sql`me."ownerId"::text` : Prisma.sql`NULL::text`;
   const groupBy = perOwner
-    ? Prisma.sql`GROUP BY me."ownerId", me."milestoneIndex"`
-    : Prisma.sql`GROUP BY me."milestoneIndex"`;
+    ? Prisma.sql`GROUP BY me."ownerId", me."milestone"`
+    : Prisma.sql`GROUP BY me."milestone"`;
   return Prisma.sql`
     SELECT ${owner} AS "ownerId",
-           me."milestoneIndex" AS "milestoneIndex",
+           me."milestone" AS "milestone",
            count(*)::int AS "reached",
            (count(*) FILTER (WHERE me."skipped"))::int AS "skipped",
            coalesce(sum(o."amount"), 0)::float8 AS "amount",
-           (count(*) FILTER (WHERE me."leftAt" < ${to} AND o."milestoneIndex" > me."milestoneIndex"))::int AS "advanced"
+           (count(*) FILTER (WHERE me."leftAt" < ${to} AND o."milestone" <> me."milestone"))::int AS "advanced"
       FROM "MilestoneEvent" me
       JOIN "Opportunity" o ON o."id" = me."opportunityId"
      WHERE me."enteredAt" >= ${from} AND me."enteredAt" < ${to}

@@ -5,7 +5,8 @@ import { randomUUID } from 'node:crypto';
 import type { PrismaClient } from '../../src/db/prisma';
 import { projectOpportunity } from '../../src/opportunities/project-opportunity';
 import type { OpportunitySnapshot, ProjectionEvent } from '../../src/contracts/activities';
-import { PSM_PROCESS } from '../../workflows/psm-process';
+import { PSM_PROCESS, type ProcessDefinition } from '../../workflows/psm-process';
+import { definitionOf } from '../../workflows/process-versions';
 
 const DAY = 24 * 60 * 60 * 1000;
 /** A fixed origin so every test reads in dates: day(0) = 2026-01-05T02:00Z (Mon 10:00 Shanghai). */
@@ -22,14 +23,25 @@ export class DealScript {
   private stalled = false;
   private escalationLevel = 0;
   private lostReason: string | null = null;
+  /** The definition the deal runs on: the latest one, or its processVersion's when one is given. */
+  private readonly process: ProcessDefinition;
 
   constructor(
     private readonly ownerId: string,
     private readonly amount: number,
     private readonly createdAt: Date,
-    private readonly extra: { name?: string; expectedCloseDate?: string | null; id?: string } = {},
+    private readonly extra: {
+      name?: string;
+      expectedCloseDate?: string | null;
+      id?: string;
+      processVersion?: number;
+    } = {},
   ) {
     this.id = extra.id ?? `seed-${randomUUID()}`;
+    this.process =
+      extra.processVersion === undefined
+        ? PSM_PROCESS
+        : definitionOf({ processVersion: extra.processVersion });
     this.stageEnteredAt = createdAt;
     this.push('created', createdAt, {});
   }
@@ -48,13 +60,13 @@ export class DealScript {
   reach(index: number, at: Date): this {
     for (let skipped = this.reachedIndex + 1; skipped < index; skipped += 1) {
       this.push('milestone_reached', at, {
-        milestone: PSM_PROCESS.milestones[skipped]!.key,
+        milestone: this.process.milestones[skipped]!.key,
         milestoneIndex: skipped,
         skipped: true,
       });
     }
     this.push('milestone_reached', at, {
-      milestone: PSM_PROCESS.milestones[index]!.key,
+      milestone: this.process.milestones[index]!.key,
       milestoneIndex: index,
       skipped: false,
     });
@@ -62,7 +74,7 @@ export class DealScript {
     this.stageEnteredAt = at;
     this.stalled = false;
     this.escalationLevel = 0;
-    if (index === PSM_PROCESS.milestones.length - 1) {
+    if (index === this.process.milestones.length - 1) {
       this.status = 'won';
       this.closedAt = at;
       this.push('won', at, {});
@@ -86,7 +98,7 @@ export class DealScript {
       'sla_breached',
       at,
       {
-        milestone: PSM_PROCESS.milestones[Math.max(0, this.reachedIndex)]!.key,
+        milestone: this.process.milestones[Math.max(0, this.reachedIndex)]!.key,
         milestoneIndex: Math.max(0, this.reachedIndex),
       },
       null,
@@ -141,10 +153,10 @@ export class DealScript {
       amount: this.amount,
       currency: 'CNY',
       ownerId: this.ownerId,
-      milestone: PSM_PROCESS.milestones[index]!.key,
+      milestone: this.process.milestones[index]!.key,
       milestoneIndex: index,
       probability:
-        this.status === 'won' ? 100 : this.reachedIndex < 0 ? 0 : PSM_PROCESS.milestones[index]!.winPct,
+        this.status === 'won' ? 100 : this.reachedIndex < 0 ? 0 : this.process.milestones[index]!.winPct,
       status: this.status,
       expectedCloseDate: this.extra.expectedCloseDate ?? null,
       stageEnteredAt: this.stageEnteredAt.toISOString(),
@@ -156,6 +168,7 @@ export class DealScript {
       createdAt: this.createdAt.toISOString(),
       closedAt: this.closedAt?.toISOString() ?? null,
       seq: this.events.length,
+      ...(this.extra.processVersion === undefined ? {} : { processVersion: this.extra.processVersion }),
     };
   }
 

@@ -116,7 +116,7 @@ function randomPeriod(): Period {
 
 async function buckets(prisma: PrismaClient): Promise<string[]> {
   const rows = await prisma.$queryRaw<{ line: string }[]>`
-    SELECT concat_ws(' ', "kind", "day", "ownerId", "idx", "d2", "flags", "n", "amount"::text, "x"::text,
+    SELECT concat_ws(' ', "kind", "day", "ownerId", "milestone", "d2", "flags", "n", "amount"::text, "x"::text,
                      CASE WHEN "n" > 0 THEN "mx"::text END) AS line
       FROM "ReportRollup" WHERE "n" <> 0 OR "amount" <> 0 OR "x" <> 0 ORDER BY 1`;
   return rows.map((r) => r.line);

@@ -116,11 +116,17 @@ describe('board moves', () => {
     ).toEqual(['b', 'gone']);
   });
 
-  it('accepts a drop only on the next column and only for an open deal', () => {
-    expect(canDrop({ reachedIndex: -1, status: 'open' }, 0)).toBe(true);
-    expect(canDrop({ reachedIndex: -1, status: 'open' }, 1)).toBe(false);
-    expect(canDrop({ reachedIndex: 0, status: 'open' }, 0)).toBe(false);
-    expect(canDrop({ reachedIndex: 0, status: 'on_hold' }, 1)).toBe(false);
+  it("accepts a drop only on the column of the deal's next milestone and only for an open deal", () => {
+    const next = (nextMilestone: string | null, status: 'open' | 'on_hold' = 'open') => ({
+      nextMilestone,
+      status,
+    });
+    expect(canDrop(next('project_initiation'), { key: 'project_initiation' })).toBe(true);
+    expect(canDrop(next('project_initiation'), { key: 'deep_engagement' })).toBe(false);
+    expect(canDrop(next('deep_engagement', 'on_hold'), { key: 'deep_engagement' })).toBe(false);
+    // By key: on an older process version the next milestone need not be the next column.
+    expect(canDrop(next('technical_breakthrough_2'), { key: 'technical_breakthrough_2' })).toBe(true);
+    expect(canDrop(next(null), { key: 'contract_signed' })).toBe(false);
   });
 
   it('offers as teams the people someone reports to', () => {

@@ -2,6 +2,7 @@
 // milestone's planned and actual day and its slippage; and per milestone over the whole scope,
 // how many deals planned it, reached it, were late or are overdue, and their slippage days.
 import type { PrismaClient } from '../../db/prisma';
+import { reportMilestones } from '../report-milestones';
 import type { TPlanVsActualReport } from './schemas';
 import { milestoneSlippage } from './milestone-slippage';
 
@@ -31,6 +32,7 @@ export async function buildPlanVsActual({
   });
 
   const team = new Map<string, TPlanVsActualReport['team'][number]>();
+  const orderOf = new Map(reportMilestones().map((m) => [m.key, m.index]));
   const rows = deals.map((deal) => {
     const open = deal.status === 'open' || deal.status === 'on_hold';
     const milestones = plans
@@ -50,7 +52,9 @@ export async function buildPlanVsActual({
     for (const m of milestones) {
       const agg = team.get(m.milestone) ?? {
         milestone: m.milestone,
-        milestoneIndex: m.milestoneIndex,
+        // Deals on different process versions plan the same key at different positions: the
+        // scope's row is placed in the report's order (issue 17), after it if no version has it.
+        milestoneIndex: orderOf.get(m.milestone) ?? orderOf.size + m.milestoneIndex,
         planned: 0,
         reached: 0,
         late: 0,

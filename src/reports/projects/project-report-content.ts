@@ -2,18 +2,17 @@
 // shaped like the weekly report's content so the same renderer makes its HTML and text parts.
 import { translator } from '../../i18n';
 import { formatAmount, type TMailLocale } from '../../mail/locale';
-import { PSM_PROCESS } from '../../../workflows/psm-process';
+import { milestoneNameInAnyVersion } from '../../../workflows/process-versions';
 import { localDay } from '../report-period';
 import type { ContentBlock, WeeklyReportContent } from '../weekly/weekly-report-content';
 import type { ProjectReportData } from './compose-project-report';
 
 const text = (t: string): ContentBlock => ({ kind: 'text', text: t });
 
+/** A milestone's (or the execution step's) name by key, in whichever process version has it. */
 function milestoneName(key: string, locale: TMailLocale): string {
-  const found = PSM_PROCESS.milestones.find((m) => m.key === key);
-  if (found) return locale === 'en' ? found.name.en : found.name.zh;
-  if (key === PSM_PROCESS.execution.key)
-    return locale === 'en' ? PSM_PROCESS.execution.name.en : PSM_PROCESS.execution.name.zh;
+  const found = milestoneNameInAnyVersion(key);
+  if (found) return locale === 'en' ? found.en : found.zh;
   return key;
 }
 

@@ -6,16 +6,18 @@
 //
 // Bucket kinds (column "kind"; "day" is the local day unless said otherwise):
 //   created / won          deals created / won that day (won also per owner: wono)
-//   open                   open deals by current milestone (idx), flags 1 = stalled, x = Σ stage-entry epochs
+//   open                   open deals by current milestone, flags 1 = stalled, x = Σ stage-entry epochs
 //   pipe / piped           open and on-hold deals per owner by expected close month / day, flags 1 = on hold,
-//                          2 = open at or past the commit milestone, x = weighted amount
+//                          2 = open at one of the commit milestones, x = weighted amount
 //   me / meo / meom        milestone visits by the day entered (meo per owner on the row, meom the same by
-//                          month); flags 1 skipped, 2 SLA breached, 4 moved on (left for a later milestone
-//                          the deal is now past)
+//                          month); flags 1 skipped, 2 SLA breached, 4 moved on (left, and the deal is at
+//                          another milestone now)
 //   mk2 / mk2o             moved-on visits by day entered (day) and day left (d2)
 //   ml                     visits left (not skipped) by the day left, x = Σ days spent
 //   adv / stall / lost     milestone visits / sla_breached / lost events, d2 = the day of the deal's previous one
 //   apd:<kind>             approvals decided, x = Σ hours waited, mx = the longest wait
+// The milestone kinds are bucketed by the milestone's key (column "milestone", '' for the other
+// kinds): positions differ between process versions, keys do not (issue 17).
 import { Prisma } from '../../db/prisma';
 import { PSM_PROCESS } from '../../../workflows/psm-process';
 import { localDay, localDayStart } from '../report-period';
@@ -23,7 +25,8 @@ import type { QueryScope } from '../report-scope';
 
 /** What the migration's SQL assumes (report_rollup_settings()); other values run the raw queries. */
 export const ROLLUP_UTC_OFFSET_MINUTES = 480;
-export const ROLLUP_COMMIT_INDEX = 4;
+/** The milestones report_rollup_commit_milestones() counts as commit (at or past 商务突破). */
+export const ROLLUP_COMMIT_MILESTONES: readonly string[] = ['business_breakthrough', 'contract_signed'];
 export const NO_OWNER = '00000000-0000-0000-0000-000000000000';
 
 /** Whether a report may read the rollups at all: the caller did not ask for the raw queries, and
@@ -57,20 +60,20 @@ const inDays = ({ fromDay, toDay }: RollupDays) =>
 export function conversionsRollupSql(days: RollupDays): Prisma.Sql {
   return Prisma.sql`
     WITH e AS (
-      SELECT r."idx", sum(r."n") AS reached, sum(r."n") FILTER (WHERE r."flags" & 1 = 1) AS skipped,
+      SELECT r."milestone", sum(r."n") AS reached, sum(r."n") FILTER (WHERE r."flags" & 1 = 1) AS skipped,
              sum(r."amount") AS amount, sum(r."n") FILTER (WHERE r."flags" & 4 = 4) AS moved
         FROM "ReportRollup" r
        WHERE r."kind" = 'me' AND ${inDays(days)}
-       GROUP BY r."idx" HAVING sum(r."n") > 0),
+       GROUP BY r."milestone" HAVING sum(r."n") > 0),
     late AS (
-      SELECT r."idx", sum(r."n") AS n
+      SELECT r."milestone", sum(r."n") AS n
         FROM "ReportRollup" r
        WHERE r."kind" = 'mk2' AND r."d2" >= ${days.toDay}::date AND ${inDays(days)}
-       GROUP BY r."idx")
-    SELECT NULL::text AS "ownerId", e."idx" AS "milestoneIndex", e.reached::int AS "reached",
+       GROUP BY r."milestone")
+    SELECT NULL::text AS "ownerId", e."milestone" AS "milestone", e.reached::int AS "reached",
            coalesce(e.skipped, 0)::int AS "skipped", coalesce(e.amount, 0)::float8 AS "amount",
            (coalesce(e.moved, 0) - coalesce(late.n, 0))::int AS "advanced"
-      FROM e LEFT JOIN late ON late."idx" = e."idx"`;
+      FROM e LEFT JOIN late ON late."milestone" = e."milestone"`;
 }
 
 /** First day of the month a 'YYYY-MM-DD' day is in, and of the next month. */
@@ -97,18 +100,18 @@ export function conversionsPerOwnerRollupSql(days: RollupDays): Prisma.Sql {
       : Prisma.sql`r."kind" = 'meo' AND ${inDays(days)}`;
   return Prisma.sql`
     WITH e AS (
-      SELECT r."ownerId", r."idx", sum(r."n") AS reached, sum(r."n") FILTER (WHERE r."flags" & 4 = 4) AS moved
+      SELECT r."ownerId", r."milestone", sum(r."n") AS reached, sum(r."n") FILTER (WHERE r."flags" & 4 = 4) AS moved
         FROM "ReportRollup" r
        WHERE ${visits}
-       GROUP BY r."ownerId", r."idx" HAVING sum(r."n") > 0),
+       GROUP BY r."ownerId", r."milestone" HAVING sum(r."n") > 0),
     late AS (
-      SELECT r."ownerId", r."idx", sum(r."n") AS n
+      SELECT r."ownerId", r."milestone", sum(r."n") AS n
         FROM "ReportRollup" r
        WHERE r."kind" = 'mk2o' AND r."d2" >= ${days.toDay}::date AND ${inDays(days)}
-       GROUP BY r."ownerId", r."idx")
-    SELECT e."ownerId"::text AS "ownerId", e."idx" AS "milestoneIndex", e.reached::int AS "reached",
+       GROUP BY r."ownerId", r."milestone")
+    SELECT e."ownerId"::text AS "ownerId", e."milestone" AS "milestone", e.reached::int AS "reached",
            0 AS "skipped", 0::float8 AS "amount", (coalesce(e.moved, 0) - coalesce(late.n, 0))::int AS "advanced"
-      FROM e LEFT JOIN late ON late."ownerId" = e."ownerId" AND late."idx" = e."idx"`;
+      FROM e LEFT JOIN late ON late."ownerId" = e."ownerId" AND late."milestone" = e."milestone"`;
 }
 
 /**
@@ -170,16 +173,16 @@ export function movementCountsRollupSql(days: RollupDays): Prisma.Sql {
 export function openStagesRollupSql(asOf: Date): Prisma.Sql {
   const now = Prisma.sql`date_part('epoch', ${asOf}::timestamp)`;
   return Prisma.sql`
-    SELECT g."idx" AS "milestoneIndex", g.open::int AS "open", g.stalled::int AS "stalled",
+    SELECT g."milestone" AS "milestone", g.open::int AS "open", g.stalled::int AS "stalled",
            g.stalled_amount::float8 AS "stalledAmount",
            ((${now} - (g.epochs / g.open)::float8) / 86400)::float8 AS "avgDays",
            ((${now} - date_part('epoch', oldest.at)) / 86400)::float8 AS "maxDays"
-      FROM (SELECT r."idx", sum(r."n") AS open, coalesce(sum(r."n") FILTER (WHERE r."flags" = 1), 0) AS stalled,
+      FROM (SELECT r."milestone", sum(r."n") AS open, coalesce(sum(r."n") FILTER (WHERE r."flags" = 1), 0) AS stalled,
                    coalesce(sum(r."amount") FILTER (WHERE r."flags" = 1), 0) AS stalled_amount, sum(r."x") AS epochs
               FROM "ReportRollup" r WHERE r."kind" = 'open'
-             GROUP BY r."idx" HAVING sum(r."n") > 0) g
+             GROUP BY r."milestone" HAVING sum(r."n") > 0) g
      CROSS JOIN LATERAL (SELECT min(o."stageEnteredAt") AS at FROM "Opportunity" o
-                          WHERE o."status" = 'open' AND o."milestoneIndex" = g."idx") oldest`;
+                          WHERE o."status" = 'open' AND o."milestone" = g."milestone") oldest`;
 }
 
 /** Per milestone: visits begun in the period (not skipped) and SLA breaches, visits left and their days. */
@@ -187,14 +190,14 @@ export function milestoneStatsRollupSql(days: RollupDays): Prisma.Sql {
   const me = Prisma.sql`r."kind" = 'me' AND r."flags" & 1 = 0`;
   const ml = Prisma.sql`r."kind" = 'ml'`;
   return Prisma.sql`
-    SELECT r."idx" AS "milestoneIndex",
+    SELECT r."milestone" AS "milestone",
            coalesce(sum(r."n") FILTER (WHERE ${me}), 0)::int AS "entered",
            coalesce(sum(r."n") FILTER (WHERE ${me} AND r."flags" & 2 = 2), 0)::int AS "breached",
            coalesce(sum(r."n") FILTER (WHERE ${ml}), 0)::int AS "transitions",
            (sum(r."x") FILTER (WHERE ${ml}) / nullif(sum(r."n") FILTER (WHERE ${ml}), 0))::float8 AS "avgDays"
       FROM "ReportRollup" r
      WHERE r."kind" IN ('me', 'ml') AND ${inDays(days)}
-     GROUP BY r."idx"`;
+     GROUP BY r."milestone"`;
 }
 
 /** Approvals decided in the period per kind (company-wide), the rows of approvalsDecidedSql. */

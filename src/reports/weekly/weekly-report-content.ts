@@ -1,6 +1,6 @@
 // What the weekly report says, independent of HTML or text: the three questions answered with
 // numbers, the week's movement against last week, the stalled list, progress against plan.
-import { PSM_PROCESS } from '../../../workflows/psm-process';
+import { milestoneNameInAnyVersion } from '../../../workflows/process-versions';
 import { formatAmount, type TMailLocale } from '../../mail/locale';
 import { localDay, type ReportPeriod } from '../report-period';
 import type { TForecastLine } from '../schemas';
@@ -50,9 +50,10 @@ function formatters(locale: TMailLocale) {
   const pct = (r: number | null) => (r === null ? '—' : `${Math.round(r * 1000) / 10}%`);
   const times = (r: number | null) => (r === null ? '—' : `${r.toFixed(2)}×`);
   const num = (n: number | null) => (n === null ? '—' : String(n));
+  // By key, in whichever process version has the milestone (issue 17).
   const milestone = (key: string) => {
-    const m = PSM_PROCESS.milestones.find((x) => x.key === key);
-    return m ? (locale === 'zh-CN' ? m.name.zh : m.name.en) : key;
+    const name = milestoneNameInAnyVersion(key);
+    return name ? (locale === 'zh-CN' ? name.zh : name.en) : key;
   };
   return { money, pct, times, num, milestone };
 }
@@ -168,17 +169,18 @@ function movingSection(
         s.avgDaysToMove,
         s.slaBreachRate,
       ],
-      PSM_PROCESS.milestones.map((m, i) => {
-        const stage = now.daysInStage[i]!;
-        const v = trailing.velocity[i]!;
+      // The movement report's milestones, matched by key (every version's, in the report's order).
+      now.daysInStage.map((stage) => {
+        const v = trailing.velocity.find((x) => x.key === stage.key);
+        const sla = trailing.slaBreaches.find((x) => x.key === stage.key);
         return [
-          f.milestone(m.key),
+          f.milestone(stage.key),
           String(stage.open),
           f.num(stage.avgDays),
           String(stage.stalled),
-          String(v.transitions),
-          f.num(v.avgDays),
-          f.pct(trailing.slaBreaches[i]!.rate),
+          String(v?.transitions ?? 0),
+          f.num(v?.avgDays ?? null),
+          f.pct(sla?.rate ?? null),
         ];
       }),
       [1, 2, 3, 4, 5, 6],

@@ -39,6 +39,8 @@ export function applyMoves(board: Board, moves: Moves): Board {
     const moved: BoardCard = {
       ...card,
       reachedIndex: to,
+      // The server's card says the next milestone of the deal's own process version; until it has
+      // the move, the next column is the best guess (the workflow refuses a wrong move by key).
       nextMilestone: columns.find((c) => c.index === to + 1)?.key ?? null,
       probability: target.winPct,
       daysInStage: 0,
@@ -66,7 +68,13 @@ export function teamLeads(owners: readonly BoardOwner[]): BoardOwner[] {
   return owners.filter((o) => leads.has(o.id));
 }
 
-/** Whether a card may be dropped on a column: only the next one, and only an open deal. */
-export function canDrop(card: Pick<BoardCard, 'reachedIndex' | 'status'>, columnIndex: number): boolean {
-  return card.status === 'open' && columnIndex === card.reachedIndex + 1;
+/**
+ * Whether a card may be dropped on a column: only its next milestone's (by key: the next one of the
+ * deal's own process version, which may not be the next column), and only an open deal.
+ */
+export function canDrop(
+  card: Pick<BoardCard, 'nextMilestone' | 'status'>,
+  column: Pick<BoardColumn, 'key'>,
+): boolean {
+  return card.status === 'open' && card.nextMilestone !== null && column.key === card.nextMilestone;
 }

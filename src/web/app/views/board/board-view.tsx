@@ -116,12 +116,12 @@ export function BoardPage() {
   }, [board, pages, moves, tentative]);
 
   const columnName = (c: BoardColumn) => (c.name ? label(c.name) : tb('column.notInitiated'));
-  const nextColumn = (card: BoardCard) =>
-    shown?.columns.find((c) => c.index === card.reachedIndex + 1) ?? null;
+  // By key: the next milestone of the deal's own process version (issue 17).
+  const nextColumn = (card: BoardCard) => shown?.columns.find((c) => c.key === card.nextMilestone) ?? null;
 
   const startMove = (card: BoardCard) => {
     const target = nextColumn(card);
-    if (!target || !canDrop(card, target.index)) return;
+    if (!target || !canDrop(card, target)) return;
     setTentative({ id: card.id, to: target.index });
     setRequest({ card, milestone: target.key, to: target.index });
   };
@@ -141,7 +141,7 @@ export function BoardPage() {
       next.delete(req.card.id);
       return next;
     });
-    const target = session.process.milestones[to];
+    const target = board?.columns.find((c) => c.index === to);
     session.toast(tb('move.done', { deal: req.card.name, milestone: label(target?.name) }));
     // Pages after the first were read before the move: read the first page again instead.
     setPages(new Map());
@@ -212,7 +212,7 @@ export function BoardPage() {
                 data-column={column.key}
                 aria-labelledby={titleId}
                 onDragOver={(e) => {
-                  if (dragging && canDrop(dragging, column.index)) {
+                  if (dragging && canDrop(dragging, column)) {
                     e.preventDefault();
                     if (dropOn !== column.index) setDropOn(column.index);
                   }
@@ -224,7 +224,7 @@ export function BoardPage() {
                   const id = e.dataTransfer?.getData('text/plain') || dragging?.id;
                   const card = shown.columns.flatMap((c) => c.cards).find((c) => c.id === id);
                   setDragging(null);
-                  if (card && canDrop(card, column.index)) startMove(card);
+                  if (card && canDrop(card, column)) startMove(card);
                 }}
               >
                 <h2 id={titleId}>{columnName(column)}</h2>
@@ -252,7 +252,7 @@ export function BoardPage() {
                 {column.cards.length === 0 ? <p class="board-empty">{tb('column.empty')}</p> : null}
                 <ul>
                   {column.cards.map((card) => {
-                    const next = shown.columns.find((c) => c.index === card.reachedIndex + 1);
+                    const next = nextColumn(card);
                     return (
                       <BoardCardView
                         key={card.id}
