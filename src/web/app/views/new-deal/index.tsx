@@ -1,7 +1,8 @@
 // New deal: name, account, amount, currency (ISO 4217), expected close date, and for a manager or
-// above an owner from their line. Created → the deal page.
-import { useEffect, useRef } from 'preact/hooks';
-import { command } from '../../api';
+// above an owner from their line. Created → the deal page. The account field offers my claimed
+// accounts (GET /api/me/claims); picking one sends its accountId, so the deal joins that very account.
+import { useEffect, useRef, useState } from 'preact/hooks';
+import { api, command } from '../../api';
 import { ErrorBox } from '../../components/error-box';
 import { Field, formText, useSubmit } from '../../components/form';
 import { t } from '../../i18n';
@@ -16,17 +17,27 @@ export function NewDealView(_props: { route: Route }) {
   const owners = [...session.users.values()].filter((u) => u.active && u.id !== me.id);
   const nameInput = useRef<HTMLInputElement>(null);
   useEffect(() => nameInput.current?.focus(), []);
+  const [claims, setClaims] = useState<{ accountId: string; name: string }[]>([]);
+  useEffect(() => {
+    api<{ claims: { accountId: string; name: string }[] }>('GET', '/api/me/claims').then(
+      ({ data }) => setClaims(data.claims),
+      () => undefined, // no list to offer: the name is typed as before
+    );
+  }, []);
 
   const submit = useSubmit(async (form) => {
+    const owner = formText(form, 'ownerId');
+    const account = formText(form, 'account');
+    // One of my claims, for a deal of mine: by id. Anything else by name (linked by its normalised name).
+    const claimed = !owner || owner === me.id ? claims.find((c) => c.name === account) : undefined;
     const body: Record<string, unknown> = {
       name: formText(form, 'name'),
-      account: formText(form, 'account'),
+      ...(claimed ? { accountId: claimed.accountId } : { account }),
       amount: Number(new FormData(form).get('amount')),
       currency: formText(form, 'currency').toUpperCase(),
     };
     const close = formText(form, 'expectedCloseDate');
     if (close) body.expectedCloseDate = close;
-    const owner = formText(form, 'ownerId');
     if (owner && owner !== me.id) body.ownerId = owner;
     const { data } = await command<{ id: string; name: string }>(
       'new-deal',
@@ -48,8 +59,13 @@ export function NewDealView(_props: { route: Route }) {
           <input ref={nameInput} name="name" required maxLength={200} autocomplete="off" />
         </Field>
         <Field label={t('newDeal.account')}>
-          <input name="account" required maxLength={200} />
+          <input name="account" required maxLength={200} list="my-accounts" autocomplete="off" />
         </Field>
+        <datalist id="my-accounts">
+          {claims.map((c) => (
+            <option key={c.accountId} value={c.name} />
+          ))}
+        </datalist>
         <Field label={t('newDeal.amount')}>
           <input name="amount" type="number" min={0} step="any" required inputMode="decimal" />
         </Field>
