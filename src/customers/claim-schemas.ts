@@ -5,7 +5,6 @@ import { zOptionalText } from '../contracts/zod-fields';
 import { z } from '../contracts/zod';
 import { PSM_PROCESS } from '../../workflows/psm-process';
 import { FUNNEL_STEPS } from '../../workflows/account-types';
-import { HOLDERS } from './account-schemas';
 
 const FUNNEL = PSM_PROCESS.customerFunnel;
 const zNote = () => zOptionalText(INPUT_LIMITS.longText).optional();
@@ -117,5 +116,3 @@ export const ZTeamClaimCapBodySchema = z
 export const ZTeamClaimCapSchema = z
   .object({ managerId: z.string(), cap: z.number().int(), min: z.number().int(), max: z.number().int() })
   .openapi('TeamClaimCap');
-
-export const ZHolderSchema = z.enum(HOLDERS);

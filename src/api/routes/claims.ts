@@ -67,7 +67,7 @@ export function createClaimsRouter(deps: {
   command(
     'claim',
     ZClaimBodySchema,
-    'Claim (报备) a pool account onto your list; 422 CLAIM_CAP_REACHED {current, cap}, CLAIM_DAILY_LIMIT {today, limit}, CLAIM_COOL_DOWN {until}; 409 ACCOUNT_ALREADY_CLAIMED {holder} (who holds it is masked outside your line)',
+    'Claim a pool account onto your list; 422 CLAIM_CAP_REACHED {current, cap}, CLAIM_DAILY_LIMIT {today, limit}, CLAIM_COOL_DOWN {until}; 409 ACCOUNT_ALREADY_CLAIMED {holder} (who holds it is masked outside your line)',
   );
   command(
     'release',
@@ -87,7 +87,7 @@ export function createClaimsRouter(deps: {
   command(
     'signals',
     ZSignalBodySchema,
-    'Record a business signal on a claimed account (the definition lists them): the account becomes potential (潜在客户)',
+    'Record a business signal on a claimed account (the definition lists them): the account becomes potential',
   );
   command(
     'sales-actions',
