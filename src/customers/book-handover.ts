@@ -15,7 +15,7 @@ import type {
   BookHandoverItemRequest,
   BookHandoverPlan,
 } from '../../workflows/book-handover';
-import { sendAccountCommand } from './claims-client';
+import { sendAccountCommand, storedAccountReader } from './claims-client';
 
 const LIVE_STATUSES = ['open', 'on_hold'];
 /** Temporal unreachable or slow, the deal not ready yet: the activity retries. */
@@ -162,7 +162,8 @@ async function handOverClaim(
   item: BookHandoverItemRequest,
 ): Promise<BookHandoverItemOutcome> {
   const result = await sendAccountCommand(
-    { client: deps.client, taskQueue: deps.taskQueue },
+    // A claim with no workflow yet (the deals backfill, an import) starts from its stored owner.
+    { client: deps.client, taskQueue: deps.taskQueue, stored: storedAccountReader(deps.prisma) },
     item.subjectId,
     'handover',
     {

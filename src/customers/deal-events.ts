@@ -16,7 +16,7 @@ import { toAppError } from '../temporal/errors';
 import { PSM_PROCESS } from '../../workflows/psm-process';
 import type { AccountCommandInputs, AccountCommandName } from '../../workflows/account-types';
 import type { Actor } from '../../workflows/opportunity-types';
-import { sendAccountCommand, type AccountCommandTarget } from './claims-client';
+import { sendAccountCommand, storedAccountReader, type AccountCommandTarget } from './claims-client';
 
 export interface DealEventDeliveryDeps {
   prisma: PrismaClient;
@@ -101,7 +101,13 @@ const RETRYABLE = new Set(['SERVICE_UNAVAILABLE', 'TEMPORAL_UNAVAILABLE', 'INTER
 
 export function createDealEventDelivery(deps: DealEventDeliveryDeps): DealEventDelivery {
   const leaseMs = deps.leaseMs ?? DEFAULT_LEASE_MS;
-  const target: AccountCommandTarget = { client: deps.client, taskQueue: deps.taskQueue };
+  // An account the link trigger made (held by the deal's owner, at intent) has no workflow yet: it
+  // starts with that owner and step.
+  const target: AccountCommandTarget = {
+    client: deps.client,
+    taskQueue: deps.taskQueue,
+    stored: storedAccountReader(deps.prisma),
+  };
   const kicked = new Map<string, Promise<unknown>>();
 
   const lease = (opts: { opportunityId?: string; limit: number }) =>

@@ -266,3 +266,26 @@ it('creates a deal on an account by id: the owner’s claim only, the account’
     400,
   );
 });
+
+it('a deal on a new name: its account (made by the link trigger, held by the owner) keeps its owner', async () => {
+  const dealId = await createDeal(app, { name: '首单', account: '温州瓯江阀门', amount: 3_000 });
+  const accountId = await waitUntil(
+    async () =>
+      (await app.db.prisma.opportunity.findUnique({ where: { id: dealId } }))?.accountId ?? undefined,
+    20_000,
+    'deal linked',
+  );
+  const opened = await accountUntil(accountId, (a) => a.deals[dealId] !== undefined, 'deal opened on it');
+  expect(opened).toMatchObject({ ownerId: app.org.repA1.id, funnelStep: 'intent' });
+  expect(opened.lapsesAt).not.toBeNull();
+  // The workflow's projection writes the row: the owner stays.
+  const row = await waitUntil(
+    async () => {
+      const r = await app.db.prisma.account.findUnique({ where: { id: accountId } });
+      return r && r.seq > 0 ? r : undefined;
+    },
+    20_000,
+    'account projected',
+  );
+  expect(row).toMatchObject({ ownerId: app.org.repA1.id, funnelStep: 'intent' });
+});

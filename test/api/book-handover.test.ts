@@ -83,6 +83,12 @@ it('lists the book in a dry run, then moves claims, deals and approvals once', a
   const accA = await claimedBy(leaver, '上海远航物流有限公司');
   const accB = await claimedBy(leaver, '深圳光谷电子有限公司');
   const deal = await createDeal(app, { name: '远航仓配', account: '上海远航物流', amount: 40_000 }, leaver);
+  // A deal on a new name: the link trigger makes its account, held by the leaver, with no workflow.
+  const newDeal = await createDeal(
+    app,
+    { name: '新客户首单', account: '佛山南海陶瓷', amount: 8_000 },
+    leaver,
+  );
   const reportDeal = await createDeal(
     app,
     { name: '报告人项目', account: '深圳光谷电子', amount: 30_000 },
@@ -90,7 +96,7 @@ it('lists the book in a dry run, then moves claims, deals and approvals once', a
   );
   await waitUntil(
     async () =>
-      (await app.db.prisma.opportunity.count({ where: { id: { in: [deal, reportDeal] } } })) === 2 ||
+      (await app.db.prisma.opportunity.count({ where: { id: { in: [deal, newDeal, reportDeal] } } })) === 3 ||
       undefined,
     20_000,
     'deals projected',
@@ -110,11 +116,21 @@ it('lists the book in a dry run, then moves claims, deals and approvals once', a
     'the approval waits on the leaver',
   );
 
+  const accNew = await waitUntil(
+    async () =>
+      (await app.db.prisma.opportunity.findUnique({ where: { id: newDeal } }))?.accountId ?? undefined,
+    20_000,
+    'the new deal linked to its new account',
+  );
+  expect((await app.db.prisma.account.findUniqueOrThrow({ where: { id: accNew } })).ownerId).toBe(leaver.id);
+
   const body = { fromUserId: leaver.id, toUserId: successor.id, reason: '离职交接', dryRun: true };
   const dry = await handover(app.org.admin, body);
   expect(dry.status).toBe(200);
-  expect(dry.body.claims.map((c: { accountId: string }) => c.accountId).sort()).toEqual([accA, accB].sort());
-  expect(dry.body.deals).toEqual([{ id: deal, name: '远航仓配' }]);
+  expect(dry.body.claims.map((c: { accountId: string }) => c.accountId).sort()).toEqual(
+    [accA, accB, accNew].sort(),
+  );
+  expect(dry.body.deals.map((d: { id: string }) => d.id).sort()).toEqual([deal, newDeal].sort());
   expect(dry.body.approvals).toEqual([{ opportunityId: reportDeal, approvalId }]);
   // A dry run moves nothing.
   expect((await app.db.prisma.account.findUniqueOrThrow({ where: { id: accA } })).ownerId).toBe(leaver.id);
@@ -131,10 +147,10 @@ it('lists the book in a dry run, then moves claims, deals and approvals once', a
     60_000,
     'handover done',
   );
-  expect(progress).toMatchObject({ handoverId, status: 'done', total: 4, done: 4, failed: 0, moved: 4 });
+  expect(progress).toMatchObject({ handoverId, status: 'done', total: 6, done: 6, failed: 0, moved: 6 });
 
   // Claims: the successor holds them, with the reason in the owner history.
-  for (const id of [accA, accB]) {
+  for (const id of [accA, accB, accNew]) {
     expect((await readAccountState(target(), id))?.ownerId).toBe(successor.id);
     const change = await waitUntil(
       () => app.db.prisma.accountOwnerChange.findFirst({ where: { accountId: id, reason: 'handover' } }),
@@ -191,6 +207,8 @@ it('lists the book in a dry run, then moves claims, deals and approvals once', a
     'approval:moved',
     'claim:moved',
     'claim:moved',
+    'claim:moved',
+    'deal:moved',
     'deal:moved',
   ]);
   expect(new Set(items.map((i) => i.reason))).toEqual(new Set(['离职交接']));
@@ -198,7 +216,7 @@ it('lists the book in a dry run, then moves claims, deals and approvals once', a
   // The same Idempotency-Key: the same run, nothing moved twice.
   const again = await handover(app.org.admin, { ...body, dryRun: false }, key);
   expect(again).toMatchObject({ status: 202, body: { handoverId, status: 'done' } });
-  expect(await app.db.prisma.bookHandoverItem.count({ where: { handoverId } })).toBe(4);
+  expect(await app.db.prisma.bookHandoverItem.count({ where: { handoverId } })).toBe(6);
   expect(
     await app.db.prisma.accountOwnerChange.count({ where: { accountId: accA, reason: 'handover' } }),
   ).toBe(1);
