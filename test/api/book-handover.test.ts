@@ -168,6 +168,11 @@ it('lists the book in a dry run, then moves claims, deals and approvals once', a
   // items are recorded with the reason.
   const state = (await app.api(successor, 'GET', `/api/opportunities/${deal}`)).body;
   expect(state.ownerId).toBe(successor.id);
+  // Reminders go to the owner and escalations up the owner's line: now the successor's.
+  expect(state.reportingLine.userId).toBe(successor.id);
+  expect(state.reportingLine).toMatchObject({ managerId: app.org.director.id });
+  expect(state.reportingLine.chain).toContain(app.org.director.id);
+  expect(state.reportingLine.chain).not.toContain(leaver.id);
   expect((await app.db.prisma.opportunity.findUniqueOrThrow({ where: { id: deal } })).ownerId).toBe(
     successor.id,
   );
