@@ -24,7 +24,8 @@ export class DealScript {
   private escalationLevel = 0;
   private lostReason: string | null = null;
   /** The definition the deal runs on: the latest one, or its processVersion's when one is given. */
-  private readonly process: ProcessDefinition;
+  private process: ProcessDefinition;
+  private processVersion: number | undefined;
 
   constructor(
     private readonly ownerId: string,
@@ -38,6 +39,7 @@ export class DealScript {
     } = {},
   ) {
     this.id = extra.id ?? `seed-${randomUUID()}`;
+    this.processVersion = extra.processVersion;
     this.process =
       extra.processVersion === undefined
         ? PSM_PROCESS
@@ -88,6 +90,29 @@ export class DealScript {
       this.reach(this.reachedIndex + 1, new Date(start.getTime() + step * gapDays * DAY));
     }
     return this;
+  }
+
+  /**
+   * The process owner migrated the deal onto `toVersion` (the migrateProcessVersion Update): it sits
+   * at `moveTo` (default: the same key) of the new version, at that version's position.
+   */
+  migrate(toVersion: number, at: Date, moveTo?: string): this {
+    const fromVersion = this.processVersion ?? 1;
+    const from = this.reachedIndex < 0 ? null : this.process.milestones[this.reachedIndex]!.key;
+    const fromIndex = this.reachedIndex;
+    this.process = definitionOf({ processVersion: toVersion });
+    this.processVersion = toVersion;
+    const to = from === null ? null : (moveTo ?? from);
+    this.reachedIndex = to === null ? -1 : this.process.milestones.findIndex((m) => m.key === to);
+    if (to !== null && this.reachedIndex < 0) throw new Error(`version ${toVersion} has no milestone ${to}`);
+    return this.push('process_version_migrated', at, {
+      fromVersion,
+      toVersion,
+      milestone: { from, to },
+      milestoneIndex: { from: fromIndex, to: this.reachedIndex },
+      mustMeet: [],
+      clocks: 'keep',
+    });
   }
 
   /** The stage SLA passed: the workflow journals sla_breached and escalates to the manager. */
@@ -168,7 +193,7 @@ export class DealScript {
       createdAt: this.createdAt.toISOString(),
       closedAt: this.closedAt?.toISOString() ?? null,
       seq: this.events.length,
-      ...(this.extra.processVersion === undefined ? {} : { processVersion: this.extra.processVersion }),
+      ...(this.processVersion === undefined ? {} : { processVersion: this.processVersion }),
     };
   }
 
