@@ -35,13 +35,17 @@ async function main(): Promise<void> {
     const headers = { Authorization: `Bearer ${token}`, 'Content-Type': 'application/json' };
     const maxClients = Math.max(...CONCURRENCY);
 
-    // One deal per client, so clients do not queue behind each other inside one workflow.
+    // One deal per client, so clients do not queue behind each other inside one workflow; and
+    // each path has its own deals. The API is the only writer of its deals, as in production: a
+    // deal the bare path also changed would lack those commands in its read model, and the API's
+    // next command on it would find the gap and fill it from the workflow (a query and a second
+    // projection) that no production command pays.
     const deals: string[] = [];
-    for (let i = 0; i < maxClients; i++) {
+    for (let i = 0; i < 2 * maxClients; i++) {
       const res = await fetch(`${stack.baseUrl}/api/opportunities`, {
         method: 'POST',
         headers,
-        body: JSON.stringify({ name: `Bench ${i}`, account: 'Bench Co', amount: 1000 }),
+        body: JSON.stringify({ name: `Bench ${i}`, account: `Bench Co ${i}`, amount: 1000 }),
       });
       if (res.status !== 201) throw new Error(`create failed: ${res.status} ${await res.text()}`);
       deals.push(((await res.json()) as { id: string }).id);
@@ -94,32 +98,45 @@ async function main(): Promise<void> {
       wallMs: number;
       /** CPU the app process spent (ms), API + worker, during the run. */
       appCpuMs: number;
+      /** Updates that failed (a 503 on an overloaded machine): counted, not in the samples. */
+      failed: number;
     }
+    const apiDeals = deals.slice(0, maxClients);
+    const directDeals = deals.slice(maxClients);
     const run = async (
       clients: number,
       perClient: number,
       fn: (id: string) => Promise<void>,
     ): Promise<Run> => {
+      const mine = fn === direct ? directDeals : apiDeals;
       const samples: number[] = [];
+      let failed = 0;
       const cpu0 = appPid === undefined ? 0 : processCpuMs(appPid);
       const t0 = process.hrtime.bigint();
       await Promise.all(
-        deals.slice(0, clients).map(async (id) => {
+        mine.slice(0, clients).map(async (id) => {
           for (let i = 0; i < perClient; i++) {
             const t = process.hrtime.bigint();
-            await fn(id);
+            try {
+              await fn(id);
+            } catch (err) {
+              if (++failed === 1)
+                console.error(`${clients} clients: ${(err as Error).message.slice(0, 300)}`);
+              continue;
+            }
             samples.push(Number(process.hrtime.bigint() - t) / 1e6);
           }
         }),
       );
       const wallMs = Number(process.hrtime.bigint() - t0) / 1e6;
       const appCpuMs = appPid === undefined ? NaN : processCpuMs(appPid) - cpu0;
-      return { samples, wallMs, appCpuMs };
+      return { samples, wallMs, appCpuMs, failed };
     };
     const merge = (runs: Run[]): Run => ({
       samples: runs.flatMap((r) => r.samples).sort((a, b) => a - b),
       wallMs: runs.reduce((n, r) => n + r.wallMs, 0),
       appCpuMs: runs.reduce((n, r) => n + r.appCpuMs, 0),
+      failed: runs.reduce((n, r) => n + r.failed, 0),
     });
 
     console.log(
@@ -133,7 +150,7 @@ async function main(): Promise<void> {
     );
     const summary: string[] = [];
     for (const clients of ONLY ?? CONCURRENCY) {
-      const skip = async () => ({ samples: [], wallMs: 0, appCpuMs: 0 });
+      const skip = async () => ({ samples: [], wallMs: 0, appCpuMs: 0, failed: 0 });
       const apiPath = ONLY_PATH === 'direct' ? skip : (c: number, n: number) => run(c, n, viaApi);
       const dirPath = ONLY_PATH === 'api' ? skip : (c: number, n: number) => run(c, n, direct);
       await apiPath(clients, WARMUP_PER_CLIENT);
@@ -158,12 +175,16 @@ async function main(): Promise<void> {
           ...[50, 95, 99].map((p) => percentile(r.samples, p).toFixed(1).padStart(5)),
           thr(r).toFixed(0).padStart(5),
           `${(r.appCpuMs / r.samples.length).toFixed(1).padStart(5)} ms`,
+          ...(r.failed > 0 ? [`${r.failed} failed`] : []),
         ].join(' | ');
       console.log(row('direct', dir));
       const ratio = percentile(api.samples, 99) / percentile(dir.samples, 99);
       const diff = percentile(api.samples, 99) - percentile(dir.samples, 99);
       const thrRatio = thr(api) / thr(dir);
-      const ok = (ratio <= 1.25 || diff <= 5) && thrRatio >= 0.9 ? 'meets target' : 'MISSES target';
+      const ok =
+        (ratio <= 1.25 || diff <= 5) && thrRatio >= 0.9 && api.failed === 0
+          ? 'meets target'
+          : 'MISSES target';
       console.log(
         `${row('api', api)} | ${ratio.toFixed(2).padStart(14)} | ${thrRatio.toFixed(2).padStart(14)}`,
       );
