@@ -32,6 +32,12 @@ export async function createWorker(opts: {
    * hold every open deal: an evicted one replays its history on its next task (README, sizing).
    */
   maxCachedWorkflows?: number;
+  /**
+   * Workflow tasks the worker holds at once (the SDK's default: 40). They share one JavaScript
+   * thread, so on a CPU-starved worker a long queue of held tasks outlives the workflow task
+   * timeout: the server hands them out again and the worker redoes them (bench:timers).
+   */
+  maxConcurrentWorkflowTaskExecutions?: number;
   /** Tracing's workflow and activity interceptors and span sink, when it is on. */
   tracing?: { interceptors: WorkerInterceptors; sinks: NonNullable<WorkerOptions['sinks']> };
 }): Promise<Worker> {
@@ -45,6 +51,9 @@ export async function createWorker(opts: {
       ? { workflowBundle: opts.workflowBundle }
       : { workflowsPath: opts.workflowsPath ?? WORKFLOWS_PATH }),
     ...(opts.maxCachedWorkflows !== undefined ? { maxCachedWorkflows: opts.maxCachedWorkflows } : {}),
+    ...(opts.maxConcurrentWorkflowTaskExecutions !== undefined
+      ? { maxConcurrentWorkflowTaskExecutions: opts.maxConcurrentWorkflowTaskExecutions }
+      : {}),
     ...(opts.tracing ? { interceptors: opts.tracing.interceptors, sinks: opts.tracing.sinks } : {}),
   });
 }
