@@ -8,8 +8,8 @@ import path from 'node:path';
 import { bundleWorkflowCode } from '@temporalio/worker';
 import { PSM_PROCESS } from '../../workflows/psm-process';
 import { addWorkingDays, isWorkingDay, workingDaysDue } from '../../workflows/working-days';
-import { ACTORS, DAY_MS, REPO_ROOT, USERS, eventually, useHarness } from '../workflows/helpers';
-import { complete, requestGate } from '../workflows/scenarios';
+import { DAY_MS, REPO_ROOT, USERS, eventually, useHarness } from '../workflows/helpers';
+import { completeUpTo } from '../workflows/path-scenarios';
 import { goldenWeekAhead } from './fixtures/golden-week';
 
 // The clock check (Node side) reads the same made-up schedule as the bundle.
@@ -53,13 +53,12 @@ test('the made-up schedule is the one in force', () => {
 
 test('the contract window skips the golden week, counts the make-up Saturdays, and escalates on that day', async () => {
   const deal = await h.startDeal();
-  const gate = await requestGate(deal);
-  await deal.command('decideApproval', ACTORS.manager, { approvalId: gate, decision: 'approved' });
-  for (const m of PSM_PROCESS.milestones.slice(0, 5)) await complete(deal, m.key);
+  await completeUpTo(deal, PSM_PROCESS.contractWindow.from); // passing every gate on the way
   const reachedAt = Date.parse((await deal.state()).stageEnteredAt);
 
-  const due = workingDaysDue(reachedAt, 30, calendar);
-  const monToFri = addWorkingDays(reachedAt, 30, { utcOffsetMinutes: 480, holidays: [] });
+  const { workingDays } = PSM_PROCESS.contractWindow;
+  const due = workingDaysDue(reachedAt, workingDays, calendar);
+  const monToFri = addWorkingDays(reachedAt, workingDays, { utcOffsetMinutes: 480, holidays: [] });
   // Five weekdays off, two Saturdays worked: three working days later than Monday to Friday.
   expect(due.provisional).toBe(false);
   expect(isWorkingDay(due.dueAt, calendar)).toBe(true);

@@ -2,8 +2,8 @@
 // No jest here, so record-histories.ts can run them as a plain script.
 
 import { PSM_PROCESS } from '../../workflows/psm-process';
-import { ACTORS, waitUntil, type DealDriver, type Harness } from '../workflows/helpers';
-import { complete, requestGate } from '../workflows/scenarios';
+import { waitUntil, type DealDriver, type Harness } from '../workflows/helpers';
+import { completeUpTo } from '../workflows/path-scenarios';
 
 /**
  * A deal that reaches business breakthrough and is not signed within the contract window: the
@@ -15,9 +15,8 @@ export async function contractWindowEscalationScenario(h: Harness): Promise<Deal
     account: 'State Grid Hubei',
     amount: 600_000,
   });
-  const gate = await requestGate(deal);
-  await deal.command('decideApproval', ACTORS.manager, { approvalId: gate, decision: 'approved' });
-  for (const milestone of PSM_PROCESS.milestones.slice(0, 5)) await complete(deal, milestone.key);
+  // Up to where the window opens, passing every gate the definition puts on the way.
+  await completeUpTo(deal, PSM_PROCESS.contractWindow.from);
   const window = (await deal.state()).timers.find((t) => t.kind === 'contract_window');
   if (!window) throw new Error('contractWindowEscalationScenario: no contract window armed');
   const now = await h.env.currentTimeMs();

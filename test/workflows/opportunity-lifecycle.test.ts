@@ -146,7 +146,12 @@ describe('lost and reopened', () => {
 describe('on hold', () => {
   test('hold pauses every clock; resume re-arms them from the resume time', async () => {
     const deal = await h.startDeal();
-    await h.advance('5d');
+    // Held before any clock of the first milestone is due.
+    const firstDue = Math.min(
+      initiation.followUpCadenceDays ?? Infinity,
+      initiation.stallSlaDays ?? Infinity,
+    );
+    await h.advance(`${Math.max(1, Math.min(5, firstDue - 1))}d`);
     await deal.command('hold', ACTORS.rep, { reason: 'Customer reorganising' });
     expect((await deal.state()).timers).toEqual([]);
     // Longer than any clock of the process.
@@ -233,9 +238,9 @@ describe('continue-as-new', () => {
     const state = await deal.state();
     expect(state).toMatchObject({
       status: 'open',
-      milestone: 'project_initiation',
+      milestone: initiation.key,
       reachedIndex: 0,
-      probability: 5,
+      probability: initiation.winPct,
     });
     expect(state.approvals).toHaveLength(1);
     expect(state.events.at(-1)?.type).toBe('activity_logged');
@@ -263,7 +268,7 @@ describe('continue-as-new', () => {
     expect((await deal.state()).seq).toBe(seqBefore);
 
     // The clocks still run in the new run.
-    await h.advance('8d');
+    await h.advance(`${(initiation.followUpCadenceDays ?? 7) + 1}d`);
     await eventually(() =>
       expect(
         h.fakes.notificationsFor(deal.id).filter((m) => m.template === 'follow_up_reminder').length,

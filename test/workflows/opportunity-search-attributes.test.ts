@@ -8,6 +8,7 @@ import { temporal } from '@temporalio/proto';
 import type { opportunity } from '../../workflows';
 import { startSearchAttributes } from '../../src/opportunities/workflow-client';
 import { PSM_PROCESS } from '../../workflows/psm-process';
+import { latestProcessVersion } from '../../workflows/process-versions';
 import type { OpportunityStartInput } from '../../workflows/opportunity-types';
 import { ACTORS, USERS, DealDriver, useHarness, waitUntil } from './helpers';
 import { complete, continuedDealScenario, logCall, passGate, requestGate } from './scenarios';
@@ -63,6 +64,8 @@ async function startLikeTheApi(overrides: Partial<OpportunityStartInput> = {}): 
     currency: 'CNY',
     ownerId: USERS.rep,
     createdBy: ACTORS.rep,
+    // As the API does (workflow-client.ts): a new deal starts on the latest process version.
+    processVersion: latestProcessVersion(),
     ...overrides,
   };
   const handle = await h.env.client.workflow.start<typeof opportunity>('opportunity', {

@@ -1,12 +1,28 @@
 // The deal's clocks on the time-skipping server: follow-up reminders, the stall ladder, approval
-// chasing and the contract window. Time only moves through h.advance (testEnv.sleep).
+// chasing and the contract window. Time only moves through h.advance (testEnv.sleep). Every number
+// and key comes from the process definition (a fresh deal sits at the first milestone; the gates
+// are where the definition puts them), so retuning a number moves these tests with it; they turn
+// red only when the workflow stops obeying the definition.
 
-import { PSM_PROCESS } from '../../workflows/psm-process';
+import { PSM_PROCESS, type MilestoneKey, type SalesMilestoneDefinition } from '../../workflows/psm-process';
 import { addWorkingDays } from '../../workflows/working-days';
 import { ACTORS, DAY_MS, USERS, useHarness, eventually, type DealDriver } from './helpers';
-import { complete, completeThroughGate, logCall, requestGate } from './scenarios';
+import { completeUpTo } from './path-scenarios';
+import { complete, firstGate, logCall, passGate, requestGate } from './scenarios';
 
 const h = useHarness();
+
+const milestones = PSM_PROCESS.milestones as readonly SalesMilestoneDefinition[];
+/** Where a fresh deal sits: the first milestone, whose clocks run until it reaches the second. */
+const first = milestones[0] as SalesMilestoneDefinition & { key: MilestoneKey };
+const firstSla = first.stallSlaDays;
+const firstCadence = first.followUpCadenceDays;
+if (firstSla === null || firstCadence === null)
+  throw new Error(`these tests need a stall SLA and a cadence at ${first.key}`);
+const indexOf = (key: string) => milestones.findIndex((m) => m.key === key);
+const windowFrom = PSM_PROCESS.contractWindow.from as MilestoneKey;
+/** A fresh deal's stage visit is 1; reaching a milestone starts the next visit. */
+const visitAt = (key: string) => indexOf(key) + 2;
 
 const mailsOf = (deal: DealDriver, template: string) =>
   h.fakes.notificationsFor(deal.id).filter((m) => m.template === template);
@@ -16,15 +32,15 @@ const settleMs = (ms = 300) => new Promise((resolve) => setTimeout(resolve, ms))
 
 describe('follow-up reminder', () => {
   test('fires at the stage cadence after the last activity, is reset by activity, and repeats', async () => {
-    const cadence = PSM_PROCESS.milestones[0].followUpCadenceDays;
+    const cadence = firstCadence;
     const deal = await h.startDeal();
     await h.advance(`${cadence - 1}d`);
-    await logCall(h, deal); // day 6: the cadence restarts here
-    await h.advance(`${cadence - 1}d`); // day 12
+    await logCall(h, deal); // the cadence restarts here
+    await h.advance(`${cadence - 1}d`);
     await settleMs();
     expect(mailsOf(deal, 'follow_up_reminder')).toEqual([]);
 
-    await h.advance('1d'); // day 13 = activity + cadence
+    await h.advance('1d'); // activity + cadence
     const [reminder] = await eventually(() => {
       const mails = mailsOf(deal, 'follow_up_reminder');
       expect(mails).toHaveLength(1);
@@ -33,7 +49,7 @@ describe('follow-up reminder', () => {
     expect(reminder).toMatchObject({
       key: `${deal.id}:follow_up:1`,
       recipientUserId: USERS.rep,
-      deal: { opportunityId: deal.id, milestone: 'project_initiation', ownerId: USERS.rep },
+      deal: { opportunityId: deal.id, milestone: first.key, ownerId: USERS.rep },
     });
     expect(reminder?.deal.lastActivityAt).not.toBeNull();
 
@@ -56,7 +72,7 @@ describe('follow-up reminder', () => {
             key: `${deal.id}:follow_up:1`,
             kind: 'follow_up',
             level: 0,
-            milestone: 'project_initiation',
+            milestone: first.key,
             recipientIds: [USERS.rep],
           },
         ]),
@@ -67,7 +83,7 @@ describe('follow-up reminder', () => {
 
 describe('stall ladder', () => {
   test('manager at the SLA, director a further period later, then nothing more', async () => {
-    const sla = PSM_PROCESS.milestones[0].stallSlaDays;
+    const sla = firstSla;
     const directorAfter = PSM_PROCESS.stallEscalation.directorAfterDays;
     const deal = await h.startDeal();
     await h.advance(`${sla - 1}d`);
@@ -77,10 +93,16 @@ describe('stall ladder', () => {
     await h.advance('1d');
     await eventually(() => expect(mailsOf(deal, 'stall_escalation')).toHaveLength(1));
     expect(mailsOf(deal, 'stall_escalation')[0]).toMatchObject({
-      key: `${deal.id}:stall:project_initiation:v1:l1`,
+      key: `${deal.id}:stall:${first.key}:v1:l1`,
       recipientUserId: USERS.manager,
       level: 1,
-      deal: { daysInStage: sla, missingCriteria: ['need_clear', 'value_fit', 'initiation_approved'] },
+      deal: {
+        daysInStage: sla,
+        missingCriteria: [
+          ...first.criteria.map((c) => c.key),
+          ...(first.approvalGate ? [first.approvalGate.key] : []),
+        ],
+      },
     });
     const stalled = await deal.state();
     expect(stalled).toMatchObject({ stalled: true, escalationLevel: 1 });
@@ -88,7 +110,7 @@ describe('stall ladder', () => {
       expect(h.fakes.lastSnapshotOf(deal.id)).toMatchObject({ stalled: true, escalationLevel: 1 }),
     );
     expect(h.fakes.projectedEventsFor(deal.id).find((e) => e.type === 'sla_breached')?.payload).toEqual({
-      milestone: 'project_initiation',
+      milestone: first.key,
       milestoneIndex: 0,
     });
 
@@ -98,7 +120,7 @@ describe('stall ladder', () => {
     await h.advance('1d');
     await eventually(() => expect(mailsOf(deal, 'stall_escalation')).toHaveLength(2));
     expect(mailsOf(deal, 'stall_escalation')[1]).toMatchObject({
-      key: `${deal.id}:stall:project_initiation:v1:l2`,
+      key: `${deal.id}:stall:${first.key}:v1:l2`,
       recipientUserId: USERS.director,
       level: 2,
     });
@@ -111,17 +133,16 @@ describe('stall ladder', () => {
 
   test('milestone progress resets the ladder', async () => {
     const deal = await h.startDeal();
-    const gate = await requestGate(deal);
-    await deal.command('decideApproval', ACTORS.manager, { approvalId: gate, decision: 'approved' });
-    await h.advance('10d');
-    await complete(deal, 'project_initiation'); // the project_initiation SLA (14d) now counts from day 10
-    await h.advance('13d');
+    await passGate(deal, first.key);
+    await h.advance(`${firstSla - 1}d`);
+    await complete(deal, first.key); // a day before the stall: the first milestone's SLA counts from now
+    await h.advance(`${firstSla - 1}d`);
     await settleMs();
     expect(mailsOf(deal, 'stall_escalation')).toEqual([]);
     await h.advance('1d');
     await eventually(() =>
       expect(mailsOf(deal, 'stall_escalation').map((m) => m.key)).toEqual([
-        `${deal.id}:stall:project_initiation:v2:l1`,
+        `${deal.id}:stall:${first.key}:v2:l1`,
       ]),
     );
   });
@@ -131,7 +152,7 @@ describe('stall ladder', () => {
       ownerId: USERS.loneRep,
       createdBy: { userId: USERS.loneRep, role: 'rep' },
     });
-    await h.advance('14d');
+    await h.advance(`${firstSla}d`);
     await eventually(() =>
       expect(
         h.fakes
@@ -153,7 +174,7 @@ describe('approval chasing', () => {
     expect(mailsOf(deal, 'approval_request')[0]).toMatchObject({
       key: `${deal.id}:approval:${gate}:request`,
       recipientUserId: USERS.manager,
-      approval: { id: gate, kind: 'milestone_gate', milestone: 'project_initiation', status: 'pending' },
+      approval: { id: gate, kind: 'milestone_gate', milestone: firstGate(), status: 'pending' },
     });
 
     await h.advance(`${reminderAfterDays}d`);
@@ -181,53 +202,53 @@ describe('approval chasing', () => {
   });
 
   test('an approval decided in time is never chased', async () => {
+    const { reminderAfterDays, escalateAfterReminderDays } = PSM_PROCESS.approvals;
     const deal = await h.startDeal();
     const gate = await requestGate(deal);
-    await h.advance('1d');
+    await h.advance(`${Math.max(0, reminderAfterDays - 1)}d`); // decided the day before the reminder
     await deal.command('decideApproval', ACTORS.manager, { approvalId: gate, decision: 'approved' });
-    await h.advance('10d');
+    await h.advance(`${2 * (reminderAfterDays + escalateAfterReminderDays)}d`);
     await settleMs();
     expect([...mailsOf(deal, 'approval_reminder'), ...mailsOf(deal, 'approval_escalation')]).toEqual([]);
   });
 });
 
 describe('contract window', () => {
-  test('escalates when the contract is not signed within 30 working days of business breakthrough', async () => {
+  test(`escalates when the contract is not signed within ${PSM_PROCESS.contractWindow.workingDays} working days of ${windowFrom}`, async () => {
+    const { workingDays } = PSM_PROCESS.contractWindow;
     const deal = await h.startDeal();
-    const gate = await requestGate(deal);
-    await deal.command('decideApproval', ACTORS.manager, { approvalId: gate, decision: 'approved' });
-    for (const m of PSM_PROCESS.milestones.slice(0, 5)) await completeThroughGate(deal, m.key);
+    await completeUpTo(deal, windowFrom);
     const reachedAt = Date.parse((await deal.state()).stageEnteredAt);
-    const due = addWorkingDays(reachedAt, 30, PSM_PROCESS.workCalendar);
-    // 30 working days on China's calendar: six calendar weeks on Mon–Fri, more across a holiday (the
-    // calendar's own dates are pinned in test/calendar). Whole days: the window keeps the time of day.
-    const dueDays = (due - reachedAt) / DAY_MS;
-    expect(Number.isInteger(dueDays) && dueDays >= 42).toBe(true);
+    const due = addWorkingDays(reachedAt, workingDays, PSM_PROCESS.workCalendar);
+    // Working days on China's calendar: never fewer calendar days than working days, more across
+    // weekends and holidays (the calendar's own dates are pinned in test/calendar; this test runs on
+    // whatever day the time-skipping server starts, so it pins no date).
+    const dueMs = due - reachedAt;
+    expect(dueMs).toBeGreaterThanOrEqual(workingDays * DAY_MS);
     expect((await deal.state()).timers.find((t) => t.kind === 'contract_window')?.dueAt).toBe(
       new Date(due).toISOString(),
     );
 
-    await h.advance(`${dueDays - 1}d`);
+    await h.advance(dueMs - DAY_MS);
     await settleMs();
     expect(mailsOf(deal, 'contract_window_escalation')).toEqual([]);
-    await h.advance('1d');
+    await h.advance(DAY_MS);
     await eventually(() => expect(mailsOf(deal, 'contract_window_escalation')).toHaveLength(1));
     expect(mailsOf(deal, 'contract_window_escalation')[0]).toMatchObject({
-      key: `${deal.id}:contract_window:v6`,
+      key: `${deal.id}:contract_window:v${visitAt(windowFrom)}`,
       recipientUserId: USERS.manager,
       level: 1,
-      deal: { milestone: 'business_breakthrough', daysInStage: dueDays, noSponsorWarning: true },
+      deal: { milestone: windowFrom, daysInStage: Math.floor(dueMs / DAY_MS), noSponsorWarning: true },
     });
   });
 
   test('signing in time means no escalation', async () => {
     const deal = await h.startDeal();
-    const gate = await requestGate(deal);
-    await deal.command('decideApproval', ACTORS.manager, { approvalId: gate, decision: 'approved' });
-    for (const m of PSM_PROCESS.milestones.slice(0, 5)) await completeThroughGate(deal, m.key);
-    await h.advance('20d');
-    await completeThroughGate(deal, 'contract_signed');
-    await h.advance('60d');
+    await completeUpTo(deal, windowFrom);
+    // Working days never outnumber calendar days: signing this many calendar days later is in time.
+    await h.advance(`${PSM_PROCESS.contractWindow.workingDays - 1}d`);
+    await completeUpTo(deal, (milestones[indexOf(windowFrom) + 1]?.key ?? 'contract_signed') as MilestoneKey);
+    await h.advance(`${3 * PSM_PROCESS.contractWindow.workingDays}d`);
     await settleMs();
     expect(mailsOf(deal, 'contract_window_escalation')).toEqual([]);
     expect((await deal.state()).timers).toEqual([]);
@@ -235,18 +256,18 @@ describe('contract window', () => {
 });
 
 describe('no sponsor, no sale', () => {
-  test('warns from technical_breakthrough_2 on until someone is sponsor or better', async () => {
+  const warnFrom = PSM_PROCESS.noSponsorWarning.fromMilestone as MilestoneKey;
+  test(`warns from ${warnFrom} on until someone is sponsor or better`, async () => {
     const deal = await h.startDeal();
-    const gate = await requestGate(deal);
-    await deal.command('decideApproval', ACTORS.manager, { approvalId: gate, decision: 'approved' });
     const { stakeholderId } = await deal.command('upsertStakeholder', ACTORS.rep, {
       name: 'Mr Lin',
       role: 'evaluator',
       stance: 'supporter',
     });
-    for (const m of PSM_PROCESS.milestones.slice(0, 3)) await completeThroughGate(deal, m.key);
+    const before = milestones[indexOf(warnFrom) - 1];
+    if (before) await completeUpTo(deal, before.key as MilestoneKey);
     expect((await deal.state()).noSponsorWarning).toBe(false);
-    await completeThroughGate(deal, 'technical_breakthrough_2');
+    await completeUpTo(deal, warnFrom);
     expect((await deal.state()).noSponsorWarning).toBe(true);
     await eventually(() => expect(h.fakes.lastSnapshotOf(deal.id)?.noSponsorWarning).toBe(true));
     await deal.command('upsertStakeholder', ACTORS.rep, {

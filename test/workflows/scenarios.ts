@@ -246,7 +246,9 @@ export async function continuedDealScenario(h: Harness, historyLengthLimit = 40)
   );
   await complete(deal, 'project_initiation');
   for (let i = 0; i < 8; i += 1) await logCall(h, deal, `Call ${i + 1}`);
-  await h.advance('8d');
+  // Past the first stage's cadence: a reminder goes out, then a call.
+  const cadence = (PSM_PROCESS.milestones[0] as SalesMilestoneDefinition).followUpCadenceDays ?? 7;
+  await h.advance(`${cadence + 1}d`);
   await logCall(h, deal, 'After the reminder');
   return deal;
 }
