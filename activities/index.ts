@@ -30,7 +30,9 @@ export interface ActivityDeps {
   digestTimeZone?: string;
 }
 
-export function createActivities(deps: ActivityDeps): Activities & AccountActivities & BookHandoverActivities {
+export function createActivities(
+  deps: ActivityDeps,
+): Activities & AccountActivities & BookHandoverActivities {
   return {
     ...createBookHandoverActivities({ prisma: deps.prisma }),
     ...createAccountActivities({ ...deps, ...(deps.channels ? { channels: deps.channels } : {}) }),
