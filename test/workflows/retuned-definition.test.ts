@@ -113,7 +113,7 @@ test('every recorded history replays on the retuned definition', async () => {
   const bundle = await (retunedBundle ?? Promise.reject(new Error('retuned bundle not built')));
   for (const file of committedHistories())
     await expect(replayOrExplain(bundle, file)).resolves.toBeUndefined();
-});
+}, 300_000); // one by one, every history (over 30): beyond the default on a loaded machine
 
 describe('the lifecycle tests, unchanged, on the retuned definition', () => {
   jest.requireActual('./opportunity-lifecycle.test'); // registers its tests here
