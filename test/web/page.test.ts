@@ -185,6 +185,8 @@ describe('the deal page, approvals inbox and new-deal form', () => {
       throw new Error(`${String(err)}; the list shows: ${await page.locator('main').innerText()}`);
     });
     await expectText(row, '项目立项');
+    // Its step is 项目立项's place in the process shown, found by the milestone's key.
+    expect(await row.locator('.step-no').innerText()).toMatch(/^1\/\d+$/);
     await expectText(row, '进行中');
     await expectText(page.locator('.summary'), '1 个商机');
     await page.screenshot({ path: '/tmp/psm-list.png', fullPage: true });

@@ -162,7 +162,10 @@ export function DealsView(_props: { route: Route }) {
               </thead>
               <tbody>
                 {rows.map((r) => {
-                  const m = process.milestones.find((x) => x.key === r.milestone);
+                  // The step number is the milestone's place in the process shown (the latest
+                  // version), found by key: a deal on an older version may sit elsewhere by position.
+                  const step = process.milestones.findIndex((x) => x.key === r.milestone);
+                  const m = step >= 0 ? process.milestones[step] : undefined;
                   return (
                     <tr key={r.id} data-id={r.id} class={r.stalled ? 'stalled' : ''}>
                       <td data-label={t('deals.col.deal')}>
@@ -175,10 +178,16 @@ export function DealsView(_props: { route: Route }) {
                         </div>
                       </td>
                       <td data-label={t('deals.col.milestone')}>
-                        <span class="step-no">
-                          {r.milestoneIndex + 1}/{process.milestones.length}
-                        </span>{' '}
-                        {m ? label(m.name) : r.milestone}
+                        {m ? (
+                          <>
+                            <span class="step-no">
+                              {step + 1}/{process.milestones.length}
+                            </span>{' '}
+                            {label(m.name)}
+                          </>
+                        ) : (
+                          r.milestone
+                        )}
                       </td>
                       <td data-label={t('deals.col.winPct')} class="num">
                         {r.probability}%
