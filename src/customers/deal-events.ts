@@ -144,6 +144,22 @@ export function createDealEventDelivery(deps: DealEventDeliveryDeps): DealEventD
       UPDATE "AccountDealEvent" SET "claimedUntil" = NULL
       WHERE "opportunityId" = ${row.opportunityId} AND seq = ${row.seq}`;
 
+  /**
+   * One account's Updates go one at a time from this process: an account with many deals would
+   * otherwise hold many Updates in flight on its one workflow, past the server's per-workflow limit.
+   */
+  const accountTails = new Map<string, Promise<unknown>>();
+  const oneAtATime = <T>(accountId: string, run: () => Promise<T>): Promise<T> => {
+    const previous = accountTails.get(accountId) ?? Promise.resolve();
+    const next = previous.then(run, run);
+    const tail = next.catch(() => undefined);
+    accountTails.set(accountId, tail);
+    void tail.then(() => {
+      if (accountTails.get(accountId) === tail) accountTails.delete(accountId);
+    });
+    return next;
+  };
+
   /** Delivers one deal's rows in seq order; stops at the first that must wait for another pass. */
   const deliverDeal = async (rows: QueuedRow[]): Promise<number> => {
     let settled = 0;
@@ -187,7 +203,9 @@ export function createDealEventDelivery(deps: DealEventDeliveryDeps): DealEventD
     });
     const byDeal = new Map<string, QueuedRow[]>();
     for (const row of rows) byDeal.set(row.opportunityId, [...(byDeal.get(row.opportunityId) ?? []), row]);
-    const counts = await Promise.all([...byDeal.values()].map(deliverDeal));
+    const counts = await Promise.all(
+      [...byDeal.values()].map((dealRows) => oneAtATime(dealRows[0]!.accountId, () => deliverDeal(dealRows))),
+    );
     return counts.reduce((a, b) => a + b, 0);
   };
 

@@ -289,3 +289,22 @@ it('a deal on a new name: its account (made by the link trigger, held by the own
   );
   expect(row).toMatchObject({ ownerId: app.org.repA1.id, funnelStep: 'intent' });
 });
+
+it('many deals opened on one account at once all reach it, each event sent once', async () => {
+  const accountId = await claimedAccount('青岛海湾化工有限公司');
+  const deals = await Promise.all(
+    Array.from({ length: 15 }, (_, i) =>
+      createDeal(app, { name: `海湾 ${i + 1}`, account: '青岛海湾化工', amount: 1_000 + i }),
+    ),
+  );
+  const account = await accountUntil(
+    accountId,
+    (a) => deals.every((d) => a.deals[d] !== undefined),
+    'every deal linked on the account',
+  );
+  expect(account.funnelStep).toBe('intent');
+  const rows = await app.db.prisma.accountDealEvent.findMany({
+    where: { opportunityId: { in: deals }, type: 'created' },
+  });
+  expect(rows.map((r) => [r.outcome, r.attempts])).toEqual(deals.map(() => ['sent', 1]));
+});
