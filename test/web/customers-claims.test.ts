@@ -1,7 +1,8 @@
 // Claims (报备) on the customer pages (issue 11) in a real headless Chromium against the real app,
 // Temporal and PostgreSQL: a rep claims an account from the pool page and finds it on their list
 // with its days left and lapse day (what GET /api/me/claims says); on the account page they log a
-// sales action and a business signal, and the journal and owner history show what happened.
+// sales action and a business signal, and the journal and owner history show what happened; their
+// manager releases the claim from the same page.
 import type { Browser } from 'playwright-core';
 import { launchChromium } from '../support/browser';
 import { startTestApp, type TestApp } from '../support/app';
@@ -89,6 +90,28 @@ describe('claims on the customer pages', () => {
     const ownerRows = page.locator('#owner-history li');
     expect(await ownerRows.count()).toBe(1);
     await expectText(ownerRows.first(), 'Rita Rep');
+    expect(errors).toEqual([]);
+    await context.close();
+  });
+
+  it("lets the holder's manager release the claim from the account page", async () => {
+    const { page, context, errors } = await openPage(browser);
+    await signInWithToken(app, page, app.org.managerA);
+    await page.goto(`${app.baseUrl}/#/accounts/${accountId}`);
+    await page.locator('#account-release').click();
+    await page.locator('#owner-history li[data-reason="release"]').waitFor();
+    await page.locator('#account-release').waitFor({ state: 'detached' });
+    const stored = await app.db.prisma.account.findUniqueOrThrow({ where: { id: accountId } });
+    expect(stored.ownerId).toBeNull();
+    const last = await app.db.prisma.accountOwnerChange.findFirstOrThrow({
+      where: { accountId },
+      orderBy: { at: 'desc' },
+    });
+    expect({ reason: last.reason, actorId: last.actorId, fromUserId: last.fromUserId }).toEqual({
+      reason: 'release',
+      actorId: app.org.managerA.id,
+      fromUserId: app.org.repA1.id,
+    });
     expect(errors).toEqual([]);
     await context.close();
   });

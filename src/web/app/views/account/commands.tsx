@@ -36,7 +36,8 @@ export function AccountCommands({ account: a, onDone }: { account: Account; onDo
             {tc('pool.claim')}
           </button>
         ) : null}
-        {mine ? (
+        {/* The holder releases; so may someone above them (the API checks the line). */}
+        {mine || a.holder === 'line' ? (
           <button
             type="button"
             id="account-release"
