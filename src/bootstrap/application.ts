@@ -101,6 +101,7 @@ export async function startApplication(opts: {
         taskQueue: config.temporal.taskQueue,
         stickyTimeoutMs: config.temporal.stickyTimeoutMs,
         maxCachedWorkflows: config.temporal.maxCachedWorkflows,
+        maxConcurrentWorkflowTaskExecutions: config.temporal.maxConcurrentWorkflowTasks,
         tracing: tracing?.worker,
         activities: createActivities({
           prisma: db.prisma,

@@ -109,6 +109,12 @@ const EnvSchema = z.object({
   TEMPORAL_WORKFLOW_TASK_TIMEOUT_MS: z.coerce.number().int().min(1000).max(120_000).default(4_000),
   /** Deals a worker keeps in memory; unset: the SDK's default from the heap limit. 0: no cache. */
   TEMPORAL_MAX_CACHED_WORKFLOWS: z.coerce.number().int().min(0).optional(),
+  /**
+   * Workflow tasks a worker holds at once; unset: the SDK's 40. They share one JavaScript thread:
+   * a CPU-starved worker holding 40 queued them past TEMPORAL_WORKFLOW_TASK_TIMEOUT_MS and redid
+   * them (bench:timers, README "Timers at scale"); fewer leave the rest waiting on the server.
+   */
+  TEMPORAL_MAX_CONCURRENT_WORKFLOW_TASKS: z.coerce.number().int().min(2).optional(),
   /** TLS to TEMPORAL_ADDRESS (self-hosted cluster, Temporal Cloud); on whenever a TLS file or API key is set. */
   TEMPORAL_TLS: z.enum(['true', 'false']).optional(),
   /** mTLS client certificate and its key (PEM file paths; both or neither). */
@@ -202,6 +208,8 @@ export interface Config {
     workflowTaskTimeoutMs: number;
     /** Undefined: the SDK's default from the heap limit. */
     maxCachedWorkflows: number | undefined;
+    /** Undefined: the SDK's default (40). */
+    maxConcurrentWorkflowTasks: number | undefined;
     /** How to reach TEMPORAL_ADDRESS: TLS (mTLS) and an API key; empty for plain gRPC. */
     security: TemporalSecurity;
   };
@@ -341,6 +349,7 @@ export function loadConfig(source: NodeJS.ProcessEnv = process.env): Config {
       stickyTimeoutMs: e.TEMPORAL_STICKY_TIMEOUT_MS,
       workflowTaskTimeoutMs: e.TEMPORAL_WORKFLOW_TASK_TIMEOUT_MS,
       maxCachedWorkflows: e.TEMPORAL_MAX_CACHED_WORKFLOWS,
+      maxConcurrentWorkflowTasks: e.TEMPORAL_MAX_CONCURRENT_WORKFLOW_TASKS,
       security: temporalSecurity(e, root),
     },
     database: { url: e.DATABASE_URL, embeddedPort: e.EMBEDDED_PG_PORT, embeddedEngine: e.EMBEDDED_DB },
