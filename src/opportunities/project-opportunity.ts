@@ -62,57 +62,49 @@ function ltcData(l: LtcSnapshot) {
 /**
  * The deal's team and plan rows as the snapshot has them, replacing what was there. Called with the
  * row's own write (create, or an update to a newer snapshot), so it moves forward in seq with it.
- * One raw statement (it runs after every command): rows the snapshot no longer has are deleted,
- * the others upserted, and a row that did not change is not written at all. The deleted and the
- * upserted keys are disjoint, so the parts of the statement never touch the same row. A member
- * listed twice keeps the first entry (as createMany's skipDuplicates did).
+ * One statement (it runs after every command), the SQL function psm_project_ltc, which
+ * psm_project_batch calls too: rows the snapshot no longer has are deleted, the others upserted,
+ * and a row that did not change is not written at all. The deleted and the upserted keys are
+ * disjoint, so the parts of the statement never touch the same row. A member listed twice keeps
+ * the first entry (as createMany's skipDuplicates did).
  */
 export async function projectLtc(tx: Tx, s: OpportunitySnapshot): Promise<void> {
-  if (!s.ltc) return;
-  const team = JSON.stringify(
-    s.ltc.team.map((m, n) => ({ userId: m.userId, role: m.role, addedAt: m.addedAt, n })),
-  );
-  const plan = JSON.stringify(
-    s.ltc.plan.map((row) => ({
-      milestone: row.milestone,
-      milestoneIndex: row.milestoneIndex,
-      plannedDate: row.plannedDate?.slice(0, 10) ?? null,
-      actualDate: row.actualDate?.slice(0, 10) ?? null,
-      skipped: row.skipped,
-      slippageDays: row.slippageDays,
-    })),
-  );
-  await tx.$executeRaw`
-    WITH team AS (
-      SELECT DISTINCT ON (x."userId") x."userId", x.role,
-        (x."addedAt"::timestamptz AT TIME ZONE 'UTC')::timestamp(3) AS "addedAt"
-      FROM jsonb_to_recordset(${team}::jsonb) AS x("userId" text, role text, "addedAt" text, n int)
-      ORDER BY x."userId", x.n
-    ), plan AS (
-      SELECT * FROM jsonb_to_recordset(${plan}::jsonb) AS p(milestone text, "milestoneIndex" int,
-        "plannedDate" date, "actualDate" date, skipped boolean, "slippageDays" int)
-    ), gone_members AS (
-      DELETE FROM "OpportunityTeamMember" AS t
-      WHERE t."opportunityId" = ${s.id} AND t."userId" NOT IN (SELECT "userId" FROM team)
-    ), members AS (
-      INSERT INTO "OpportunityTeamMember" AS t ("opportunityId", "userId", role, "addedAt")
-      SELECT ${s.id}, "userId", role, "addedAt" FROM team
-      ON CONFLICT ("opportunityId", "userId") DO UPDATE SET role = EXCLUDED.role, "addedAt" = EXCLUDED."addedAt"
-      WHERE (t.role, t."addedAt") IS DISTINCT FROM (EXCLUDED.role, EXCLUDED."addedAt")
-    ), gone_rows AS (
-      DELETE FROM "MilestonePlan" AS m
-      WHERE m."opportunityId" = ${s.id} AND m.milestone NOT IN (SELECT milestone FROM plan)
-    ), rows AS (
-      INSERT INTO "MilestonePlan" AS m ("opportunityId", milestone, "milestoneIndex", "plannedDate", "actualDate", skipped, "slippageDays")
-      SELECT ${s.id}, milestone, "milestoneIndex", "plannedDate", "actualDate", skipped, "slippageDays" FROM plan
-      ON CONFLICT ("opportunityId", milestone) DO UPDATE SET "milestoneIndex" = EXCLUDED."milestoneIndex",
-        "plannedDate" = EXCLUDED."plannedDate", "actualDate" = EXCLUDED."actualDate",
-        skipped = EXCLUDED.skipped, "slippageDays" = EXCLUDED."slippageDays"
-      WHERE (m."milestoneIndex", m."plannedDate", m."actualDate", m.skipped, m."slippageDays")
-        IS DISTINCT FROM (EXCLUDED."milestoneIndex", EXCLUDED."plannedDate", EXCLUDED."actualDate", EXCLUDED.skipped, EXCLUDED."slippageDays")
-    )
-    SELECT 1`;
+  const rows = ltcRows(s);
+  if (!rows) return;
+  const team = JSON.stringify(rows.team);
+  const plan = JSON.stringify(rows.plan);
+  await tx.$executeRaw`SELECT psm_project_ltc(${s.id}, ${team}::jsonb, ${plan}::jsonb)`;
 }
+
+/** The team and plan rows psm_project_ltc writes, or null for a deal without the LTC rules. */
+function ltcRows(s: OpportunitySnapshot): { team: unknown[]; plan: unknown[] } | null {
+  if (!s.ltc) return null;
+  const team = s.ltc.team.map((m, n) => ({ userId: m.userId, role: m.role, addedAt: m.addedAt, n }));
+  const plan = s.ltc.plan.map((row) => ({
+    milestone: row.milestone,
+    milestoneIndex: row.milestoneIndex,
+    plannedDate: row.plannedDate?.slice(0, 10) ?? null,
+    actualDate: row.actualDate?.slice(0, 10) ?? null,
+    skipped: row.skipped,
+    slippageDays: row.slippageDays,
+  }));
+  return { team, plan };
+}
+
+/**
+ * The event types applyEvent writes more rows for: every case of its switch. A batch whose
+ * inserted events are all of other types needs no transaction around psm_project_batch.
+ */
+export const APPLIED_EVENT_TYPES: ReadonlySet<string> = new Set([
+  'milestone_reached',
+  'sla_breached',
+  'won',
+  'lost',
+  'activity_logged',
+  'approval_requested',
+  'approval_decided',
+  'escalation_sent',
+]);
 
 export async function applyEvent(tx: Tx, s: OpportunitySnapshot, e: ProjectionEvent): Promise<void> {
   const at = new Date(e.occurredAt);
@@ -348,14 +340,17 @@ export interface BatchItem {
 }
 
 /**
- * Many deals' command results in one transaction (the API's projections under load): one lock
- * statement, one read of how far each deal got, one insert of every event, each deal's row and
- * LTC rows, and the projected items' pending marks, all committed together. Each deal keeps
- * projectOpportunity's rules with `requireContiguous` (a projection that would leave a gap is
- * refused with the read model's last seq; a repeat changes nothing). A deal without a row is
- * left to the caller (`alone`). If anything fails the whole transaction rolls back and the
- * caller projects each item on its own (where a poisoned value is dead-lettered).
- * At most one item per deal (the caller serialises a deal's projections).
+ * Many deals' command results in one statement (the API's projections, batched under load):
+ * psm_project_batch (prisma/migrations/20261202150000_project_batch_function) takes each deal's
+ * lock in one order, reads how far each deal got, inserts its events, moves its row and LTC rows
+ * forward, and deletes the projected items' pending marks, all in one implicit transaction and one
+ * round trip. Each deal keeps projectOpportunity's rules with `requireContiguous` (a projection
+ * that would leave a gap is refused with the read model's last seq; a repeat changes nothing). A
+ * deal without a row is left to the caller (`alone`). When an inserted event needs more rows
+ * (APPLIED_EVENT_TYPES), the call runs in a transaction with applyEvent for those events. If
+ * anything fails the whole batch rolls back and the caller projects each item on its own (where a
+ * poisoned value is dead-lettered). At most one item per deal (the caller serialises a deal's
+ * projections).
  */
 export async function projectBatch(
   prisma: PrismaClient,
@@ -363,78 +358,59 @@ export async function projectBatch(
 ): Promise<BatchOutcome[]> {
   const ids = items.map((i) => i.input.snapshot.id);
   if (new Set(ids).size !== ids.length) throw new Error('projectBatch: one item per deal');
-  return prisma.$transaction(async (tx) => {
-    // Locks in one order (ids sorted), so two batches never wait on each other in a cycle; the
-    // heads are read after the locks are held (a statement's snapshot is taken at its start).
-    const sorted = [...ids].sort();
-    await tx.$queryRaw`
-      SELECT count(pg_advisory_xact_lock(hashtext(id)))::int AS n
-      FROM (SELECT unnest(${sorted}::text[]) AS id ORDER BY 1) AS s`;
-    const heads = await tx.$queryRaw<{ id: string; lastEventSeq: number }[]>`
-      SELECT id, "lastEventSeq" FROM "Opportunity" WHERE id = ANY(${sorted}::text[])`;
-    const holdsOf = new Map(heads.map((h) => [h.id, h.lastEventSeq]));
-
-    const outcomes: BatchOutcome[] = [];
-    const accepted: {
-      input: ProjectionInput;
-      events: ProjectionEvent[];
-      holds: number;
-      markToken?: string;
-    }[] = [];
-    for (const item of items) {
-      const s = item.input.snapshot;
-      const holds = holdsOf.get(s.id);
-      if (holds === undefined) {
-        outcomes.push({ kind: 'alone' });
-        continue;
-      }
-      const events = [...item.input.events].sort((a, b) => a.seq - b.seq);
-      const first = events[0]?.seq ?? s.seq + 1;
-      if (first > holds + 1 && s.seq > holds) {
-        outcomes.push({ kind: 'done', gapAfter: holds });
-        continue;
-      }
-      outcomes.push({ kind: 'done', gapAfter: null });
-      accepted.push({ input: item.input, events, holds, markToken: item.markToken });
-    }
-
-    const rows = accepted.flatMap(({ input, events }) =>
-      events.map((e) => ({
-        opportunityId: input.snapshot.id,
-        seq: e.seq,
-        type: e.type,
-        actorId: e.actorId,
-        occurredAt: e.occurredAt,
-        payload: e.payload,
-      })),
-    );
-    if (rows.length > 0) {
-      // Only the events inserted now are applied: a repeat changes nothing.
-      const inserted = await tx.$queryRaw<{ opportunityId: string; seq: number }[]>`
-        INSERT INTO "OpportunityEvent" ("opportunityId", "seq", "type", "actorId", "occurredAt", "payload")
-        SELECT e."opportunityId", e.seq, e.type, e."actorId"::uuid, e."occurredAt"::timestamptz AT TIME ZONE 'UTC', e.payload
-        FROM jsonb_to_recordset(${JSON.stringify(rows)}::jsonb)
-          AS e("opportunityId" text, seq int, type text, "actorId" text, "occurredAt" text, payload jsonb)
-        ON CONFLICT DO NOTHING
-        RETURNING "opportunityId", seq`;
-      const fresh = new Set(inserted.map((r) => `${r.opportunityId}\0${r.seq}`));
-      for (const { input, events } of accepted) {
-        for (const e of events) {
-          if (fresh.has(`${input.snapshot.id}\0${e.seq}`)) await applyEvent(tx, input.snapshot, e);
-        }
-      }
-    }
-    for (const { input, holds } of accepted) {
+  const sorted = items.map(({ input }) => [...input.events].sort((a, b) => a.seq - b.seq));
+  const payload = JSON.stringify(
+    items.map(({ input, markToken }, n) => {
       const s = input.snapshot;
-      if (s.seq > holds) {
-        await tx.opportunity.update({ where: { id: s.id }, data: opportunityData(s) });
-        await projectLtc(tx, s);
+      const events = sorted[n]!;
+      return {
+        id: s.id,
+        first: events[0]?.seq ?? s.seq + 1,
+        seq: s.seq,
+        events: events.map((e) => ({
+          seq: e.seq,
+          type: e.type,
+          actorId: e.actorId,
+          occurredAt: e.occurredAt,
+          payload: e.payload,
+        })),
+        data: columnValues(opportunityData(s)),
+        ltc: ltcRows(s),
+        markToken: markToken ?? null,
+      };
+    }),
+  );
+  type Result = { outcomes: BatchOutcome[]; fresh: { id: string; seq: number }[] };
+  const call = async (db: Tx | PrismaClient): Promise<Result> => {
+    const [row] = await db.$queryRaw<{ r: Result }[]>`SELECT psm_project_batch(${payload}::jsonb) AS r`;
+    return row!.r;
+  };
+  if (!sorted.some((events) => events.some((e) => APPLIED_EVENT_TYPES.has(e.type)))) {
+    return (await call(prisma)).outcomes;
+  }
+  return prisma.$transaction(async (tx) => {
+    const { outcomes, fresh } = await call(tx);
+    // Only the events inserted now are applied: a repeat changes nothing.
+    const inserted = new Set(fresh.map((f) => `${f.id}\0${f.seq}`));
+    for (const [n, { input }] of items.entries()) {
+      for (const e of sorted[n]!) {
+        if (inserted.has(`${input.snapshot.id}\0${e.seq}`)) await applyEvent(tx, input.snapshot, e);
       }
-    }
-    const tokens = accepted.flatMap((a) => (a.markToken ? [a.markToken] : []));
-    if (tokens.length > 0) {
-      await tx.$executeRaw`DELETE FROM "ProjectionPending" WHERE token = ANY(${tokens}::uuid[])`;
     }
     return outcomes;
   });
+}
+
+/**
+ * opportunityData as psm_project_batch reads it (jsonb_populate_record over the row type): dates
+ * as ISO strings (UTC, as Prisma writes them), Prisma's DbNull as null; an undefined field is left
+ * out, so the column keeps its value as in a Prisma update.
+ */
+function columnValues(data: ReturnType<typeof opportunityData>): Record<string, unknown> {
+  const out: Record<string, unknown> = {};
+  for (const [key, value] of Object.entries(data)) {
+    if (value === undefined) continue;
+    out[key] = value instanceof Date ? value.toISOString() : value === Prisma.DbNull ? null : value;
+  }
+  return out;
 }

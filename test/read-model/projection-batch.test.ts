@@ -148,3 +148,150 @@ test('results arriving together share transactions; a poisoned deal falls back a
   const letters = await app.db.prisma.projectionDeadLetter.count({ where: { opportunityId: poisoned } });
   expect(letters).toBe(1);
 });
+
+// S1 (issue 16): projectBatch is one SQL function (psm_project_batch) instead of a transaction of
+// Prisma queries. It must write every column, team and plan row exactly as the single-deal path
+// (projectOpportunity, which the workflow's own projections and every retry use) does.
+test('the batch writes the row, team, plan and milestone rows as the single-deal path does', async () => {
+  const [batched, alone] = [await dealWithRow(), await dealWithRow()];
+  const rich = (id: string, seq: number): OpportunitySnapshot => ({
+    ...snapshot(id, seq, 'Won deal'),
+    amount: 1234567.89,
+    currency: 'USD',
+    milestone: 'contract_signed',
+    milestoneIndex: 5,
+    probability: 100,
+    status: 'won',
+    expectedCloseDate: '2026-12-31',
+    lastActivityAt: '2026-11-30T08:15:30.123Z',
+    escalationLevel: 2,
+    stalled: true,
+    noSponsorWarning: true,
+    lostReason: null,
+    closedAt: '2026-12-01T23:59:59.999Z',
+    processVersion: 3,
+    ltc: {
+      team: [
+        { userId: app.org.managerA.id, role: 'presales', addedAt: '2026-11-01T01:02:03.456Z' },
+        { userId: app.org.repA2.id, role: 'delivery', addedAt: '2026-11-02T00:00:00.000Z' },
+        { userId: app.org.managerA.id, role: 'ignored_duplicate', addedAt: '2026-11-03T00:00:00.000Z' },
+      ],
+      major: true,
+      kickoffRequired: true,
+      planRecordedAt: '2026-11-05T10:00:00.000Z',
+      decisionDate: '2026-12-15T16:00:00.000Z',
+      plan: [
+        {
+          milestone: 'project_initiation',
+          milestoneIndex: 0,
+          plannedDate: '2026-11-10',
+          actualDate: '2026-11-09T22:00:00.000Z',
+          skipped: false,
+          slippageDays: -1,
+        },
+        {
+          milestone: 'deep_engagement',
+          milestoneIndex: 1,
+          plannedDate: null,
+          actualDate: null,
+          skipped: true,
+          slippageDays: null,
+        },
+      ],
+      handover: {
+        status: 'accepted',
+        acceptorId: app.org.repA2.id,
+        openedAt: '2026-12-01T23:59:59.999Z',
+        dueAt: '2026-12-08T00:00:00.000Z',
+        level: 0,
+        acceptedAt: '2026-12-02T09:00:00.000Z',
+        acceptedById: app.org.repA2.id,
+      },
+      closingSummary: {
+        outcome: 'won',
+        createdAt: '2026-11-01T00:00:00.000Z',
+        closedAt: '2026-12-01T23:59:59.999Z',
+        durationDays: 30,
+        timeline: [],
+        decisionDate: { planned: null, actual: '2026-12-01' },
+        lostReason: null,
+        competitor: null,
+        competitors: ['某竞品'],
+        risks: [],
+        team: [],
+        lessons: 'quote "early"',
+        lessonsById: null,
+      },
+      executionCompletedAt: null,
+    },
+  });
+  const reached = (seq: number): ProjectionEvent => ({
+    seq,
+    type: 'milestone_reached',
+    actorId: app.org.repA1.id,
+    occurredAt: '2026-11-20T00:00:00.000Z',
+    payload: { milestone: 'deep_engagement', milestoneIndex: 1, skipped: false },
+  });
+  const noted = (seq: number): ProjectionEvent => ({ ...created(), seq, type: 'checklist_item_set' });
+  // A command without applied events (one statement), then one with (in a transaction), then a
+  // snapshot without the LTC rules or a version: the row keeps those columns, as a Prisma update does.
+  const steps = [
+    (id: string) => ({ snapshot: rich(id, 2), events: [noted(2)] }),
+    (id: string) => ({ snapshot: rich(id, 3), events: [reached(3)] }),
+    (id: string) => ({
+      snapshot: { ...snapshot(id, 4, 'Renamed'), status: 'won' as const },
+      events: [noted(4)],
+    }),
+  ];
+  const state = async (id: string) => {
+    const prisma = app.db.prisma;
+    const { id: _id, projectedAt, ...row } = (await prisma.opportunity.findUniqueOrThrow({ where: { id } }))!;
+    const strip = <T extends { opportunityId: string }>(rows: T[]) =>
+      rows.map(({ opportunityId: _o, ...r }) => r);
+    return {
+      row,
+      projectedAt,
+      team: strip(
+        await prisma.opportunityTeamMember.findMany({
+          where: { opportunityId: id },
+          orderBy: { userId: 'asc' },
+        }),
+      ),
+      plan: strip(
+        await prisma.milestonePlan.findMany({ where: { opportunityId: id }, orderBy: { milestone: 'asc' } }),
+      ),
+      milestones: strip(
+        await prisma.milestoneEvent.findMany({
+          where: { opportunityId: id },
+          orderBy: { milestoneIndex: 'asc' },
+        }),
+      ),
+      journal: await readModelJournal(app, id),
+    };
+  };
+  for (const [n, step] of steps.entries()) {
+    const before = new Date();
+    expect(await projectBatch(app.db.prisma, [{ input: step(batched) }])).toEqual([
+      { kind: 'done', gapAfter: null },
+    ]);
+    await projectSafely(app.db.prisma, step(alone), { requireContiguous: true });
+    const [b, a] = [await state(batched), await state(alone)];
+    expect(b.row).toEqual(a.row);
+    expect(b.team).toEqual(a.team);
+    expect(b.plan).toEqual(a.plan);
+    expect(b.milestones).toEqual(a.milestones);
+    expect(b.journal).toEqual(a.journal);
+    expect(b.row.lastEventSeq).toBe(n + 2);
+    // projectedAt is the time of the write (Prisma's @updatedAt), in UTC like the other columns.
+    expect(Math.abs(b.projectedAt.getTime() - before.getTime())).toBeLessThan(60_000);
+  }
+  const final = await state(batched);
+  expect(final.row).toMatchObject({
+    name: 'Renamed',
+    major: true,
+    processVersion: 3,
+    deliveryOwnerId: app.org.repA2.id,
+  });
+  expect(final.team.map((t) => t.role).sort()).toEqual(['delivery', 'presales']);
+  expect(final.milestones.map((m) => m.milestoneIndex)).toEqual([1]);
+});
