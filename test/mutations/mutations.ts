@@ -154,6 +154,19 @@ export const MUTATIONS: Mutation[] = [
     file: 'workflows/opportunity.ts',
     find: `    .run(() => sleep(Math.max(1, at - Date.now())))`,
     replace: `    .run(() => sleep(Math.max(1, at - Date.now()) + 60_000))`,
+    // Measured: survives, and rightly. Replay matches a timer by its sequence number, not its
+    // duration, and a recorded run's timer fires when its history says; which clocks are due is
+    // the recorded checkClocks answer. So a changed duration is a number, like an SLA: running
+    // deals keep the timer they armed. (A timer added or removed is a command: see below.)
+    expect: 'survives',
+  },
+  {
+    id: 'timer-before-each-clock-check',
+    path: 'the wake-up timer',
+    file: 'workflows/opportunity.ts',
+    find: `      await checkAndFireClocks(state, io, rules);`,
+    replace: `      await sleep(1);
+      await checkAndFireClocks(state, io, rules);`,
     expect: 'killed',
   },
   {

@@ -59,10 +59,16 @@ function runTests(dir: string, mutation: Mutation | null): { ok: boolean; output
   return { ok: true, output };
 }
 
+/**
+ * The failed tests: each history whose replay failed (by file name), else the failed test's title.
+ * (Not the "is not replay-safe" text: jest's output also quotes it from passing and skipped code.)
+ */
 function failedHistories(output: string): string[] {
   const names = new Set<string>();
-  for (const match of output.matchAll(/([\w-]+): this change is not replay-safe/g))
-    if (match[1]) names.add(match[1]);
+  for (const match of output.matchAll(/✕ (.+?)(?: \(\d+ ms\))?$/gm)) {
+    const title = match[1] ?? '';
+    names.add(/^([\w-]+)\.json replays/.exec(title)?.[1] ?? title);
+  }
   return [...names].sort();
 }
 
