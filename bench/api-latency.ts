@@ -5,6 +5,7 @@
 // Prints p50/p95/p99, throughput and the app process's CPU per update for both paths.
 import { randomUUID } from 'node:crypto';
 import { issueApiToken } from '../src/auth/api-tokens';
+import fs from 'node:fs';
 import { percentile, processCpuMs, startBenchStack } from './lib/stack';
 import { setChecklistItemUpdate } from '../workflows/opportunity-messages';
 
@@ -18,6 +19,31 @@ const CPU_PROF_DIR = process.env.BENCH_CPU_PROF;
 // BENCH_PATH=api|direct runs one path only (to profile it alone); the ratios then read NaN.
 const ONLY_PATH = process.env.BENCH_PATH;
 const ONLY = process.env.BENCH_CLIENTS ? process.env.BENCH_CLIENTS.split(',').map(Number) : undefined;
+
+/** The parent process id of `pid`, from /proc (Linux). */
+function parentPid(pid: number): number {
+  const stat = fs.readFileSync(`/proc/${pid}/stat`, 'utf8');
+  return Number(stat.slice(stat.lastIndexOf(')') + 2).split(' ')[1]);
+}
+
+/**
+ * CPU (ms) the PostgreSQL cluster used so far: its postmaster, the backends that ended (the
+ * postmaster reaps them: its children's time, fields 16 and 17) and those running now.
+ */
+function clusterCpuMs(postmaster: number): number {
+  const stat = fs.readFileSync(`/proc/${postmaster}/stat`, 'utf8');
+  const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
+  let ms = ((Number(fields[11]) + Number(fields[12]) + Number(fields[13]) + Number(fields[14])) * 1000) / 100;
+  for (const entry of fs.readdirSync('/proc')) {
+    if (!/^\d+$/.test(entry)) continue;
+    try {
+      if (parentPid(Number(entry)) === postmaster) ms += processCpuMs(Number(entry));
+    } catch {
+      // The process ended meanwhile.
+    }
+  }
+  return ms;
+}
 
 async function main(): Promise<void> {
   const stack = await startBenchStack({
@@ -93,11 +119,17 @@ async function main(): Promise<void> {
     };
 
     const appPid = stack.appPid;
+    // The cluster is started by this process and serves the app over pooled connections, so its
+    // backends live through the run: their CPU is the database's share of each update.
+    const [backend] = await stack.prisma.$queryRaw<{ pid: number }[]>`SELECT pg_backend_pid() AS pid`;
+    const postmaster = parentPid(backend!.pid);
     interface Run {
       samples: number[];
       wallMs: number;
       /** CPU the app process spent (ms), API + worker, during the run. */
       appCpuMs: number;
+      /** CPU the PostgreSQL cluster spent (ms) during the run. */
+      dbCpuMs: number;
       /** Updates that failed (a 503 on an overloaded machine): counted, not in the samples. */
       failed: number;
     }
@@ -112,6 +144,7 @@ async function main(): Promise<void> {
       const samples: number[] = [];
       let failed = 0;
       const cpu0 = appPid === undefined ? 0 : processCpuMs(appPid);
+      const db0 = clusterCpuMs(postmaster);
       const t0 = process.hrtime.bigint();
       await Promise.all(
         mine.slice(0, clients).map(async (id) => {
@@ -130,12 +163,14 @@ async function main(): Promise<void> {
       );
       const wallMs = Number(process.hrtime.bigint() - t0) / 1e6;
       const appCpuMs = appPid === undefined ? NaN : processCpuMs(appPid) - cpu0;
-      return { samples, wallMs, appCpuMs, failed };
+      const dbCpuMs = clusterCpuMs(postmaster) - db0;
+      return { samples, wallMs, appCpuMs, dbCpuMs, failed };
     };
     const merge = (runs: Run[]): Run => ({
       samples: runs.flatMap((r) => r.samples).sort((a, b) => a - b),
       wallMs: runs.reduce((n, r) => n + r.wallMs, 0),
       appCpuMs: runs.reduce((n, r) => n + r.appCpuMs, 0),
+      dbCpuMs: runs.reduce((n, r) => n + r.dbCpuMs, 0),
       failed: runs.reduce((n, r) => n + r.failed, 0),
     });
 
@@ -143,14 +178,14 @@ async function main(): Promise<void> {
       `milestone-update latency (ms), ${REQUESTS_PER_CLIENT} updates per client, 2-core machine, everything on loopback`,
     );
     console.log(
-      'throughput = updates/s over the run; app CPU = CPU ms the app process (API + worker) spent per update',
+      'throughput = updates/s over the run; app CPU = CPU ms the app process (API + worker) spent per update; db CPU = the same for PostgreSQL',
     );
     console.log(
-      'clients | path   |   n  |  p50  |  p95  |  p99  | upd/s | app CPU | p99 API/direct | thr API/direct',
+      'clients | path   |   n  |  p50  |  p95  |  p99  | upd/s | app CPU | db CPU | p99 API/direct | thr API/direct',
     );
     const summary: string[] = [];
     for (const clients of ONLY ?? CONCURRENCY) {
-      const skip = async () => ({ samples: [], wallMs: 0, appCpuMs: 0, failed: 0 });
+      const skip = async () => ({ samples: [], wallMs: 0, appCpuMs: 0, dbCpuMs: 0, failed: 0 });
       const apiPath = ONLY_PATH === 'direct' ? skip : (c: number, n: number) => run(c, n, viaApi);
       const dirPath = ONLY_PATH === 'api' ? skip : (c: number, n: number) => run(c, n, direct);
       await apiPath(clients, WARMUP_PER_CLIENT);
@@ -175,6 +210,7 @@ async function main(): Promise<void> {
           ...[50, 95, 99].map((p) => percentile(r.samples, p).toFixed(1).padStart(5)),
           thr(r).toFixed(0).padStart(5),
           `${(r.appCpuMs / r.samples.length).toFixed(1).padStart(5)} ms`,
+          `${(r.dbCpuMs / r.samples.length).toFixed(1).padStart(4)} ms`,
           ...(r.failed > 0 ? [`${r.failed} failed`] : []),
         ].join(' | ');
       console.log(row('direct', dir));
