@@ -39,8 +39,9 @@ function isGrpcStatus(err: unknown, codes: number[]): boolean {
   return false;
 }
 
-// gRPC: 4 DEADLINE_EXCEEDED, 14 UNAVAILABLE, 1 CANCELLED.
-const UNAVAILABLE_CODES = [1, 4, 14];
+// gRPC: 4 DEADLINE_EXCEEDED, 14 UNAVAILABLE, 1 CANCELLED, 8 RESOURCE_EXHAUSTED (e.g. the server's
+// limit of Updates in flight on one workflow).
+const UNAVAILABLE_CODES = [1, 4, 8, 14];
 // gRPC: 3 INVALID_ARGUMENT (e.g. an Update sent to a workflow that already completed), 9 FAILED_PRECONDITION.
 const NOT_APPLICABLE_CODES = [9];
 
@@ -51,6 +52,14 @@ export function toAppError(err: unknown): AppError {
   if (err instanceof QueryNotRegisteredError) return new AppError('NOT_FOUND', 'opportunity not found');
   if (err instanceof WorkflowUpdateFailedError || err instanceof WorkflowFailedError) {
     const failure = rootApplicationFailure(err);
+    // The server, not the workflow, gave up on the Update: a busy worker finished its task before
+    // taking it. Nothing ran, so it is a retry, not a refusal of the rules.
+    if (failure?.type === 'UnprocessedUpdate') {
+      return new AppError(
+        'SERVICE_UNAVAILABLE',
+        'the worker did not take the command in time; retry with the same Idempotency-Key',
+      );
+    }
     if (failure) return refusal(failure);
     return new AppError('RULE_REFUSED', err.message);
   }
