@@ -14,6 +14,7 @@ import { cents, ownerFilter, reportQuery, type QueryScope, type ReportOptions } 
 import {
   ROLLUP_COMMIT_MILESTONES,
   pipelineRollupSql,
+  rollupQuery,
   rollupsApply,
   wholeDays,
   wonRollupSql,
@@ -84,18 +85,25 @@ function rollupCommitAgrees(): boolean {
 }
 
 /** Company-wide, the rollups (the pipeline for any period end, won for whole local days). */
+const pipelineFromRollups = (scope: QueryScope) =>
+  scope.scopeUserIds === null && rollupsApply(scope) && rollupCommitAgrees();
+const wonRollupDays = (scope: QueryScope) =>
+  scope.scopeUserIds === null && rollupsApply(scope) ? wholeDays(scope) : null;
+
 export function pipelineQuery(scope: QueryScope): Prisma.Sql {
-  const rollup = scope.scopeUserIds === null && rollupsApply(scope) && rollupCommitAgrees();
-  return rollup ? pipelineRollupSql(scope) : pipelineSql(scope);
+  return pipelineFromRollups(scope) ? pipelineRollupSql(scope) : pipelineSql(scope);
 }
 
 export function wonQuery(scope: QueryScope): Prisma.Sql {
-  const days = scope.scopeUserIds === null && rollupsApply(scope) ? wholeDays(scope) : null;
+  const days = wonRollupDays(scope);
   return days ? wonRollupSql(days) : wonSql(scope);
 }
 
-const queryPipeline = (o: ReportOptions) => reportQuery<PipelineRow>(o.prisma, pipelineQuery(o));
-const queryWon = (o: ReportOptions) => reportQuery<WonRow>(o.prisma, wonQuery(o));
+// A rollup query runs as one statement (rollupQuery), a raw one with reportQuery's settings.
+const queryPipeline = (o: ReportOptions) =>
+  (pipelineFromRollups(o) ? rollupQuery : reportQuery)<PipelineRow>(o.prisma, pipelineQuery(o));
+const queryWon = (o: ReportOptions) =>
+  (wonRollupDays(o) ? rollupQuery : reportQuery)<WonRow>(o.prisma, wonQuery(o));
 
 /**
  * Each user's target for the period. A target whose period only partly overlaps counts pro rata

@@ -11,6 +11,7 @@ import { ownerFilter, reportQuery, type QueryScope, type ReportOptions } from '.
 import {
   conversionsPerOwnerRollupSql,
   conversionsRollupSql,
+  rollupQuery,
   rollupsApply,
   wholeDays,
 } from './rollups/rollup-queries';
@@ -63,12 +64,19 @@ export async function queryConversions(
   options: ReportOptions,
   grouping: { perOwner: boolean },
 ): Promise<ConversionRow[]> {
-  return reportQuery<ConversionRow>(options.prisma, conversionsQuery(options, grouping));
+  const sql = conversionsQuery(options, grouping);
+  return rollupDays(options)
+    ? rollupQuery<ConversionRow>(options.prisma, sql)
+    : reportQuery<ConversionRow>(options.prisma, sql);
 }
+
+/** The period's whole local days when the rollups serve it (the whole company), else null. */
+const rollupDays = (scope: QueryScope) =>
+  scope.scopeUserIds === null && rollupsApply(scope) ? wholeDays(scope) : null;
 
 /** The rollup query for the whole company over whole local days, else the raw one. */
 export function conversionsQuery(scope: QueryScope, grouping: { perOwner: boolean }): Prisma.Sql {
-  const days = scope.scopeUserIds === null && rollupsApply(scope) ? wholeDays(scope) : null;
+  const days = rollupDays(scope);
   if (!days) return conversionsSql(scope, grouping);
   return grouping.perOwner ? conversionsPerOwnerRollupSql(days) : conversionsRollupSql(days);
 }

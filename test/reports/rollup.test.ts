@@ -174,6 +174,27 @@ describe('report rollups', () => {
     expect(nonEmpty).toBeGreaterThan(3);
   }, 60_000);
 
+  it('agree where a month the period starts or ends inside is read as the whole month less its other days', async () => {
+    // Periods over whole months with edges deep inside a month: the bottleneck report's per-owner
+    // visits read such a month's monthly bucket less the daily buckets outside the period.
+    const periods: Period[] = [
+      { from: localDayStart('2026-01-04'), to: localDayStart('2026-03-28') },
+      { from: localDayStart('2026-01-20'), to: localDayStart('2026-04-25') },
+      { from: localDayStart('2026-02-10'), to: localDayStart('2026-05-02') },
+    ];
+    const sql = conversionsQuery({ scopeUserIds: null, ...periods[0]! }, { perOwner: true });
+    expect(sql.sql).toContain('THEN -r."n"');
+    for (const period of periods) {
+      const options = { prisma: db.prisma, scopeUserIds: null, ...period, minSample: 2 };
+      const [rollup, raw] = [
+        await findBottlenecks({ ...options, useRollups: true }),
+        await findBottlenecks({ ...options, useRollups: false }),
+      ];
+      expect({ asked: period, ...rollup }).toEqual({ asked: period, ...raw });
+      expect(raw.team.some((step) => step.entered > 0 && step.advanced > 0)).toBe(true);
+    }
+  });
+
   it("the dashboard's stalled list, longest in stage first, and its total", async () => {
     const expected = await db.prisma.opportunity.findMany({
       where: { status: 'open', stalled: true },
