@@ -171,3 +171,26 @@ export async function voidedApprovalScenario(h: Harness): Promise<DealDriver> {
   h.fakes.moveInDirectory(USERS.rep, [USERS.manager, USERS.director, USERS.vp]);
   return deal;
 }
+
+/**
+ * The rep moves to another manager and nobody signals it: the deal notices at its next clock check
+ * (reporting_line_changed, trigger clock_check), re-routes the waiting gate, and the stall goes to
+ * the new manager, who approves.
+ */
+export async function reorganisationAtClockCheckScenario(h: Harness): Promise<DealDriver> {
+  const deal = await h.startDeal({ name: '泰州港散货码头', account: '泰州港务集团' });
+  await requestGate(deal);
+  h.fakes.moveInDirectory(USERS.rep, [USERS.otherManager, USERS.director, USERS.vp]);
+  try {
+    const sla = (milestones[0] as SalesMilestoneDefinition).stallSlaDays ?? 14;
+    await h.advance(`${sla}d`);
+    await waitUntil(async () => (await deal.state()).reportingLine?.managerId === USERS.otherManager);
+    await waitUntil(() =>
+      mailsOf(h, deal, 'stall_escalation').some((m) => m.recipientUserId === USERS.otherManager),
+    );
+    await passGate(deal, firstGate());
+  } finally {
+    h.fakes.moveInDirectory(USERS.rep, [USERS.manager, USERS.director, USERS.vp]);
+  }
+  return deal;
+}

@@ -40,6 +40,7 @@ import {
   lostReopenScenario,
   missingLineScenario,
   rejectedApprovalScenario,
+  reorganisationAtClockCheckScenario,
   technicalBreakthrough2StallScenario,
   voidedApprovalScenario,
 } from './path-scenarios';
@@ -107,6 +108,8 @@ const RECORDINGS: Recording[] = [
   // tell) and where a reorganisation leaves a pending gate with nobody to decide it.
   { name: 'path-missing-line', run: missingLineScenario, which: 'latest' },
   { name: 'path-approval-voided', run: voidedApprovalScenario, which: 'latest' },
+  // Recorded when the mutation check found a reorganisation noticed at the clock check on no history.
+  { name: 'path-reorganisation-at-clock-check', run: reorganisationAtClockCheckScenario, which: 'latest' },
   // Recorded after patched('psm-process-versions') on the workflows with the test's version 2
   // (fixtures/process-version-v2.ts): a deal at 技术突破2 migrated from version 1 (dry run, then for
   // real, clocks re-armed), then through the new 商务突破 gate to the win. Its bundle is not the
