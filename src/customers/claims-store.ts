@@ -79,11 +79,12 @@ export async function claimUsage(
   prisma: PrismaClient,
   userId: string,
 ): Promise<{ held: number; cap: number }> {
-  const [held, cap] = await Promise.all([
-    prisma.claimHolding.count({ where: { userId } }),
+  // claims_held (prisma/migrations/*_claims_held_counts_stored_owners): the count the cap uses.
+  const [rows, cap] = await Promise.all([
+    prisma.$queryRaw<{ held: number }[]>`SELECT claims_held(${userId}::uuid) AS held`,
     capFor(prisma, userId),
   ]);
-  return { held, cap };
+  return { held: rows[0]?.held ?? 0, cap };
 }
 
 /** Sets a team's cap within the definition's bounds; refuses outside them. */

@@ -27,7 +27,7 @@ beforeAll(async () => {
     data: { name: 'M', email: 'm@claims.test', role: 'manager' },
   });
   managerId = manager.id;
-  for (let i = 0; i < 7; i += 1) {
+  for (let i = 0; i < 8; i += 1) {
     const rep = await db.prisma.user.create({
       data: { name: `R${i}`, email: `r${i}@claims.test`, role: 'rep', managerId },
     });
@@ -326,4 +326,45 @@ test('the journal projects once per seq; owner history and the Account columns f
   ]);
   const row = await db.prisma.account.findUniqueOrThrow({ where: { id } });
   expect(row).toMatchObject({ ownerId: null, funnelStep: 'target', seq: 3, lapsesAt: null });
+});
+
+test('accounts a rep owns in the read model without a holding (deals backfill, import) count against the cap', async () => {
+  const rep = reps[7]!;
+  await setTeamClaimCap(db.prisma, { managerId, cap: CLAIMS.capMin, setById: managerId });
+  // capMin - 1 owned the way the backfill leaves them, one of them also held, and one active customer.
+  const owned = Array.from({ length: CLAIMS.capMin - 1 }, (_, i) => `acc-stored-${i}`);
+  for (const id of [...owned, 'acc-stored-active'])
+    await db.prisma.account.create({
+      data: {
+        id,
+        name: id,
+        normalizedName: id,
+        ownerId: rep,
+        funnelStep: id.endsWith('active') ? 'active' : 'listed',
+        createdById: managerId,
+      },
+    });
+  await reserveClaim(db.prisma, {
+    requestId: 'stored-held-0',
+    accountId: owned[0]!,
+    userId: rep,
+    kind: 'assign',
+    at: at('2026-12-04T02:00:00Z'),
+  });
+  // Each account once, the active customer outside the cap.
+  expect(await claimUsage(db.prisma, rep)).toEqual({ held: CLAIMS.capMin - 1, cap: CLAIMS.capMin });
+  const last = { userId: rep, kind: 'claim' as const, at: at('2026-12-04T02:00:00Z') };
+  expect(
+    await reserveClaim(db.prisma, { ...last, requestId: 'stored-last', accountId: 'acc-stored-x' }),
+  ).toEqual({
+    ok: true,
+  });
+  expect(
+    await reserveClaim(db.prisma, { ...last, requestId: 'stored-over', accountId: 'acc-stored-y' }),
+  ).toEqual({
+    ok: false,
+    code: 'CLAIM_CAP_REACHED',
+    current: CLAIMS.capMin,
+    cap: CLAIMS.capMin,
+  });
 });
