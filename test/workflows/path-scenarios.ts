@@ -194,3 +194,46 @@ export async function reorganisationAtClockCheckScenario(h: Harness): Promise<De
   }
   return deal;
 }
+
+/**
+ * A deal that continues-as-new in the very activation its stall fires, so the second run starts
+ * with a queued mail AND an unprojected event (the stall's sla_breached): its first activation
+ * schedules both I/O loops' activities at once, and their order is in history. The history
+ * length limit is chosen so the limit is first reached by the stall's wake-up (measured on the
+ * code of the day with no limit: the workflow task before that wake-up started at event 60, the
+ * wake-up's at 66; the scenario checks the carried state and throws if the timing drifted).
+ */
+export const STALL_CONTINUES_AS_NEW_LIMIT = 63;
+
+export async function continuedWithQueuedMailScenario(
+  h: Harness,
+  historyLengthLimit = STALL_CONTINUES_AS_NEW_LIMIT,
+): Promise<DealDriver> {
+  const deal = await h.startDeal({
+    name: 'Nantong port crane retrofit',
+    account: 'Nantong Port Group',
+    historyLengthLimit,
+  });
+  const sla = (milestones[0] as SalesMilestoneDefinition).stallSlaDays;
+  if (sla === null || sla === undefined) throw new Error('the first milestone has no stall SLA');
+  await h.advance(`${sla}d`);
+  await waitUntil(() => mailsOf(h, deal, 'stall_escalation').length > 0);
+  const describe = await deal.handle.describe();
+  if (describe.runId === deal.handle.firstExecutionRunId)
+    throw new Error('the deal did not continue-as-new: adjust STALL_CONTINUES_AS_NEW_LIMIT');
+  const history = await deal.handle.fetchHistory();
+  const started = history.events?.[0]?.workflowExecutionStartedEventAttributes;
+  const payload = started?.input?.payloads?.[0]?.data;
+  if (!payload) throw new Error('the second run has no start input');
+  const input = JSON.parse(Buffer.from(payload).toString('utf8')) as {
+    carried?: { outbox: unknown[]; seq: number; projectedSeq: number };
+  };
+  const carried = input.carried;
+  if (!carried || carried.outbox.length === 0 || carried.projectedSeq >= carried.seq)
+    throw new Error(
+      `the second run did not start with a queued mail and an unprojected event (outbox ${carried?.outbox.length}, ` +
+        `seq ${carried?.seq}, projected ${carried?.projectedSeq}): adjust STALL_CONTINUES_AS_NEW_LIMIT`,
+    );
+  await waitUntil(async () => deal.readModelSeq() === (await deal.state()).seq);
+  return deal;
+}

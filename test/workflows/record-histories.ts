@@ -36,6 +36,7 @@ import {
 import { contractWindowEscalationScenario } from '../calendar/scenarios';
 import {
   businessBreakthroughStallScenario,
+  continuedWithQueuedMailScenario,
   holdResumeScenario,
   lostReopenScenario,
   missingLineScenario,
@@ -110,6 +111,9 @@ const RECORDINGS: Recording[] = [
   { name: 'path-approval-voided', run: voidedApprovalScenario, which: 'latest' },
   // Recorded when the mutation check found a reorganisation noticed at the clock check on no history.
   { name: 'path-reorganisation-at-clock-check', run: reorganisationAtClockCheckScenario, which: 'latest' },
+  // Recorded when the mutation check found the I/O loops' order on no history: a second run that
+  // starts with a queued mail and an unprojected event (continued-as-new as its stall fired).
+  { name: 'path-second-run-queued-mail', run: continuedWithQueuedMailScenario, which: 'latest' },
   // Recorded after patched('psm-process-versions') on the workflows with the test's version 2
   // (fixtures/process-version-v2.ts): a deal at 技术突破2 migrated from version 1 (dry run, then for
   // real, clocks re-armed), then through the new 商务突破 gate to the win. Its bundle is not the
