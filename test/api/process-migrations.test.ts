@@ -44,6 +44,12 @@ test('a run over named deals reports each deal; the same requestId answers the s
   expect(byId['opp-does-not-exist']).toMatchObject({ outcome: 'refused', code: 'NOT_FOUND' });
   const row = await app.db.prisma.opportunity.findUniqueOrThrow({ where: { id: a } });
   expect(row.processVersion).toBe(1);
+
+  // After the run finished, the same requestId still answers that run and starts no second one.
+  const afterwards = await app.api(app.org.admin, 'POST', '/api/admin/process-migrations', body);
+  expect(afterwards.body).toEqual(started.body);
+  const runs = await app.client.workflow.count(`WorkflowId = '${started.body.migrationId}'`);
+  expect(runs.count).toBe(1);
 });
 
 test('bad requests are refused with a code before any run starts', async () => {

@@ -127,7 +127,13 @@ export function createProcessMigrationsRouter({
       };
       try {
         await client.connection.withDeadline(Date.now() + timeoutMs, () =>
-          client.workflow.start('processMigrationRun', { workflowId: migrationId, taskQueue, args: [input] }),
+          client.workflow.start('processMigrationRun', {
+            workflowId: migrationId,
+            taskQueue,
+            args: [input],
+            // A finished run's id stays taken: the same requestId never starts a second run.
+            workflowIdReusePolicy: 'REJECT_DUPLICATE',
+          }),
         );
       } catch (err) {
         if (!(err instanceof WorkflowExecutionAlreadyStartedError)) throw toAppError(err);
