@@ -20,7 +20,7 @@ import {
   wonRollupSql,
 } from './rollups/rollup-queries';
 import type { TForecastLine, TForecastReport } from './schemas';
-import { userNames } from './user-names';
+import { namesAhead, userNames } from './user-names';
 
 export const COMMIT_FROM = 'business_breakthrough';
 
@@ -208,6 +208,7 @@ export function combineForecastLines(
 }
 
 export async function buildForecast(options: ReportOptions): Promise<ForecastReport> {
+  const ahead = namesAhead(options.prisma, options.scopeUserIds);
   const [pipeline, won, targets] = await Promise.all([
     queryPipeline(options),
     queryWon(options),
@@ -216,7 +217,7 @@ export async function buildForecast(options: ReportOptions): Promise<ForecastRep
   const pipelineBy = new Map(pipeline.map((r) => [r.ownerId, r]));
   const wonBy = new Map(won.map((r) => [r.ownerId, r]));
   const userIds = [...new Set([...pipelineBy.keys(), ...wonBy.keys(), ...targets.keys()])];
-  const names = await userNames(options.prisma, userIds);
+  const names = await (ahead ?? userNames(options.prisma, userIds));
 
   const byRep = userIds
     .map((id) => line(id, names.get(id) ?? null, targets.get(id) ?? 0, wonBy.get(id), pipelineBy.get(id)))

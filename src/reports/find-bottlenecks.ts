@@ -6,7 +6,7 @@ import { queryConversions, type ConversionRow } from './query-conversions';
 import { reportSteps } from './report-milestones';
 import { ratio, type ReportOptions } from './report-scope';
 import type { TBottleneckReport } from './schemas';
-import { userNames } from './user-names';
+import { namesAhead, userNames } from './user-names';
 
 export type BottleneckReport = Omit<TBottleneckReport, 'scope'>;
 
@@ -47,12 +47,13 @@ function gapPoints(rep: Step, team: Step): number | null {
 export async function findBottlenecks(options: BottleneckOptions): Promise<BottleneckReport> {
   const marginPct = options.marginPct ?? DEFAULT_MARGIN_PCT;
   const minSample = options.minSample ?? DEFAULT_MIN_SAMPLE;
+  const ahead = namesAhead(options.prisma, options.scopeUserIds);
   const rows = await queryConversions(options, { perOwner: true });
   const team = steps(rows);
 
   const listed = options.repIds ? new Set(options.repIds) : null;
   const ownerIds = [...new Set(rows.map((r) => r.ownerId!))].filter((id) => !listed || listed.has(id));
-  const names = await userNames(options.prisma, ownerIds);
+  const names = await (ahead ?? userNames(options.prisma, ownerIds));
   const rowsOf = new Map<string, ConversionRow[]>();
   for (const r of rows) rowsOf.set(r.ownerId!, [...(rowsOf.get(r.ownerId!) ?? []), r]);
 
