@@ -17,6 +17,8 @@ import {
   type DealDriver,
 } from './helpers';
 import { complete, completeThroughGate, firstGate, logCall, passGate } from './scenarios';
+// A failure says it checks new deals; the replay tests decide for running deals.
+import { newDealTest as test } from './new-deal-test';
 
 const h = useHarness();
 
