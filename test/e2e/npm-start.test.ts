@@ -31,7 +31,9 @@ function npmStart(env: Record<string, string>): Started {
   });
   child.stdout!.on('data', (d: Buffer) => (out += d.toString()));
   child.stderr!.on('data', (d: Buffer) => (out += d.toString()));
-  const exited = new Promise<number | null>((resolve) => child.once('exit', (code) => resolve(code)));
+  // 'close', not 'exit': npm may exit before its output is read, and the app's last lines
+  // ("stopping", "stopped cleanly") were lost that way on a loaded CI machine.
+  const exited = new Promise<number | null>((resolve) => child.once('close', (code) => resolve(code)));
   return { child, output: () => out, exited };
 }
 
