@@ -123,3 +123,32 @@ test('an operator finds every stalled deal at business breakthrough, and sees ea
   expect(await described.staticSummary()).toBe(`Ningbo substation IoT · ${ACCOUNT} · CNY 300,000`);
   expect(described.typedSearchAttributes.getAll().length).toBeGreaterThanOrEqual(6);
 });
+
+it("README's deprecatePatch check: the CLI counts running deals whose run started before a deployment", async () => {
+  const account = `宁波港集团-${randomBytes(3).toString('hex')}`;
+  const before = await createDealVia(app, { name: 'before the deploy', account, amount: 1000 });
+  await new Promise((r) => setTimeout(r, 1100)); // StartTime has second precision in the query
+  const deployedAt = new Date().toISOString();
+  await new Promise((r) => setTimeout(r, 1100));
+  const after = await createDealVia(app, { name: 'after the deploy', account, amount: 1000 });
+  const query = `WorkflowType = 'opportunity' AND ExecutionStatus = 'Running' AND PsmAccount = '${account}'`;
+  const cli = path.resolve(__dirname, '../../.tools/venv/bin/temporal');
+  const count = (q: string): number => {
+    const out = execFileSync(
+      cli,
+      ['workflow', 'count', '--address', temporalAddress(), '--query', q, '--output', 'json'],
+      {
+        encoding: 'utf8',
+      },
+    );
+    return Number((JSON.parse(out) as { count?: string | number }).count ?? 0);
+  };
+  await waitUntil(async () => {
+    // PsmAccount is upserted by the deal's first task: wait until both are visible.
+    return count(query) === 2;
+  }, 20_000);
+  expect(count(`${query} AND StartTime < '${deployedAt}'`)).toBe(1);
+  // ... and it is the deal started before the deployment.
+  expect(count(`${query} AND StartTime < '${deployedAt}' AND WorkflowId = '${before}'`)).toBe(1);
+  expect(count(`${query} AND StartTime < '${deployedAt}' AND WorkflowId = '${after}'`)).toBe(0);
+});
