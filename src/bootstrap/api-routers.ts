@@ -77,7 +77,12 @@ export function wireApiRouters(deps: {
     workflowTaskTimeoutMs: deps.config.temporal.workflowTaskTimeoutMs,
   });
   return {
-    drain: () => projector.drain(),
+    // Projections first (each may kick its deal's events), then those kicks: none may still be
+    // calling Temporal when the connection closes.
+    drain: async () => {
+      await projector.drain();
+      await dealEvents.drain();
+    },
     api: (registry) => [
       createOpportunitiesRouter({ prisma: deps.prisma, registry, opportunities }),
       createDealTeamRouter({ prisma: deps.prisma, registry, opportunities }),
