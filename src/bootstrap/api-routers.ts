@@ -77,12 +77,7 @@ export function wireApiRouters(deps: {
     workflowTaskTimeoutMs: deps.config.temporal.workflowTaskTimeoutMs,
   });
   return {
-    // Projections first (each may kick its deal's events), then those kicks: none may still be
-    // calling Temporal when the connection closes.
-    drain: async () => {
-      await projector.drain();
-      await dealEvents.drain();
-    },
+    drain: () => projector.drain(),
     api: (registry) => [
       createOpportunitiesRouter({ prisma: deps.prisma, registry, opportunities }),
       createDealTeamRouter({ prisma: deps.prisma, registry, opportunities }),

@@ -32,8 +32,6 @@ export interface DealEventDelivery {
   deliverPending(opts?: { opportunityId?: string; limit?: number }): Promise<number>;
   /** Delivers now in the background (after a projection landed); never rejects. */
   kick(opportunityId: string): void;
-  /** Waits for the kicks in flight (shutdown: before the Temporal connection closes). */
-  drain(): Promise<void>;
   /** Sweeps every `intervalMs` until stopped. */
   start(intervalMs: number): { stop(): Promise<void> };
 }
@@ -213,9 +211,6 @@ export function createDealEventDelivery(deps: DealEventDeliveryDeps): DealEventD
 
   return {
     deliverPending,
-    async drain() {
-      await Promise.all([...kicked.values()]);
-    },
     kick(opportunityId) {
       // One at a time per deal in this process; a row leased by a pass in flight is skipped anyway.
       const previous = kicked.get(opportunityId) ?? Promise.resolve();
