@@ -12,7 +12,8 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { pathToFileURL } from 'node:url';
-import { Client, Connection } from '@temporalio/client';
+import { Client } from '@temporalio/client';
+import { openConnection } from '../temporal/connect';
 import { createPrismaClient } from '../db/prisma';
 import { loadRunningSystemConfig } from '../config';
 import type { ProcessDefinition } from '../../workflows/psm-process';
@@ -54,7 +55,7 @@ async function definitionAtRef(ref: string): Promise<ProcessDefinition> {
 /** Every open or on-hold deal (read model) as its workflow shows it now. */
 async function runningDeals(address: string, namespace: string, databaseUrl: string): Promise<RunningDeal[]> {
   const prisma = createPrismaClient(databaseUrl, { maxConnections: 2 });
-  const connection = await Connection.connect({ address });
+  const connection = await openConnection({ address });
   try {
     const client = new Client({ connection, namespace });
     const rows = await prisma.opportunity.findMany({

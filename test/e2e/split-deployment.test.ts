@@ -8,7 +8,8 @@ import { randomBytes } from 'node:crypto';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { Client, Connection } from '@temporalio/client';
+import { Client, type Connection } from '@temporalio/client';
+import { openConnection } from '../../src/temporal/connect';
 import { Pool } from 'pg';
 import { startAppProcess, type AppProcess } from '../../bench/lib/stack';
 import { freePort } from '../../scripts/lib/pg-cluster';
@@ -85,7 +86,7 @@ describe('split deployment: 2 APIs + 2 workers on one Temporal and one PostgreSQ
     await start('api-1', 'api', apiPorts[0]!);
     await start('api-2', 'api', apiPorts[1]!);
     pool = new Pool({ connectionString: db.url, max: 2 });
-    connection = await Connection.connect({ address: temporalAddress() });
+    connection = await openConnection({ address: temporalAddress() });
     temporal = new Client({ connection });
     load = {
       apis: apiPorts.map((p) => `http://127.0.0.1:${p}`),

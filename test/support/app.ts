@@ -6,7 +6,8 @@ import path from 'node:path';
 import { randomBytes } from 'node:crypto';
 import { Writable } from 'node:stream';
 import pino from 'pino';
-import { Client, Connection } from '@temporalio/client';
+import { Client } from '@temporalio/client';
+import { openConnection } from '../../src/temporal/connect';
 import { loadConfig } from '../../src/config';
 import { createLogger, type Logger } from '../../src/logger';
 import { startApplication } from '../../src/bootstrap/application';
@@ -146,7 +147,7 @@ export async function startTestApp(
   const logger = opts.logger ?? createLogger(config.logLevel);
   const running = await startApplication({ config, role: opts.role ?? 'all', logger });
   const org = await createTestOrg(db);
-  const connection = await Connection.connect({ address: temporalAddress() });
+  const connection = await openConnection({ address: temporalAddress() });
   const client = new Client({ connection });
   const baseUrl = `http://127.0.0.1:${port}`;
   return {

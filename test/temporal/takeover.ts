@@ -3,7 +3,8 @@
 // the product builds its workers.
 
 import { randomUUID } from 'node:crypto';
-import { Client, Connection, type WorkflowHandle } from '@temporalio/client';
+import { Client, type Connection, type WorkflowHandle } from '@temporalio/client';
+import { openConnection } from '../../src/temporal/connect';
 import { NativeConnection, type Worker } from '@temporalio/worker';
 import type { Activities } from '../../src/contracts/activities';
 import type { Config } from '../../src/config';
@@ -24,7 +25,7 @@ export function useTakeoverServer(): TakeoverServer {
   let connection: Connection;
   let nativeConnection: NativeConnection;
   beforeAll(async () => {
-    connection = await Connection.connect({ address: temporalAddress() });
+    connection = await openConnection({ address: temporalAddress() });
     nativeConnection = await NativeConnection.connect({ address: temporalAddress() });
   });
   afterAll(async () => {

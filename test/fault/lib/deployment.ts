@@ -7,7 +7,8 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { randomBytes } from 'node:crypto';
-import { Client, Connection } from '@temporalio/client';
+import { Client } from '@temporalio/client';
+import { openConnection } from '../../../src/temporal/connect';
 import { Pool } from 'pg';
 import { startAppProcess, type AppProcess } from '../../../bench/lib/stack';
 import { freePort, startPgCluster, type PgCluster } from '../../../scripts/lib/pg-cluster';
@@ -130,7 +131,7 @@ export async function startDeployment(log: (line: string) => void): Promise<Depl
 
   const db = new Pool({ connectionString: pg.url, max: 2 });
   db.on('error', () => undefined);
-  const connection = await Connection.connect({ address: temporalServer.address });
+  const connection = await openConnection({ address: temporalServer.address });
 
   return {
     dir,
