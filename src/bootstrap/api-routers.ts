@@ -36,6 +36,9 @@ import { actingUserId } from '../auth/acting-user';
 import { performEmailAction } from '../opportunities/email-action';
 import { createWebRouter } from '../web/router';
 
+/** How long shutdown waits for deal-event kicks still talking to Temporal (the sweeper has the rest). */
+const KICK_DRAIN_MS = 5_000;
+
 export function wireApiRouters(deps: {
   config: Config;
   prisma: PrismaClient;
@@ -77,7 +80,11 @@ export function wireApiRouters(deps: {
     workflowTaskTimeoutMs: deps.config.temporal.workflowTaskTimeoutMs,
   });
   return {
-    drain: () => projector.drain(),
+    // Projections first (each may kick its deal's events), then a short wait for those kicks.
+    drain: async () => {
+      await projector.drain();
+      await dealEvents.drain(KICK_DRAIN_MS);
+    },
     api: (registry) => [
       createOpportunitiesRouter({ prisma: deps.prisma, registry, opportunities }),
       createDealTeamRouter({ prisma: deps.prisma, registry, opportunities }),

@@ -32,6 +32,12 @@ export interface DealEventDelivery {
   deliverPending(opts?: { opportunityId?: string; limit?: number }): Promise<number>;
   /** Delivers now in the background (after a projection landed); never rejects. */
   kick(opportunityId: string): void;
+  /**
+   * Shutdown: waits up to `boundMs` for the kicks in flight. Not longer: with no worker polling
+   * (an API-only process whose workers are gone) a kick's Update does not complete, and what is
+   * left is leased for a while and then the sweeper's.
+   */
+  drain(boundMs: number): Promise<void>;
   /** Sweeps every `intervalMs` until stopped. */
   start(intervalMs: number): { stop(): Promise<void> };
 }
@@ -211,6 +217,12 @@ export function createDealEventDelivery(deps: DealEventDeliveryDeps): DealEventD
 
   return {
     deliverPending,
+    async drain(boundMs) {
+      let timer: NodeJS.Timeout | undefined;
+      const bound = new Promise<void>((resolve) => (timer = setTimeout(resolve, boundMs)));
+      await Promise.race([Promise.all([...kicked.values()]), bound]);
+      clearTimeout(timer);
+    },
     kick(opportunityId) {
       // One at a time per deal in this process; a row leased by a pass in flight is skipped anyway.
       const previous = kicked.get(opportunityId) ?? Promise.resolve();
