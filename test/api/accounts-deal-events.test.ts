@@ -303,8 +303,16 @@ it('many deals opened on one account at once all reach it, each event sent once'
     'every deal linked on the account',
   );
   expect(account.funnelStep).toBe('intent');
-  const rows = await app.db.prisma.accountDealEvent.findMany({
-    where: { opportunityId: { in: deals }, type: 'created' },
-  });
+  // A row is settled after its Update answered, so the account can show the deal first.
+  const rows = await waitUntil(
+    async () => {
+      const r = await app.db.prisma.accountDealEvent.findMany({
+        where: { opportunityId: { in: deals }, type: 'created' },
+      });
+      return r.length === deals.length && r.every((x) => x.deliveredAt !== null) ? r : undefined;
+    },
+    20_000,
+    'every deal-created event settled',
+  );
   expect(rows.map((r) => [r.outcome, r.attempts])).toEqual(deals.map(() => ['sent', 1]));
 });

@@ -213,6 +213,16 @@ describe('a sales project through the API', () => {
     // The team rows in the read model; a completed deal's team is final.
     const rows = await app.db.prisma.opportunityTeamMember.findMany({ where: { opportunityId: id } });
     expect(rows.map((r) => r.role).sort()).toEqual(['AR', 'FR', 'SR']);
+    // The read model shows the completion before the workflow has finished its last mails: a team
+    // change is refused as closed once the run has completed.
+    await waitUntil(
+      async () => {
+        const { status } = await app.client.workflow.getHandle(id).describe();
+        return status.name === 'COMPLETED' ? status : undefined;
+      },
+      20_000,
+      'the deal workflow completed',
+    );
     const late = await app.api(managerA, 'DELETE', `/api/opportunities/${id}/team/${SR.id}`);
     expect([late.status, late.body.error.code]).toEqual([422, 'DEAL_CLOSED']);
   });
