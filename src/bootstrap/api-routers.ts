@@ -63,7 +63,7 @@ export function wireApiRouters(deps: {
     prisma: deps.prisma,
     client: deps.client,
     timeoutMs: deps.config.temporal.updateTimeoutMs,
-    onProjected: (opportunityId) => dealEvents.kick(opportunityId),
+    onProjected: (opportunityId, types) => dealEvents.kick(opportunityId, types),
     onError: (err, opportunityId, { attempt, givingUp }) =>
       deps.logger.warn(
         { err, opportunityId, attempt },

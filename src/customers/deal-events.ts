@@ -30,8 +30,12 @@ export interface DealEventDeliveryDeps {
 export interface DealEventDelivery {
   /** One pass over what is due (optionally only one deal's rows); resolves with how many it settled. */
   deliverPending(opts?: { opportunityId?: string; limit?: number }): Promise<number>;
-  /** Delivers now in the background (after a projection landed); never rejects. */
-  kick(opportunityId: string): void;
+  /**
+   * Delivers now in the background (after a projection landed); never rejects. With the projected
+   * event types, a projection that queued nothing (none of QUEUED_DEAL_EVENT_TYPES: a checklist
+   * tick, a stakeholder) sends no query: the sweeper still passes over anything left from before.
+   */
+  kick(opportunityId: string, projectedTypes?: readonly string[]): void;
   /**
    * Shutdown: waits up to `boundMs` for the kicks in flight. Not longer: with no worker polling
    * (an API-only process whose workers are gone) a kick's Update does not complete, and what is
@@ -57,6 +61,21 @@ interface QueuedRow {
 type Outgoing = {
   [N in AccountCommandName]: { name: N; input: AccountCommandInputs[N] };
 }[AccountCommandName];
+
+/**
+ * The OpportunityEvent types the opportunity_event_to_account trigger queues (its IF ... NOT IN
+ * list); test/api/accounts-deal-events.test.ts checks the two agree.
+ */
+export const QUEUED_DEAL_EVENT_TYPES: ReadonlySet<string> = new Set([
+  'created',
+  'activity_logged',
+  'milestone_reached',
+  'won',
+  'lost',
+  'reopened',
+  'handover_accepted',
+  'execution_completed',
+]);
 
 const SALES_ACTIONS: readonly string[] = PSM_PROCESS.customerFunnel.salesActionTypes;
 const ROLES = new Set(['rep', 'manager', 'director', 'admin']);
@@ -223,7 +242,8 @@ export function createDealEventDelivery(deps: DealEventDeliveryDeps): DealEventD
       await Promise.race([Promise.all([...kicked.values()]), bound]);
       clearTimeout(timer);
     },
-    kick(opportunityId) {
+    kick(opportunityId, projectedTypes) {
+      if (projectedTypes && !projectedTypes.some((t) => QUEUED_DEAL_EVENT_TYPES.has(t))) return;
       // One at a time per deal in this process; a row leased by a pass in flight is skipped anyway.
       const previous = kicked.get(opportunityId) ?? Promise.resolve();
       const next = previous

@@ -20,7 +20,7 @@ import { projectBatch, type BatchItem, type BatchOutcome } from './project-oppor
 import { recordProjectionLag } from '../observability/metrics';
 import {
   clearProjectionMark,
-  writeProjectionMark,
+  createMarkWriter,
   type ProjectionMarkKind,
 } from '../read-model/projection-marks';
 import { projectionSinceQuery } from '../../workflows/opportunity-messages';
@@ -35,8 +35,12 @@ export interface CommandProjectionDeps {
   retryForMs?: number;
   /** At most this many deals' command results go into one transaction (default 50). */
   maxBatch?: number;
-  /** A command's projection landed (the deal's queued account events can go now: deal-events.ts). */
-  onProjected?: (opportunityId: string) => void;
+  /**
+   * A command's projection landed (the deal's queued account events can go now: deal-events.ts),
+   * with the types of the events it projected; absent when they are not known (a repeat's check,
+   * or a gap filled from the workflow).
+   */
+  onProjected?: (opportunityId: string, projectedTypes?: readonly string[]) => void;
 }
 
 /** A deal marked "projection pending" while its command is sent. */
@@ -170,14 +174,19 @@ export function createCommandProjector(deps: CommandProjectionDeps): CommandProj
   type Work = ProjectionInput | number;
 
   const batcher = createBatcher(deps.prisma, deps.maxBatch ?? DEFAULT_MAX_BATCH);
+  // Marks are grouped like projections: under load, one INSERT carries many.
+  const marks = createMarkWriter(deps.prisma);
 
-  /** Projects once; true when the mark (`markToken`) was deleted with the projection. */
+  /**
+   * Projects once: markCleared when the mark (`markToken`) was deleted with the projection, and
+   * the types of the events projected (undefined: not known, a gap was filled or a seq checked).
+   */
   const projectOnce = async (
     opportunityId: string,
     work: Work,
     attempt: number,
     markToken: string | undefined,
-  ): Promise<boolean> => {
+  ): Promise<{ markCleared: boolean; types?: readonly string[] }> => {
     let gapAfter: number | null;
     let markCleared = false;
     if (typeof work === 'number') {
@@ -198,12 +207,16 @@ export function createCommandProjector(deps: CommandProjectionDeps): CommandProj
     // How far behind the read model was: the seq it should hold (the repeat's, or the one just
     // before this command's events) minus the one it held (gapAfter; null when it followed on).
     recordProjectionLag(typeof work === 'number' ? work : (work.events[0]?.seq ?? 1) - 1, gapAfter);
-    if (gapAfter === null) return markCleared;
+    if (gapAfter === null) {
+      return typeof work === 'number'
+        ? { markCleared }
+        : { markCleared, types: work.events.map((e) => e.type) };
+    }
     const fill = await deps.client.connection.withDeadline(Date.now() + deps.timeoutMs, () =>
       deps.client.workflow.getHandle(opportunityId).query(projectionSinceQuery, gapAfter),
     );
     await projectSafely(deps.prisma, fill, { attempt });
-    return false;
+    return { markCleared: false };
   };
 
   const project = async (opportunityId: string, work: Work, mark?: ProjectionMark): Promise<void> => {
@@ -212,10 +225,10 @@ export function createCommandProjector(deps: CommandProjectionDeps): CommandProj
     const markToken = mark && (await mark.written) ? mark.token : undefined;
     for (let attempt = 1; ; attempt++) {
       try {
-        const cleared = await projectOnce(opportunityId, work, attempt, markToken);
+        const { markCleared, types } = await projectOnce(opportunityId, work, attempt, markToken);
         // projected: every command result this process projects passes here once it landed.
-        if (markToken && !cleared) await clearProjectionMark(deps.prisma, markToken).catch(() => {});
-        deps.onProjected?.(opportunityId);
+        if (markToken && !markCleared) await clearProjectionMark(deps.prisma, markToken).catch(() => {});
+        deps.onProjected?.(opportunityId, types);
         return;
       } catch (err) {
         const delay = Math.min(RETRY_FIRST_MS * 2 ** (attempt - 1), RETRY_MAX_MS);
@@ -243,11 +256,7 @@ export function createCommandProjector(deps: CommandProjectionDeps): CommandProj
   return {
     mark(opportunityId, kind) {
       const token = randomUUID();
-      const written = writeProjectionMark(deps.prisma, { token, opportunityId, kind }).then(
-        () => true,
-        () => false,
-      );
-      return { token, written };
+      return { token, written: marks.write({ token, opportunityId, kind }) };
     },
     unmark(mark) {
       void mark.written.then((written) =>

@@ -4,7 +4,11 @@
 // makes it an order customer. A queued event re-sent (a process died after the Update) journals
 // nothing twice; one left undelivered by a dead API is sent by the sweeper.
 import { sendAccountCommand, readAccountState } from '../../src/customers/claims-client';
-import { createDealEventDelivery, dealEventRequestId } from '../../src/customers/deal-events';
+import {
+  QUEUED_DEAL_EVENT_TYPES,
+  createDealEventDelivery,
+  dealEventRequestId,
+} from '../../src/customers/deal-events';
 import { PSM_PROCESS } from '../../workflows/psm-process';
 import type { AccountView } from '../../workflows/account-types';
 import { createDeal, startTestApp, type TestApp } from '../support/app';
@@ -74,6 +78,18 @@ async function complete(dealId: string, m: (typeof PSM_PROCESS.milestones)[numbe
   });
   expect({ milestone: m.key, status: res.status }).toEqual({ milestone: m.key, status: 200 });
 }
+
+it('the API kicks delivery after projecting exactly the event types the trigger queues', async () => {
+  // kick() skips a projection with none of QUEUED_DEAL_EVENT_TYPES: a type the trigger queues but
+  // the list lacks would wait for the sweeper, one the list has but the trigger lacks costs a query.
+  const [row] = await app.db.prisma.$queryRaw<{ def: string }[]>`
+    SELECT pg_get_functiondef('opportunity_event_to_account'::regproc) AS def`;
+  const list = /NEW\."type" NOT IN \(([^)]*)\)/.exec(row!.def);
+  expect(list).not.toBeNull();
+  const queued = [...list![1]!.matchAll(/'([a-z_]+)'/g)].map((m) => m[1]);
+  expect(queued.length).toBeGreaterThan(0);
+  expect(new Set(queued)).toEqual(new Set(QUEUED_DEAL_EVENT_TYPES));
+});
 
 it('opening a deal makes a claimed account intent; a call on the deal moves its lapse date', async () => {
   const accountId = await claimedAccount('杭州云帆科技有限公司');
