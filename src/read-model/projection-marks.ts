@@ -16,6 +16,68 @@ export async function writeProjectionMark(
     VALUES (${mark.token}::uuid, ${mark.opportunityId}, ${mark.kind})`;
 }
 
+/** Several marks in one statement (one round trip and one commit for all). */
+export async function writeProjectionMarks(
+  prisma: PrismaClient,
+  marks: readonly { token: string; opportunityId: string; kind: ProjectionMarkKind }[],
+): Promise<void> {
+  if (marks.length === 0) return;
+  await prisma.$executeRaw`
+    INSERT INTO "ProjectionPending" (token, "opportunityId", kind)
+    SELECT * FROM unnest(${marks.map((m) => m.token)}::uuid[], ${marks.map((m) => m.opportunityId)}::text[],
+      ${marks.map((m) => m.kind)}::text[])`;
+}
+
+/** Statements in flight at once: while one runs, the next marks wait and go in one statement. */
+const CONCURRENT_MARK_WRITES = 2;
+
+/**
+ * Writes marks as they come, grouping them under load (group commit): a mark is written at once
+ * when fewer than CONCURRENT_MARK_WRITES statements are running, and only when marks arrive faster
+ * than statements commit do they queue and share the next one. Each mark's promise settles when
+ * its statement did: the marks of a failed statement all failed (the database is down).
+ */
+export function createMarkWriter(prisma: PrismaClient, maxBatch = 100) {
+  type Queued = {
+    mark: { token: string; opportunityId: string; kind: ProjectionMarkKind };
+    done(ok: boolean): void;
+  };
+  const queue: Queued[] = [];
+  let running = 0;
+  const stats = { statements: 0, marks: 0 };
+  const pump = () => {
+    while (running < CONCURRENT_MARK_WRITES && queue.length > 0) {
+      const batch = queue.splice(0, maxBatch);
+      running += 1;
+      stats.statements += 1;
+      stats.marks += batch.length;
+      void writeProjectionMarks(
+        prisma,
+        batch.map((q) => q.mark),
+      )
+        .then(
+          () => batch.forEach((q) => q.done(true)),
+          () => batch.forEach((q) => q.done(false)),
+        )
+        .finally(() => {
+          running -= 1;
+          pump();
+        });
+    }
+  };
+  return {
+    /** Statements sent so far and the marks they carried. */
+    stats: () => ({ ...stats }),
+    /** Resolves true once the mark is durable, false if it could not be written; never rejects. */
+    write(mark: { token: string; opportunityId: string; kind: ProjectionMarkKind }): Promise<boolean> {
+      return new Promise<boolean>((done) => {
+        queue.push({ mark, done });
+        pump();
+      });
+    },
+  };
+}
+
 export async function clearProjectionMark(prisma: PrismaClient, token: string): Promise<void> {
   await prisma.$executeRaw`DELETE FROM "ProjectionPending" WHERE token = ${token}::uuid`;
 }

@@ -9,7 +9,8 @@ import type { OpportunitySnapshot, ProjectionEvent } from '../../src/contracts/a
 import { createCommandProjector } from '../../src/opportunities/command-projection';
 import { projectBatch } from '../../src/opportunities/project-opportunity';
 import { projectSafely } from '../../src/read-model/project-safely';
-import { writeProjectionMark } from '../../src/read-model/projection-marks';
+import { createMarkWriter, writeProjectionMark } from '../../src/read-model/projection-marks';
+import { createPrismaClient } from '../../src/db/prisma';
 import { readModelJournal, startTestApp, type TestApp } from '../support/app';
 
 let app: TestApp;
@@ -294,4 +295,36 @@ test('the batch writes the row, team, plan and milestone rows as the single-deal
   });
   expect(final.team.map((t) => t.role).sort()).toEqual(['delivery', 'presales']);
   expect(final.milestones.map((m) => m.milestoneIndex)).toEqual([1]);
+});
+
+test('marks sent together share statements, each durable when it resolves; a database down resolves false', async () => {
+  const writer = createMarkWriter(app.db.prisma);
+  const marks = Array.from({ length: 60 }, (_, i) => ({
+    token: randomUUID(),
+    opportunityId: `opp-mark-${i}`,
+    kind: i % 2 ? ('command' as const) : ('create' as const),
+  }));
+  const written = await Promise.all(
+    marks.map(async (m) => {
+      const ok = await writer.write(m);
+      // Durable the moment its promise resolves, with what it was given.
+      const row = await app.db.prisma.projectionPending.findUnique({ where: { token: m.token } });
+      return ok && row?.opportunityId === m.opportunityId && row.kind === m.kind;
+    }),
+  );
+  expect(written.every(Boolean)).toBe(true);
+  const stats = writer.stats();
+  expect(stats.marks).toBe(60);
+  // Nothing waited to form a group: the first went alone, the rest queued behind it.
+  expect(stats.statements).toBeGreaterThan(1);
+  expect(stats.statements).toBeLessThan(60);
+  await app.db.prisma.projectionPending.deleteMany({ where: { token: { in: marks.map((m) => m.token) } } });
+
+  const down = createPrismaClient('postgresql://nobody:nothing@127.0.0.1:1/none');
+  try {
+    const lost = createMarkWriter(down);
+    expect(await Promise.all([lost.write(marks[0]!), lost.write(marks[1]!)])).toEqual([false, false]);
+  } finally {
+    await down.$disconnect();
+  }
 });
