@@ -32,7 +32,13 @@ export function createCachedAuthenticator(
     ttl: options.ttlMs ?? 5_000,
   });
   const timeouts = options.sessions ?? DEFAULT_TIMEOUTS;
+  /** Loads in flight by key: a burst of requests with one token at its expiry makes one lookup. */
+  const loading = new Map<string, Promise<AuthenticatedUser | null>>();
+  /** Bumped by every forget: a lookup that started before it does not fill the cache. */
+  let generation = 0;
   const forgetWhere = (match: (u: AuthenticatedUser) => boolean) => {
+    generation += 1;
+    loading.clear();
     for (const [key, user] of cache.entries()) if (match(user)) cache.delete(key);
   };
   const cached = async (
@@ -41,10 +47,22 @@ export function createCachedAuthenticator(
   ): Promise<AuthenticatedUser | null> => {
     const hit = cache.get(key);
     if (hit && (!hit.tokenExpiresAt || hit.tokenExpiresAt > new Date())) return hit;
-    const user = await load();
-    if (user) cache.set(key, user);
-    else cache.delete(key);
-    return user;
+    const inFlight = loading.get(key);
+    if (inFlight) return inFlight;
+    const started = generation;
+    const pending = load().then((user) => {
+      if (generation === started) {
+        if (user) cache.set(key, user);
+        else cache.delete(key);
+      }
+      return user;
+    });
+    loading.set(key, pending);
+    const forget = () => {
+      if (loading.get(key) === pending) loading.delete(key);
+    };
+    pending.then(forget, forget);
+    return pending;
   };
   return {
     authenticate: (token) => cached(hashToken(token), () => authenticateApiToken(prisma, token)),
