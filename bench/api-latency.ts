@@ -2,10 +2,14 @@
 // client's executeUpdate, side by side against the same server, at 1, 10 and 50 clients.
 // The update is a milestone checklist tick (setChecklistItem): repeatable on the same deal, and
 // the same Update path as completing a milestone (validator, handler, projection).
-// Prints p50/p95/p99, throughput and the app process's CPU per update for both paths.
+// Prints p50/p95/p99, throughput and the app process's CPU per update for both paths, and a third
+// path, "hop": the bench process's own bare Express route that only runs the same executeUpdate
+// (no token, no checks, no read model), which shows what an HTTP hop alone costs on this machine.
 import { randomUUID } from 'node:crypto';
 import { issueApiToken } from '../src/auth/api-tokens';
 import fs from 'node:fs';
+import type { AddressInfo } from 'node:net';
+import express from 'express';
 import { percentile, processCpuMs, startBenchStack } from './lib/stack';
 import { setChecklistItemUpdate } from '../workflows/opportunity-messages';
 
@@ -18,6 +22,9 @@ const WARMUP_PER_CLIENT = 5;
 const CPU_PROF_DIR = process.env.BENCH_CPU_PROF;
 // BENCH_PATH=api|direct runs one path only (to profile it alone); the ratios then read NaN.
 const ONLY_PATH = process.env.BENCH_PATH;
+// BENCH_LOG_STATEMENTS=1: PostgreSQL logs every statement of the measured runs, and the bench
+// prints how many of each kind it saw per update (where the database work of a command goes).
+const LOG_STATEMENTS = process.env.BENCH_LOG_STATEMENTS === '1';
 const ONLY = process.env.BENCH_CLIENTS ? process.env.BENCH_CLIENTS.split(',').map(Number) : undefined;
 
 /** The parent process id of `pid`, from /proc (Linux). */
@@ -45,6 +52,17 @@ function clusterCpuMs(postmaster: number): number {
   return ms;
 }
 
+/** CPU (ms) the whole machine has spent busy since boot, from /proc/stat (all cores, all processes). */
+function machineCpuMs(): number {
+  const [, user, nice, system, , , irq, softirq, steal] = fs
+    .readFileSync('/proc/stat', 'utf8')
+    .split('\n')[0]!
+    .trim()
+    .split(/\s+/)
+    .map(Number);
+  return ((user! + nice! + system! + irq! + softirq! + steal!) * 1000) / 100;
+}
+
 async function main(): Promise<void> {
   const stack = await startBenchStack({
     withApp: 'process',
@@ -67,7 +85,7 @@ async function main(): Promise<void> {
     // next command on it would find the gap and fill it from the workflow (a query and a second
     // projection) that no production command pays.
     const deals: string[] = [];
-    for (let i = 0; i < 2 * maxClients; i++) {
+    for (let i = 0; i < 3 * maxClients; i++) {
       const res = await fetch(`${stack.baseUrl}/api/opportunities`, {
         method: 'POST',
         headers,
@@ -118,6 +136,40 @@ async function main(): Promise<void> {
       });
     };
 
+    // The bare HTTP hop: JSON in, the Update, JSON out, served from this process.
+    const hopApp = express();
+    hopApp.put('/hop/:id', express.json(), (req, res, next) => {
+      const requestId = `setChecklistItem:${randomUUID()}`;
+      stack.client.workflow
+        .getHandle(req.params.id)
+        .executeUpdate(setChecklistItemUpdate, {
+          args: [
+            {
+              requestId,
+              actor: { userId: rep.id, role: 'rep' },
+              milestone: 'project_initiation',
+              item: 'understand_background',
+              done: (req.body as { done: boolean }).done,
+            },
+          ],
+          updateId: requestId,
+        })
+        .then(({ projection: _projection, ...result }) => res.json(result), next);
+    });
+    const hopServer = hopApp.listen(0, '127.0.0.1');
+    await new Promise((resolve) => hopServer.once('listening', resolve));
+    const hopUrl = `http://127.0.0.1:${(hopServer.address() as AddressInfo).port}`;
+    const viaHop = async (id: string) => {
+      flip = !flip;
+      const res = await fetch(`${hopUrl}/hop/${id}`, {
+        method: 'PUT',
+        headers: { 'Content-Type': 'application/json' },
+        body: JSON.stringify({ done: flip }),
+      });
+      if (res.status !== 200) throw new Error(`hop update failed: ${res.status}`);
+      await res.arrayBuffer();
+    };
+
     const appPid = stack.appPid;
     // The cluster is started by this process and serves the app over pooled connections, so its
     // backends live through the run: their CPU is the database's share of each update.
@@ -130,21 +182,33 @@ async function main(): Promise<void> {
       appCpuMs: number;
       /** CPU the PostgreSQL cluster spent (ms) during the run. */
       dbCpuMs: number;
+      /** CPU the whole machine spent (ms) during the run: every process of the stack and this client. */
+      boxCpuMs: number;
       /** Updates that failed (a 503 on an overloaded machine): counted, not in the samples. */
       failed: number;
+      /** Transactions the database committed during the run (each autocommit statement is one). */
+      dbCommits: number;
     }
+    const commits = async () => {
+      const [row] = await stack.prisma.$queryRaw<{ n: bigint }[]>`
+        SELECT xact_commit AS n FROM pg_stat_database WHERE datname = current_database()`;
+      return Number(row!.n);
+    };
     const apiDeals = deals.slice(0, maxClients);
-    const directDeals = deals.slice(maxClients);
+    const directDeals = deals.slice(maxClients, 2 * maxClients);
+    const hopDeals = deals.slice(2 * maxClients);
     const run = async (
       clients: number,
       perClient: number,
       fn: (id: string) => Promise<void>,
     ): Promise<Run> => {
-      const mine = fn === direct ? directDeals : apiDeals;
+      const mine = fn === direct ? directDeals : fn === viaHop ? hopDeals : apiDeals;
       const samples: number[] = [];
       let failed = 0;
       const cpu0 = appPid === undefined ? 0 : processCpuMs(appPid);
       const db0 = clusterCpuMs(postmaster);
+      const commits0 = await commits();
+      const box0 = machineCpuMs();
       const t0 = process.hrtime.bigint();
       await Promise.all(
         mine.slice(0, clients).map(async (id) => {
@@ -164,43 +228,86 @@ async function main(): Promise<void> {
       const wallMs = Number(process.hrtime.bigint() - t0) / 1e6;
       const appCpuMs = appPid === undefined ? NaN : processCpuMs(appPid) - cpu0;
       const dbCpuMs = clusterCpuMs(postmaster) - db0;
-      return { samples, wallMs, appCpuMs, dbCpuMs, failed };
+      const boxCpuMs = machineCpuMs() - box0;
+      // The statistics collector reports a backend's counts when it goes idle: let them arrive.
+      await new Promise((r) => setTimeout(r, 1_100));
+      // Minus the two reads of the counter itself.
+      const dbCommits = (await commits()) - commits0 - 2;
+      return { samples, wallMs, appCpuMs, dbCpuMs, boxCpuMs, failed, dbCommits };
     };
     const merge = (runs: Run[]): Run => ({
       samples: runs.flatMap((r) => r.samples).sort((a, b) => a - b),
       wallMs: runs.reduce((n, r) => n + r.wallMs, 0),
       appCpuMs: runs.reduce((n, r) => n + r.appCpuMs, 0),
       dbCpuMs: runs.reduce((n, r) => n + r.dbCpuMs, 0),
+      boxCpuMs: runs.reduce((n, r) => n + r.boxCpuMs, 0),
       failed: runs.reduce((n, r) => n + r.failed, 0),
+      dbCommits: runs.reduce((n, r) => n + r.dbCommits, 0),
     });
 
     console.log(
       `milestone-update latency (ms), ${REQUESTS_PER_CLIENT} updates per client, 2-core machine, everything on loopback`,
     );
     console.log(
-      'throughput = updates/s over the run; app CPU = CPU ms the app process (API + worker) spent per update; db CPU = the same for PostgreSQL',
+      'throughput = updates/s over the run; app CPU = CPU ms the app process (API + worker) spent per update; db CPU = the same for PostgreSQL; db tx = transactions PostgreSQL committed per update; box CPU = CPU ms the whole machine spent per update (everything: Temporal, PostgreSQL, the app, this client)',
     );
     console.log(
-      'clients | path   |   n  |  p50  |  p95  |  p99  | upd/s | app CPU | db CPU | p99 API/direct | thr API/direct',
+      'clients | path   |   n  |  p50  |  p95  |  p99  | upd/s | app CPU | db CPU | db tx | box CPU | p99 x/direct | thr x/direct',
     );
     const summary: string[] = [];
+    const logFile = `${stack.dbDir}/server.log`;
+    const statementLog = async (on: boolean) => {
+      if (!LOG_STATEMENTS) return;
+      await stack.prisma.$executeRawUnsafe(`ALTER SYSTEM SET log_statement = '${on ? 'all' : 'none'}'`);
+      await stack.prisma.$executeRawUnsafe('SELECT pg_reload_conf()');
+      await new Promise((r) => setTimeout(r, 200));
+    };
     for (const clients of ONLY ?? CONCURRENCY) {
-      const skip = async () => ({ samples: [], wallMs: 0, appCpuMs: 0, dbCpuMs: 0, failed: 0 });
+      const skip = async () => ({
+        samples: [],
+        wallMs: 0,
+        appCpuMs: 0,
+        dbCpuMs: 0,
+        boxCpuMs: 0,
+        failed: 0,
+        dbCommits: 0,
+      });
       const apiPath = ONLY_PATH === 'direct' ? skip : (c: number, n: number) => run(c, n, viaApi);
       const dirPath = ONLY_PATH === 'api' ? skip : (c: number, n: number) => run(c, n, direct);
+      const hopPath = ONLY_PATH ? skip : (c: number, n: number) => run(c, n, viaHop);
       await apiPath(clients, WARMUP_PER_CLIENT);
       await dirPath(clients, WARMUP_PER_CLIENT);
+      await hopPath(clients, WARMUP_PER_CLIENT);
       // Alternate quarters so drift in the server (compaction, GC, other load) hits both paths alike.
       const quarter = Math.ceil(REQUESTS_PER_CLIENT / 4);
+      const logFrom = LOG_STATEMENTS ? fs.statSync(logFile).size : 0;
+      await statementLog(true);
       const apiRuns: Run[] = [];
       const dirRuns: Run[] = [];
+      const hopRuns: Run[] = [];
       for (let done = 0; done < REQUESTS_PER_CLIENT; done += quarter) {
         const n = Math.min(quarter, REQUESTS_PER_CLIENT - done);
         apiRuns.push(await apiPath(clients, n));
         dirRuns.push(await dirPath(clients, n));
+        hopRuns.push(await hopPath(clients, n));
       }
+      await statementLog(false);
       const api = merge(apiRuns);
       const dir = merge(dirRuns);
+      const hop = merge(hopRuns);
+      if (LOG_STATEMENTS) {
+        const kinds = new Map<string, number>();
+        // A statement's further lines are indented with a tab.
+        const text = fs.readFileSync(logFile, 'utf8').slice(logFrom).replace(/\n\t/g, ' ');
+        for (const m of text.matchAll(/(?:statement|execute [^:]*): (.{0,140})/g)) {
+          const kind = m[1]!.replace(/\s+/g, ' ').replace(/\$\d+/g, '$').trim().slice(0, 100);
+          kinds.set(kind, (kinds.get(kind) ?? 0) + 1);
+        }
+        const updates = api.samples.length + dir.samples.length + hop.samples.length;
+        console.log(`statements per update (all paths, ${updates} updates):`);
+        for (const [kind, n] of [...kinds].sort((a, b) => b[1] - a[1]).slice(0, 15))
+          console.log(`  ${(n / updates).toFixed(3).padStart(7)}  ${kind}`);
+      }
       const thr = (r: Run) => (r.samples.length * 1000) / r.wallMs;
       const row = (name: string, r: Run) =>
         [
@@ -211,6 +318,8 @@ async function main(): Promise<void> {
           thr(r).toFixed(0).padStart(5),
           `${(r.appCpuMs / r.samples.length).toFixed(1).padStart(5)} ms`,
           `${(r.dbCpuMs / r.samples.length).toFixed(1).padStart(4)} ms`,
+          (r.dbCommits / r.samples.length).toFixed(2).padStart(5),
+          `${(r.boxCpuMs / r.samples.length).toFixed(1).padStart(4)} ms`,
           ...(r.failed > 0 ? [`${r.failed} failed`] : []),
         ].join(' | ');
       console.log(row('direct', dir));
@@ -221,14 +330,17 @@ async function main(): Promise<void> {
         (ratio <= 1.25 || diff <= 5) && thrRatio >= 0.9 && api.failed === 0
           ? 'meets target'
           : 'MISSES target';
-      console.log(
-        `${row('api', api)} | ${ratio.toFixed(2).padStart(14)} | ${thrRatio.toFixed(2).padStart(14)}`,
-      );
+      const vsDirect = (r: Run) =>
+        `${(percentile(r.samples, 99) / percentile(dir.samples, 99)).toFixed(2).padStart(12)} | ${(thr(r) / thr(dir)).toFixed(2).padStart(12)}`;
+      // The hop's app CPU is the worker's alone (its HTTP and client run in this process).
+      console.log(`${row('hop', hop)} | ${vsDirect(hop)}`);
+      console.log(`${row('api', api)} | ${vsDirect(api)}`);
       summary.push(
-        `${clients} clients: p99 API/direct ${ratio.toFixed(2)}x (${diff >= 0 ? '+' : ''}${diff.toFixed(1)} ms), throughput ${thrRatio.toFixed(2)}x (${ok}: p99 <= 1.25x or <= +5 ms, throughput >= 0.9x)`,
+        `${clients} clients: p99 API/direct ${ratio.toFixed(2)}x (${diff >= 0 ? '+' : ''}${diff.toFixed(1)} ms), throughput ${thrRatio.toFixed(2)}x (${ok}: p99 <= 1.25x or <= +5 ms, throughput >= 0.9x); the bare HTTP hop alone: p99 ${(percentile(hop.samples, 99) / percentile(dir.samples, 99)).toFixed(2)}x, throughput ${(thr(hop) / thr(dir)).toFixed(2)}x`,
       );
     }
     console.log(summary.join('\n'));
+    hopServer.close();
   } finally {
     await stack.stop();
   }

@@ -23,6 +23,8 @@ export interface BenchStack {
   temporalAddress: string;
   /** The app's process id when it runs as a child process (withApp 'process'). */
   appPid?: number;
+  /** The throwaway PostgreSQL cluster's directory (its server.log is there). */
+  dbDir: string;
   stop(): Promise<void>;
 }
 
@@ -71,6 +73,7 @@ export async function startBenchStack(opts: {
     prisma,
     client: new Client({ connection }),
     temporalAddress: server.address,
+    dbDir: cluster.dir,
     ...(app && 'pid' in app ? { appPid: app.pid } : {}),
     async stop() {
       await app?.stop();
