@@ -27,7 +27,9 @@
 // Environment: BENCH_DEALS (10000), BENCH_ACCOUNTS (deals/5), BENCH_WINDOW_S (300: the due times
 // spread over it), BENCH_LEAD_S (time from the start of starting to the window; default from an
 // assumed start rate, see leadSeconds), BENCH_MAX_CACHED (default: everything fits),
-// BENCH_START_CONCURRENCY (25).
+// BENCH_START_CONCURRENCY (25), BENCH_DUE_SHARE (1: the share of deals and accounts whose clocks
+// come due in the window; the others stay open with their timers armed days ahead, so the open
+// workflows and the firing rate can be set apart: 10,000 open deals need not all fire in 5 minutes).
 import path from 'node:path';
 import os from 'node:os';
 import v8 from 'node:v8';
@@ -61,6 +63,7 @@ const MAX_CACHED = env.BENCH_MAX_CACHED ? Number(env.BENCH_MAX_CACHED) : WORKFLO
 /** The worker's workflow task slots (createWorker's maxConcurrentWorkflowTaskExecutions); unset: the SDK's 40. */
 const WFT_SLOTS = env.BENCH_WFT_SLOTS ? Number(env.BENCH_WFT_SLOTS) : undefined;
 const START_CONCURRENCY = Number(env.BENCH_START_CONCURRENCY ?? 25);
+const DUE_SHARE = Number(env.BENCH_DUE_SHARE ?? 1);
 /** Accounts per rep: the claim cap (capDefault) allows 50. */
 const CLAIMS_PER_REP = 50;
 
@@ -235,19 +238,33 @@ async function main(): Promise<void> {
     const windowEnd = windowStart + WINDOW_MS;
     const rnd = random(16);
     const inWindow = () => windowStart + Math.floor(rnd() * WINDOW_MS);
-    const deals = Array.from({ length: DEALS }, (_, i) => ({
-      id: `opp-${taskQueue}-${i}`,
-      followUpDue: inWindow(),
-      stallDue: inWindow(),
-    }));
-    const accounts = accountIds.map((accountId, i) => {
-      const [warnDue, lapseDue] = [inWindow(), inWindow()].sort((a, b) => a - b) as [number, number];
-      return { accountId, ownerId: accountReps[Math.floor(i / CLAIMS_PER_REP)]!.id, warnDue, lapseDue };
+    /** Not due in the window: some days after it (the follow-up cadence is 7 days, the stall SLA 14). */
+    const later = (days: number) => windowEnd + days * 86_400_000 + Math.floor(rnd() * WINDOW_MS);
+    // Every 1/DUE_SHARE-th one is due (evenly spread over the ids, the same ones every run).
+    const isDue = (i: number) => Math.floor((i + 1) * DUE_SHARE) > Math.floor(i * DUE_SHARE);
+    const deals = Array.from({ length: DEALS }, (_, i) => {
+      const due = isDue(i);
+      return {
+        id: `opp-${taskQueue}-${i}`,
+        due,
+        followUpDue: due ? inWindow() : later(3),
+        stallDue: due ? inWindow() : later(7),
+      };
     });
+    const accounts = accountIds.map((accountId, i) => {
+      const due = isDue(i);
+      const [warnDue, lapseDue] = (due ? [inWindow(), inWindow()] : [later(3), later(6)]).sort(
+        (a, b) => a - b,
+      ) as [number, number];
+      return { accountId, due, ownerId: accountReps[Math.floor(i / CLAIMS_PER_REP)]!.id, warnDue, lapseDue };
+    });
+    const dueDeals = deals.filter((d) => d.due);
+    const dueAccounts = accounts.filter((a) => a.due);
+    const dueClocks = 2 * (dueDeals.length + dueAccounts.length);
     console.log(
       `timers: ${DEALS} open deals (follow-up and stall escalation each due once in the window) and ${ACCOUNTS} ` +
         `claimed accounts (warning and lapse each due once), beside ${SLEEPERS} bare sleepers: ` +
-        `${2 * (DEALS + ACCOUNTS)} clocks due over ${WINDOW_MS / 1000} s, opening ${lead} s from now; ` +
+        `${dueClocks} clocks due over ${WINDOW_MS / 1000} s (${dueDeals.length} deals and ${dueAccounts.length} accounts due, the rest armed days ahead), opening ${lead} s from now; ` +
         `worker cache ${MAX_CACHED} workflows for ${WORKFLOWS}, ${WFT_SLOTS ?? 'the default 40'} workflow task slots; 2-core machine shared with other jobs, load ${load()}`,
     );
 
@@ -349,9 +366,9 @@ async function main(): Promise<void> {
       // ---- bare sleepers, to the same due times ----
       const t2 = Date.now();
       const sleepers = Array.from({ length: SLEEPERS }, (_, i) => {
-        const k = Math.floor(rnd() * (DEALS + ACCOUNTS));
-        const d = deals[k];
-        const a = accounts[k - DEALS];
+        const k = Math.floor(rnd() * (dueDeals.length + dueAccounts.length));
+        const d = dueDeals[k];
+        const a = dueAccounts[k - dueDeals.length];
         return d
           ? { kind: 'deal' as const, id: `sleep-${i}-${d.id}`, dues: [d.followUpDue, d.stallDue] }
           : { kind: 'account' as const, id: `sleep-${i}-${a!.accountId}`, dues: [a!.warnDue, a!.lapseDue] };
@@ -399,9 +416,10 @@ async function main(): Promise<void> {
           }),
           prisma.accountOwnerChange.count({ where: { reason: 'lapse' } }),
         ]);
-        if ((breached >= DEALS && followUps >= DEALS && lapsed >= ACCOUNTS) || Date.now() > deadline) {
+        const [nDeals, nAccounts] = [dueDeals.length, dueAccounts.length];
+        if ((breached >= nDeals && followUps >= nDeals && lapsed >= nAccounts) || Date.now() > deadline) {
           console.log(
-            `fired: ${breached}/${DEALS} stall escalations, ${followUps}/${DEALS} follow-up emails, ${lapsed}/${ACCOUNTS} lapses ` +
+            `fired: ${breached}/${nDeals} stall escalations, ${followUps}/${nDeals} follow-up emails, ${lapsed}/${nAccounts} lapses ` +
               `${((Date.now() - windowEnd) / 1000).toFixed(0)} s after the window closed`,
           );
           break;
@@ -429,14 +447,14 @@ async function main(): Promise<void> {
         else missing += 1;
       };
       const histories = [
-        ...deals.map((d) => ({
+        ...dueDeals.map((d) => ({
           id: d.id,
           apply: (w: Wake[]) => (
             record(late.dealFollowUp, w, d.followUpDue),
             record(late.dealStall, w, d.stallDue)
           ),
         })),
-        ...accounts.map((a) => ({
+        ...dueAccounts.map((a) => ({
           id: accountWorkflowId(a.accountId),
           apply: (w: Wake[]) => (
             record(late.accountWarn, w, a.warnDue),
@@ -470,8 +488,8 @@ async function main(): Promise<void> {
       const woke = (w: Wake[]) => w.map((x) => x.started);
       const avgLoad = loads.reduce((a, b) => a + b, 0) / Math.max(1, loads.length);
       console.log(
-        `\nlateness (ms after the due time) of ${2 * (DEALS + ACCOUNTS)} clocks due over ${WINDOW_MS / 1000} s ` +
-          `(${((2 * (DEALS + ACCOUNTS)) / (WINDOW_MS / 1000)).toFixed(1)}/s, and ${2 * SLEEPERS} for the sleepers); ` +
+        `\nlateness (ms after the due time) of ${dueClocks} clocks due over ${WINDOW_MS / 1000} s ` +
+          `(${(dueClocks / (WINDOW_MS / 1000)).toFixed(1)}/s, and ${2 * SLEEPERS} for the sleepers); ` +
           `load average ${avgLoad.toFixed(1)} (min ${Math.min(...loads).toFixed(1)}, max ${Math.max(...loads).toFixed(1)}) on 2 cores; ` +
           `this process (worker + bench) used ${((cpu.user + cpu.system) / 1e6 / wallS).toFixed(2)} cores; ${missing} firings not found`,
       );
