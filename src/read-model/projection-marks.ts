@@ -7,19 +7,21 @@ import type { PrismaClient } from '../db/prisma';
 /** create: the workflow projects its own created event; command: the caller projects its result. */
 export type ProjectionMarkKind = 'create' | 'command';
 
-export async function writeProjectionMark(
-  prisma: PrismaClient,
-  mark: { token: string; opportunityId: string; kind: ProjectionMarkKind },
-): Promise<void> {
-  await prisma.$executeRaw`
-    INSERT INTO "ProjectionPending" (token, "opportunityId", kind)
-    VALUES (${mark.token}::uuid, ${mark.opportunityId}, ${mark.kind})`;
+/** One mark as written: its token (the caller deletes it by), its deal and kind. */
+export interface ProjectionMarkRow {
+  token: string;
+  opportunityId: string;
+  kind: ProjectionMarkKind;
+}
+
+export function writeProjectionMark(prisma: PrismaClient, mark: ProjectionMarkRow): Promise<void> {
+  return writeProjectionMarks(prisma, [mark]);
 }
 
 /** Several marks in one statement (one round trip and one commit for all). */
 export async function writeProjectionMarks(
   prisma: PrismaClient,
-  marks: readonly { token: string; opportunityId: string; kind: ProjectionMarkKind }[],
+  marks: readonly ProjectionMarkRow[],
 ): Promise<void> {
   if (marks.length === 0) return;
   await prisma.$executeRaw`
@@ -38,10 +40,7 @@ const CONCURRENT_MARK_WRITES = 2;
  * its statement did: the marks of a failed statement all failed (the database is down).
  */
 export function createMarkWriter(prisma: PrismaClient, maxBatch = 100) {
-  type Queued = {
-    mark: { token: string; opportunityId: string; kind: ProjectionMarkKind };
-    done(ok: boolean): void;
-  };
+  type Queued = { mark: ProjectionMarkRow; done(ok: boolean): void };
   const queue: Queued[] = [];
   let running = 0;
   const stats = { statements: 0, marks: 0 };
@@ -69,7 +68,7 @@ export function createMarkWriter(prisma: PrismaClient, maxBatch = 100) {
     /** Statements sent so far and the marks they carried. */
     stats: () => ({ ...stats }),
     /** Resolves true once the mark is durable, false if it could not be written; never rejects. */
-    write(mark: { token: string; opportunityId: string; kind: ProjectionMarkKind }): Promise<boolean> {
+    write(mark: ProjectionMarkRow): Promise<boolean> {
       return new Promise<boolean>((done) => {
         queue.push({ mark, done });
         pump();
