@@ -69,10 +69,11 @@ describe('email activity under a real Temporal worker', () => {
           { key, template: 'stall_escalation', recipientUserId: manager.id, level: 1, deal: dealFacts() },
         ],
       });
-      // Wait until Temporal has retried at least twice against the dead SMTP port.
+      // Wait until Temporal has retried at least twice against the dead SMTP port, and the second
+      // attempt has failed (not still 'sending': started before the receiver, it could deliver).
       for (let i = 0; ; i++) {
         const row = await db.prisma.emailMessage.findUnique({ where: { idempotencyKey: key } });
-        if (row && row.attempts >= 2) break;
+        if (row && row.attempts >= 2 && row.status !== 'sending') break;
         if (i > 200) throw new Error('activity never attempted delivery');
         await new Promise((r) => setTimeout(r, 50));
       }

@@ -197,10 +197,13 @@ describe('a sales project through the API', () => {
     const mails = await waitUntil(
       async () => {
         const rows = await app.db.prisma.emailMessage.findMany({ where: { opportunityId: id } });
-        return rows.filter((r) => r.template === 'closing_summary').length >= 4 ? rows : undefined;
+        // Both go through the outbox in the background: wait for each, not only the summary.
+        const summaries = rows.filter((r) => r.template === 'closing_summary').length;
+        const requests = rows.filter((r) => r.template === 'handover_request').length;
+        return summaries >= 4 && requests >= 1 ? rows : undefined;
       },
       20_000,
-      'the closing summary mails',
+      'the closing summary and handover request mails',
     );
     const to = (template: string) =>
       mails
