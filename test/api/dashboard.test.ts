@@ -3,7 +3,7 @@
 // their totals worked out by hand, scoping by reporting line, and bad input answered with 4xx.
 import { composeWeeklyReport } from '../../src/reports/weekly/compose-weekly-report';
 import { weeklyReportContent } from '../../src/reports/weekly/weekly-report-content';
-import { startTestApp, type TestApp } from '../support/app';
+import { dealEventsSettled, startTestApp, type TestApp } from '../support/app';
 import type { DealScript } from '../reports/deal-script';
 import { seedQuarter, seedTargets } from '../reports/scenario';
 
@@ -13,6 +13,9 @@ beforeAll(async () => {
   app = await startTestApp();
   deals = await seedQuarter(app.db.prisma, app.org);
   await seedTargets(app.db.prisma, app.org);
+  // The seeded deals' events move their accounts along the funnel in the background: the weekly
+  // page and the mail composed after it must see the same steps.
+  await dealEventsSettled(app);
 });
 afterAll(async () => {
   await app?.stop();

@@ -15,6 +15,7 @@ import { issueApiToken } from '../../src/auth/api-tokens';
 import { freePort } from '../../scripts/lib/pg-cluster';
 import { createTestDatabase, type TestDatabase } from './database';
 import { temporalAddress } from './temporal';
+import { waitUntil } from './wait';
 
 export interface TestUser {
   id: string;
@@ -232,6 +233,31 @@ export async function readModelJournal(app: TestApp, id: string): Promise<string
     select: { seq: true, type: true },
   });
   return events.map((e) => `${e.seq}:${e.type}`);
+}
+
+/**
+ * Until the deals' events have reached their accounts: nothing queued in AccountDealEvent and the
+ * accounts' journals unchanged between two reads. Delivery runs in the background and moves
+ * accounts along the funnel (intent, order), so a test that compares two reads made at different
+ * moments (a page and a mail) waits for this first.
+ */
+export async function dealEventsSettled(app: TestApp, timeoutMs = 60_000): Promise<void> {
+  let last = '';
+  await waitUntil(
+    async () => {
+      const pending = await app.db.prisma.accountDealEvent.count({ where: { deliveredAt: null } });
+      const accounts = await app.db.prisma.account.findMany({
+        select: { id: true, seq: true },
+        orderBy: { id: 'asc' },
+      });
+      const now = JSON.stringify(accounts);
+      const settled = pending === 0 && now === last;
+      last = now;
+      return settled ? true : undefined;
+    },
+    timeoutMs,
+    'the deal events settled on their accounts',
+  );
 }
 
 /** A logger at info level whose JSON lines (one string each) are kept in `lines`, for startTestApp. */

@@ -5,8 +5,7 @@ import type { Browser, Page } from 'playwright-core';
 import { composeWeeklyReport } from '../../src/reports/weekly/compose-weekly-report';
 import { weeklyReportContent } from '../../src/reports/weekly/weekly-report-content';
 import { launchChromium } from '../support/browser';
-import { startTestApp, type TestApp } from '../support/app';
-import { waitUntil } from '../support/wait';
+import { dealEventsSettled, startTestApp, type TestApp } from '../support/app';
 import { seedQuarter, seedTargets } from '../reports/scenario';
 import {
   expectText,
@@ -28,22 +27,7 @@ beforeAll(async () => {
   await seedTargets(app.db.prisma, app.org);
   // The seeded deals' events reach their accounts in the background and move them along the
   // funnel (intent, order): the page and the mail compared below must see the same steps.
-  let last = '';
-  await waitUntil(
-    async () => {
-      const pending = await app.db.prisma.accountDealEvent.count({ where: { deliveredAt: null } });
-      const accounts = await app.db.prisma.account.findMany({
-        select: { id: true, seq: true },
-        orderBy: { id: 'asc' },
-      });
-      const now = JSON.stringify(accounts);
-      const settled = pending === 0 && now === last;
-      last = now;
-      return settled ? true : undefined;
-    },
-    60_000,
-    'the seeded deal events settled on their accounts',
-  );
+  await dealEventsSettled(app);
   browser = await launchChromium();
 });
 
