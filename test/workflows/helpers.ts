@@ -158,6 +158,9 @@ export class FakeActivities {
   /** Which IM channels the fake reports as having refused a mail for good before email took over. */
   channelFailures: (request: NotificationRequest) => { channel: string; reason: string }[] = () => [];
 
+  /** How long the fake clock check takes to answer (real time), as a check slowed by its reads. */
+  checkDelayMs = 0;
+
   /** Which mails fail for good (the real activity: a recipient with no address), non-retryably. */
   failsForGood: (request: NotificationRequest) => boolean = () => false;
 
@@ -227,6 +230,7 @@ export class FakeActivities {
       // The real due decision (pure); the read model is this fake's.
       checkClocks: async (input) => {
         this.clockChecks.push(structuredClone(input));
+        if (this.checkDelayMs > 0) await new Promise((resolve) => setTimeout(resolve, this.checkDelayMs));
         return {
           due: dueClocks(input.facts, Date.parse(input.now)),
           readModelSeq: this.readModelSeqOf(input.opportunityId),

@@ -1,0 +1,56 @@
+// What the wake-up timer armed after a clock check counts from (issue 16). The server starts a
+// timer when the workflow task completes, so if the workflow's clock stood at the task's start a
+// check slowed by its reads would push the next wake-up late by its own duration. It does not:
+// the SDK moves the workflow's clock on when the local activity resolves, so the timer armed after
+// the check sleeps from the check's end. This pins that (a change to "credit" the check's time in
+// the workflow was measured against it and dropped: it would count the check twice). On the
+// time-skipping server, the fake check really taking its time; the timer's duration is read from
+// the deal's history.
+
+import { temporal } from '@temporalio/proto';
+import { tsToMs } from '@temporalio/common/lib/time';
+import { useHarness, waitUntil, type DealDriver } from './helpers';
+// A failure says it checks new deals; the replay tests decide for running deals.
+import { newDealTest as test } from './new-deal-test';
+
+const h = useHarness();
+const T = temporal.api.enums.v1.EventType;
+
+afterEach(() => {
+  h.fakes.checkDelayMs = 0;
+});
+
+/** Lets the deal's first wake-up fire; returns the check's `now` and the timer armed after it. */
+async function wakeOnce(deal: DealDriver): Promise<{ now: number; sleptMs: number; next: number }> {
+  const first = Date.parse((await deal.state()).nextClockCheckAt ?? '');
+  const checksOf = () => h.fakes.clockChecks.filter((c) => c.opportunityId === deal.id);
+  const before = checksOf().length;
+  await h.advance(first - (await h.env.currentTimeMs()) + 1_000);
+  await waitUntil(
+    async () => checksOf().length > before && Date.parse((await deal.state()).nextClockCheckAt ?? '') > first,
+  );
+  const events = (await deal.handle.fetchHistory()).events ?? [];
+  const marker = events.findLastIndex(
+    (e) =>
+      Number(e.eventType) === T.EVENT_TYPE_MARKER_RECORDED &&
+      e.markerRecordedEventAttributes?.markerName === 'core_local_activity',
+  );
+  const timer = events.slice(marker).find((e) => Number(e.eventType) === T.EVENT_TYPE_TIMER_STARTED);
+  return {
+    now: Date.parse(checksOf().at(-1)!.now),
+    sleptMs: tsToMs(timer?.timerStartedEventAttributes?.startToFireTimeout ?? undefined),
+    next: Date.parse((await deal.state()).nextClockCheckAt ?? ''),
+  };
+}
+
+test('the wake-up armed after a check that took 1.5 s sleeps from the end of the check', async () => {
+  const quick = await wakeOnce(await h.startDeal());
+  // Armed from (about) the check's start: the fake answers at once.
+  expect(Math.abs(quick.next - quick.now - quick.sleptMs)).toBeLessThan(500);
+  h.fakes.checkDelayMs = 1_500;
+  const slow = await wakeOnce(await h.startDeal());
+  // next - now is the sleep plus the time the workflow's clock moved during the check.
+  const moved = slow.next - slow.now - slow.sleptMs;
+  expect(moved).toBeGreaterThanOrEqual(1_500);
+  expect(moved).toBeLessThan(3_000);
+});
