@@ -30,11 +30,10 @@ async function wakeOnce(deal: DealDriver): Promise<{ now: number; sleptMs: numbe
     async () => checksOf().length > before && Date.parse((await deal.state()).nextClockCheckAt ?? '') > first,
   );
   const events = (await deal.handle.fetchHistory()).events ?? [];
-  const marker = events.findLastIndex(
-    (e) =>
-      Number(e.eventType) === T.EVENT_TYPE_MARKER_RECORDED &&
-      e.markerRecordedEventAttributes?.markerName === 'core_local_activity',
-  );
+  const isCheck = (e: (typeof events)[number]) =>
+    Number(e.eventType) === T.EVENT_TYPE_MARKER_RECORDED &&
+    e.markerRecordedEventAttributes?.markerName === 'core_local_activity';
+  const marker = events.length - 1 - [...events].reverse().findIndex(isCheck);
   const timer = events.slice(marker).find((e) => Number(e.eventType) === T.EVENT_TYPE_TIMER_STARTED);
   return {
     now: Date.parse(checksOf().at(-1)!.now),
