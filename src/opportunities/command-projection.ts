@@ -15,6 +15,7 @@ import { randomUUID } from 'node:crypto';
 import type { Client } from '@temporalio/client';
 import type { ProjectionInput } from '../contracts/activities';
 import type { PrismaClient } from '../db/prisma';
+import { createGroupCommit } from '../db/group-commit';
 import { projectSafely } from '../read-model/project-safely';
 import { projectBatch, type BatchItem, type BatchOutcome } from './project-opportunity';
 import { recordProjectionLag } from '../observability/metrics';
@@ -104,9 +105,7 @@ interface Submitted {
  * rethrown to that deal's retry loop), so one deal never holds up or fails another.
  */
 function createBatcher(prisma: PrismaClient, maxBatch: number) {
-  const queue: Submitted[] = [];
-  let running = 0;
-  const stats: BatchStats = { batches: 0, items: 0, largest: 0, fellBack: 0 };
+  let fellBack = 0;
 
   const alone = (s: Submitted) =>
     projectSafely(prisma, s.item.input, { requireContiguous: true, attempt: s.attempt }).then(
@@ -115,9 +114,6 @@ function createBatcher(prisma: PrismaClient, maxBatch: number) {
     );
 
   const run = async (batch: Submitted[]) => {
-    stats.batches += 1;
-    stats.items += batch.length;
-    stats.largest = Math.max(stats.largest, batch.length);
     let outcomes: BatchOutcome[];
     try {
       outcomes = await projectBatch(
@@ -125,7 +121,7 @@ function createBatcher(prisma: PrismaClient, maxBatch: number) {
         batch.map((s) => s.item),
       );
     } catch {
-      stats.fellBack += 1;
+      fellBack += 1;
       await Promise.all(batch.map(alone));
       return;
     }
@@ -142,23 +138,16 @@ function createBatcher(prisma: PrismaClient, maxBatch: number) {
     );
   };
 
-  const pump = () => {
-    while (running < CONCURRENT_BATCHES && queue.length > 0) {
-      const batch = queue.splice(0, maxBatch);
-      running += 1;
-      void run(batch).finally(() => {
-        running -= 1;
-        pump();
-      });
-    }
-  };
+  const group = createGroupCommit(run, { concurrency: CONCURRENT_BATCHES, maxBatch });
 
   return {
-    stats: (): BatchStats => ({ ...stats }),
+    stats: (): BatchStats => {
+      const { writes, items, largest } = group.stats();
+      return { batches: writes, items, largest, fellBack };
+    },
     submit(item: BatchItem, attempt: number) {
       return new Promise<{ gapAfter: number | null; markCleared: boolean }>((resolve, reject) => {
-        queue.push({ item, attempt, resolve, reject });
-        pump();
+        group.submit({ item, attempt, resolve, reject });
       });
     },
   };

@@ -3,6 +3,7 @@
 // remains after the grace period belongs to a caller that died or gave up, and the reconciler
 // claims it. Raw SQL: these run on the API's hot path.
 import type { PrismaClient } from '../db/prisma';
+import { createGroupCommit } from '../db/group-commit';
 
 /** create: the workflow projects its own created event; command: the caller projects its result. */
 export type ProjectionMarkKind = 'create' | 'command';
@@ -34,45 +35,34 @@ export async function writeProjectionMarks(
 const CONCURRENT_MARK_WRITES = 2;
 
 /**
- * Writes marks as they come, grouping them under load (group commit): a mark is written at once
- * when fewer than CONCURRENT_MARK_WRITES statements are running, and only when marks arrive faster
- * than statements commit do they queue and share the next one. Each mark's promise settles when
- * its statement did: the marks of a failed statement all failed (the database is down).
+ * Writes marks as they come, grouping them under load (group commit, createGroupCommit): a mark
+ * is written at once when fewer than CONCURRENT_MARK_WRITES statements are running, and only when
+ * marks arrive faster than statements commit do they queue and share the next one. Each mark's
+ * promise settles when its statement did: the marks of a failed statement all failed (the
+ * database is down).
  */
 export function createMarkWriter(prisma: PrismaClient, maxBatch = 100) {
   type Queued = { mark: ProjectionMarkRow; done(ok: boolean): void };
-  const queue: Queued[] = [];
-  let running = 0;
-  const stats = { statements: 0, marks: 0 };
-  const pump = () => {
-    while (running < CONCURRENT_MARK_WRITES && queue.length > 0) {
-      const batch = queue.splice(0, maxBatch);
-      running += 1;
-      stats.statements += 1;
-      stats.marks += batch.length;
-      void writeProjectionMarks(
+  const group = createGroupCommit<Queued>(
+    (batch) =>
+      writeProjectionMarks(
         prisma,
         batch.map((q) => q.mark),
-      )
-        .then(
-          () => batch.forEach((q) => q.done(true)),
-          () => batch.forEach((q) => q.done(false)),
-        )
-        .finally(() => {
-          running -= 1;
-          pump();
-        });
-    }
-  };
+      ).then(
+        () => batch.forEach((q) => q.done(true)),
+        () => batch.forEach((q) => q.done(false)),
+      ),
+    { concurrency: CONCURRENT_MARK_WRITES, maxBatch },
+  );
   return {
     /** Statements sent so far and the marks they carried. */
-    stats: () => ({ ...stats }),
+    stats: () => {
+      const { writes, items } = group.stats();
+      return { statements: writes, marks: items };
+    },
     /** Resolves true once the mark is durable, false if it could not be written; never rejects. */
     write(mark: ProjectionMarkRow): Promise<boolean> {
-      return new Promise<boolean>((done) => {
-        queue.push({ mark, done });
-        pump();
-      });
+      return new Promise<boolean>((done) => group.submit({ mark, done }));
     },
   };
 }
