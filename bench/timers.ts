@@ -512,30 +512,27 @@ async function main(): Promise<void> {
           `load average ${avgLoad.toFixed(1)} (min ${Math.min(...loads).toFixed(1)}, max ${Math.max(...loads).toFixed(1)}) on 2 cores; ` +
           `this process (worker + bench) used ${((cpu.user + cpu.system) / 1e6 / wallS).toFixed(2)} cores; ${missing} firings not found`,
       );
-      console.log('applied: the task handling the firing completed');
-      console.log(stats('  deal follow-up', applied(late.dealFollowUp)));
-      console.log(stats('  deal stall escalation', applied(late.dealStall)));
-      console.log(stats('  bare sleeper, deal due times', applied(late.bareDeal)));
-      console.log(stats('  account claim warning', applied(late.accountWarn)));
-      console.log(stats('  account claim lapse', applied(late.accountLapse)));
-      console.log(stats('  bare sleeper, account due times', applied(late.bareAccount)));
-      console.log("woke: that task started (the workflow's clock)");
-      console.log(stats('  deal follow-up', woke(late.dealFollowUp)));
-      console.log(stats('  deal stall escalation', woke(late.dealStall)));
-      console.log(stats('  bare sleeper, deal due times', woke(late.bareDeal)));
-      console.log(stats('  account claim warning', woke(late.accountWarn)));
-      console.log(stats('  account claim lapse', woke(late.accountLapse)));
-      console.log(stats('  bare sleeper, account due times', woke(late.bareAccount)));
+      const kinds: [string, Wake[]][] = [
+        ['deal follow-up', late.dealFollowUp],
+        ['deal stall escalation', late.dealStall],
+        ['bare sleeper, deal due times', late.bareDeal],
+        ['account claim warning', late.accountWarn],
+        ['account claim lapse', late.accountLapse],
+        ['bare sleeper, account due times', late.bareAccount],
+      ];
       const fired = (w: Wake[]) => w.map((x) => x.fired);
-      console.log(
-        'fired: the server fired the timer (late by how long the task that armed it took, from its start)',
-      );
-      console.log(stats('  deal follow-up', fired(late.dealFollowUp)));
-      console.log(stats('  deal stall escalation', fired(late.dealStall)));
-      console.log(stats('  bare sleeper, deal due times', fired(late.bareDeal)));
-      console.log(stats('  account claim warning', fired(late.accountWarn)));
-      console.log(stats('  account claim lapse', fired(late.accountLapse)));
-      console.log(stats('  bare sleeper, account due times', fired(late.bareAccount)));
+      const blocks: [string, (w: Wake[]) => number[]][] = [
+        ['applied: the task handling the firing completed', applied],
+        ["woke: that task started (the workflow's clock)", woke],
+        [
+          'fired: the server fired the timer (late by how long the task that armed it took, from its start)',
+          fired,
+        ],
+      ];
+      for (const [title, pick] of blocks) {
+        console.log(title);
+        for (const [label, wakes] of kinds) console.log(stats(`  ${label}`, pick(wakes)));
+      }
       console.log('the email journalled as sent (escalation_sent, workflow clock)');
       console.log(stats('  deal follow-up email', emailLate.followUp));
       console.log(stats('  deal stall escalation email', emailLate.stall));
@@ -562,10 +559,13 @@ async function main(): Promise<void> {
       console.log(
         "each workflow's later clock only (its timer armed in the window, not in the start-up burst), applied:",
       );
-      console.log(stats('  deal, later clock', applied(later.deal)));
-      console.log(stats('  bare sleeper, deal due times, later', applied(later.bareDeal)));
-      console.log(stats('  account, later clock (lapse)', applied(later.account)));
-      console.log(stats('  bare sleeper, account due times, later', applied(later.bareAccount)));
+      for (const [label, wakes] of [
+        ['deal, later clock', later.deal],
+        ['bare sleeper, deal due times, later', later.bareDeal],
+        ['account, later clock (lapse)', later.account],
+        ['bare sleeper, account due times, later', later.bareAccount],
+      ] as const)
+        console.log(stats(`  ${label}`, applied(wakes)));
       console.log('  ' + verdict('deal, later clock', applied(later.deal), applied(later.bareDeal)));
       console.log('  ' + verdict('account, later clock', applied(later.account), applied(later.bareAccount)));
 
