@@ -37,7 +37,14 @@ export function createGroupCommit<T>(
       stats.writes += 1;
       stats.items += batch.length;
       stats.largest = Math.max(stats.largest, batch.length);
-      void write(batch)
+      let written: Promise<unknown>;
+      try {
+        written = write(batch);
+      } catch (err) {
+        // A throw inside `write` (not only a rejection) frees the slot too.
+        written = Promise.reject(err);
+      }
+      void written
         .catch(() => undefined)
         .finally(() => {
           running -= 1;

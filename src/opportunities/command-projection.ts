@@ -138,7 +138,12 @@ function createBatcher(prisma: PrismaClient, maxBatch: number) {
     );
   };
 
-  const group = createGroupCommit(run, { concurrency: CONCURRENT_BATCHES, maxBatch });
+  // Anything run did not settle (a bug, not an outage) fails its deals' projections, which then
+  // retry alone, rather than leaving them waiting (settling a settled promise does nothing).
+  const group = createGroupCommit(
+    (batch: Submitted[]) => run(batch).catch((err: unknown) => batch.forEach((s) => s.reject(err))),
+    { concurrency: CONCURRENT_BATCHES, maxBatch },
+  );
 
   return {
     stats: (): BatchStats => {

@@ -42,3 +42,20 @@ test('an item alone is written at once; items arriving while writes run share th
   await flush();
   expect(group.stats()).toEqual({ writes: 4, items: 7, largest: 3 });
 });
+
+test('a write that throws instead of rejecting frees its slot as well', async () => {
+  const batches: number[][] = [];
+  const group = createGroupCommit<number>(
+    (batch) => {
+      batches.push(batch);
+      if (batch.includes(1)) throw new Error('bug');
+      return Promise.resolve();
+    },
+    { concurrency: 1, maxBatch: 10 },
+  );
+  group.submit(1);
+  group.submit(2);
+  await flush();
+  await flush();
+  expect(batches).toEqual([[1], [2]]);
+});
