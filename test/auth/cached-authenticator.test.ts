@@ -12,7 +12,7 @@ import { createTestDatabase, type TestDatabase } from '../support/database';
 
 let db: TestDatabase;
 let counted: PrismaClient<'query'>;
-let statements = 0;
+let sent = 0;
 beforeAll(async () => {
   db = await createTestDatabase();
   counted = new PrismaClient({
@@ -20,7 +20,7 @@ beforeAll(async () => {
     log: [{ emit: 'event', level: 'query' }],
   });
   counted.$on('query', () => {
-    statements += 1;
+    sent += 1;
   });
 });
 afterAll(async () => {
@@ -29,8 +29,8 @@ afterAll(async () => {
 });
 
 /** Statements the authenticator's client has sent so far. */
-function transactions(): number {
-  return statements;
+function statementsSent(): number {
+  return sent;
 }
 
 test('a burst with one token at its expiry makes one lookup', async () => {
@@ -39,17 +39,17 @@ test('a burst with one token at its expiry makes one lookup', async () => {
   });
   const { token } = await issueApiToken(db.prisma, { userId: user.id, label: 'burst' });
   const auth = createCachedAuthenticator(counted, { ttlMs: 60_000 });
-  const before = transactions();
+  const before = statementsSent();
   const users = await Promise.all(Array.from({ length: 40 }, () => auth.authenticate(token)));
   expect(users.every((u) => u?.id === user.id)).toBe(true);
   // The token row and its user (one query with a join, or two), and lastUsedAt once; never 40.
-  const lookups = transactions() - before;
+  const lookups = statementsSent() - before;
   expect(lookups).toBeGreaterThan(0);
   expect(lookups).toBeLessThanOrEqual(3);
   // Cached now: more requests make no lookup at all.
-  const again = transactions();
+  const again = statementsSent();
   await Promise.all(Array.from({ length: 10 }, () => auth.authenticate(token)));
-  expect(transactions() - again).toBe(0);
+  expect(statementsSent() - again).toBe(0);
 });
 
 test('a token revoked while its lookup is in flight is not cached by that lookup', async () => {
