@@ -45,6 +45,21 @@ afterAll(async () => {
 
 it('shows 200 cards of a 230-deal column, then the other 30 on "show more", each once and in order', async () => {
   const { page, context, errors } = await openPage(browser);
+  // What the page asked for and got, for the failure message if the appended cards never show.
+  const requests: string[] = [];
+  const started = Date.now();
+  page.on('request', (req) => {
+    if (req.url().includes('/api/board'))
+      requests.push(`${Date.now() - started} ms ${req.method()} ${req.url()}`);
+  });
+  page.on('response', (res) => {
+    if (res.url().includes('/api/board'))
+      requests.push(`${Date.now() - started} ms ${res.status()} ${res.url()}`);
+  });
+  page.on('requestfailed', (req) => {
+    if (req.url().includes('/api/board'))
+      requests.push(`${Date.now() - started} ms failed ${req.failure()?.errorText ?? ''} ${req.url()}`);
+  });
   await signInWithToken(app, page, app.org.repA1);
   await page.goto(`${app.baseUrl}/#/board`);
   const column = page.locator('[data-column="deep_engagement"]');
@@ -55,7 +70,21 @@ it('shows 200 cards of a 230-deal column, then the other 30 on "show more", each
   await expectText(column, /30 more deals not shown/);
   const more = column.getByRole('button', { name: 'Show 30 more deals' });
   await more.click();
-  await cards.nth(DEALS - 1).waitFor();
+  await cards
+    .nth(DEALS - 1)
+    .waitFor()
+    .catch(async (err: unknown) => {
+      const shown = await cards.count();
+      const tail = (await column.innerText().catch(() => '')).slice(-300);
+      const errorBox = await page
+        .locator('.error-box, [role=alert]')
+        .allInnerTexts()
+        .catch(() => []);
+      throw new Error(
+        `${String(err)}\n${shown} cards shown; column ends ${JSON.stringify(tail)}; ` +
+          `alerts ${JSON.stringify(errorBox)}; page errors ${JSON.stringify(errors)}\n${requests.join('\n')}`,
+      );
+    });
   expect(await cards.count()).toBe(DEALS);
   expect(await column.getByRole('button', { name: /Show .* more/ }).count()).toBe(0);
   const ids = await cards.evaluateAll((els) => els.map((e) => e.getAttribute('data-deal-id')));
