@@ -11,6 +11,7 @@ import { PrismaPg } from '@prisma/adapter-pg';
 import { startPgCluster } from '../scripts/lib/pg-cluster';
 import { migrate } from '../src/db/migrate';
 import { PrismaClient } from '../src/generated/prisma/client';
+import { timeOps, timingRow } from './lib/op-timing';
 
 const N = Number(process.env.BENCH_STATEMENTS ?? 2000);
 
@@ -50,19 +51,7 @@ async function main(): Promise<void> {
     console.log('case                              | clients | ms/op wall | app CPU ms/op');
     for (const clients of [1, 20]) {
       for (const [name, fn] of cases) {
-        const cpu0 = process.cpuUsage();
-        const t0 = process.hrtime.bigint();
-        let next = 0;
-        await Promise.all(
-          Array.from({ length: clients }, async () => {
-            while (next++ < N) await fn();
-          }),
-        );
-        const wall = Number(process.hrtime.bigint() - t0) / 1e6;
-        const cpu = process.cpuUsage(cpu0);
-        console.log(
-          `${name.padEnd(33)} | ${String(clients).padStart(7)} | ${(wall / N).toFixed(3).padStart(10)} | ${((cpu.user + cpu.system) / 1000 / N).toFixed(3).padStart(13)}`,
-        );
+        console.log(timingRow(name, clients, await timeOps(fn, N, clients)));
       }
     }
   } finally {
