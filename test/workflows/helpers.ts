@@ -164,6 +164,19 @@ export class FakeActivities {
   /** Which mails fail for good (the real activity: a recipient with no address), non-retryably. */
   failsForGood: (request: NotificationRequest) => boolean = () => false;
 
+  /** While set, the workflow's own projections wait for it (a read model that is slow to answer). */
+  private projectionHold: Promise<void> | null = null;
+
+  /** Holds the workflow's projections until the returned function is called. */
+  holdProjections(): () => void {
+    let release!: () => void;
+    this.projectionHold = new Promise((resolve) => (release = resolve));
+    return () => {
+      this.projectionHold = null;
+      release();
+    };
+  }
+
   constructor(directory: Record<string, ReportingLine> = DIRECTORY) {
     this.directory = { ...directory };
   }
@@ -211,6 +224,7 @@ export class FakeActivities {
         });
       },
       projectOpportunity: async (input) => {
+        if (this.projectionHold) await this.projectionHold;
         this.projections.push(structuredClone(input));
       },
       sendNotification: async (request) => {

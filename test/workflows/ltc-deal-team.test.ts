@@ -262,8 +262,28 @@ describe('closing and handover', () => {
     expect(state.ltc?.handover?.level).toBe(2);
     expect(state.timers).toEqual([]);
 
-    await deal.command('acceptHandover', FR, { documents: HANDOVER_DOCUMENTS, note: 'Received' });
+    // The run stays open after the acceptance until its last events are projected: meanwhile the
+    // team of the completed deal is final, both ways.
+    const release = h.fakes.holdProjections();
+    try {
+      await deal.command('acceptHandover', FR, { documents: HANDOVER_DOCUMENTS, note: 'Received' });
+      expect((await deal.state()).execution.completedAt).not.toBeNull();
+      expect(
+        (await refusalOf(deal.command('removeTeamMember', ACTORS.rep, { userId: SR.userId }))).code,
+      ).toBe('DEAL_CLOSED');
+      expect(
+        (
+          await refusalOf(
+            deal.command('assignTeamMember', ACTORS.rep, { userId: USERS.otherRep, role: 'SR' }),
+          )
+        ).code,
+      ).toBe('DEAL_CLOSED');
+    } finally {
+      // Released however the checks went: the worker's shutdown waits for a held activity.
+      release();
+    }
     const final = await deal.handle.result();
+    expect(final.ltc?.team?.map((m) => m.userId)).toContain(SR.userId);
     expect(final.execution.completedAt).not.toBeNull();
     expect(final.ltc?.handover).toMatchObject({ status: 'accepted', acceptedById: FR.userId });
     const types = h.fakes.projectedEventsFor(deal.id).map((e) => e.type);

@@ -102,6 +102,9 @@ export const removeTeamMember: CommandSpec<RemoveTeamMemberCommand> = {
   validate(state, command, _now, rules) {
     requireLtc(rules);
     requireStatus(state, ['open', 'on_hold', 'won'], 'change the deal team');
+    // Like an assignment: a completed deal's team is final (its summary and handover named them).
+    // A validator change alone: validators never run on replay, so recorded runs are unaffected.
+    if (state.executionCompletedAt !== null) refuse('DEAL_CLOSED', 'the deal is completed');
     requireText(command.userId, 'userId', TEXT_LIMITS.name);
     if (!memberOf(state, command.userId)) refuse('NOT_FOUND', `${command.userId} is not on this deal's team`);
   },
