@@ -6,10 +6,9 @@
 // check, one at a time (latency) and 20 at once (a burst of due clocks). BENCH_CHECKS (2000).
 import os from 'node:os';
 import { randomUUID } from 'node:crypto';
-import { PrismaPg } from '@prisma/adapter-pg';
 import { startPgCluster } from '../scripts/lib/pg-cluster';
 import { migrate } from '../src/db/migrate';
-import { PrismaClient } from '../src/generated/prisma/client';
+import { createPrismaClient } from '../src/db/prisma';
 import { createClockActivities } from '../activities/clocks';
 import type { ClockFacts } from '../src/contracts/activities';
 import { timeOps, timingRow } from './lib/op-timing';
@@ -19,7 +18,8 @@ const REPS = 200;
 
 async function main(): Promise<void> {
   const cluster = await startPgCluster();
-  const prisma = new PrismaClient({ adapter: new PrismaPg({ connectionString: cluster.url, max: 10 }) });
+  // The product's own client (its pool and timeouts), as the worker's clock check uses it.
+  const prisma = createPrismaClient(cluster.url, { maxConnections: 10 });
   try {
     await migrate(cluster.url);
     // A directory like a sales organisation's: an admin, a director, managers, reps under them.

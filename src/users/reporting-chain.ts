@@ -6,11 +6,13 @@
 // lateness (npm run bench:clock-check).
 import { Prisma, type PrismaClient } from '../db/prisma';
 import type { ReportingLine } from '../contracts/activities';
+import { z } from '../contracts/zod';
 
 // A reporting line longer than this is a data error (a cycle), not an organisation.
 const MAX_CHAIN = 20;
 
-const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
+/** A user id is a UUID (any version: the column is PostgreSQL uuid); anything else is nobody. */
+const isUserId = (id: string): boolean => z.guid().safeParse(id).success;
 
 /**
  * The managers above `userId`, nearest first, as one recursive CTE named "up": each row carries
@@ -28,7 +30,7 @@ function upTheLine(userId: string): Prisma.Sql {
 }
 
 export async function reportingChain(prisma: PrismaClient, userId: string): Promise<string[]> {
-  if (!UUID.test(userId)) return [];
+  if (!isUserId(userId)) return [];
   const rows = await prisma.$queryRaw<{ chain: string[] }[]>`
     ${upTheLine(userId)}
     SELECT chain FROM up ORDER BY cardinality(chain) DESC LIMIT 1`;
@@ -37,7 +39,7 @@ export async function reportingChain(prisma: PrismaClient, userId: string): Prom
 
 /** The user's reporting line as the directory has it now; null for an unknown user. */
 export async function readReportingLine(prisma: PrismaClient, userId: string): Promise<ReportingLine | null> {
-  if (!UUID.test(userId)) return null;
+  if (!isUserId(userId)) return null;
   const rows = await prisma.$queryRaw<
     { active: boolean | null; chain: string[] | null; adminId: string | null }[]
   >`

@@ -38,6 +38,15 @@ export function requireLtc(rules: RuleSet = FIRST_RULES): void {
   }
 }
 
+/**
+ * A completed deal's team is final (its summary and handover named them): no one joins or leaves.
+ * Removal was refused here later than assignment; a validator change alone, since validators never
+ * run on replay and LTC runs have the authorization rules (no re-validation) from their start.
+ */
+function requireTeamNotFinal(state: OpportunityState): void {
+  if (state.executionCompletedAt !== null) refuse('DEAL_CLOSED', 'the deal is completed');
+}
+
 function requireDate(value: unknown, field: string): string {
   if (typeof value !== 'string' || !DATE.test(value) || Number.isNaN(Date.parse(`${value}T00:00:00Z`)))
     refuseInput(field, 'must be a date YYYY-MM-DD');
@@ -48,7 +57,7 @@ export const assignTeamMember: CommandSpec<AssignTeamMemberCommand> = {
   validate(state, command, _now, rules) {
     requireLtc(rules);
     requireStatus(state, ['open', 'on_hold', 'won'], 'change the deal team');
-    if (state.executionCompletedAt !== null) refuse('DEAL_CLOSED', 'the deal is completed');
+    requireTeamNotFinal(state);
     requireText(command.userId, 'userId', TEXT_LIMITS.name);
     requireOneOf(command.role, TEAM_ROLES, 'role');
     if (command.userId === state.ownerId && command.role !== 'AR') {
@@ -102,9 +111,7 @@ export const removeTeamMember: CommandSpec<RemoveTeamMemberCommand> = {
   validate(state, command, _now, rules) {
     requireLtc(rules);
     requireStatus(state, ['open', 'on_hold', 'won'], 'change the deal team');
-    // Like an assignment: a completed deal's team is final (its summary and handover named them).
-    // A validator change alone: validators never run on replay, so recorded runs are unaffected.
-    if (state.executionCompletedAt !== null) refuse('DEAL_CLOSED', 'the deal is completed');
+    requireTeamNotFinal(state);
     requireText(command.userId, 'userId', TEXT_LIMITS.name);
     if (!memberOf(state, command.userId)) refuse('NOT_FOUND', `${command.userId} is not on this deal's team`);
   },
