@@ -38,8 +38,23 @@ export async function setLocale(app: TestApp, user: TestUser, locale: 'zh-CN' | 
 
 /** Signs in with the "API token" advanced option (for tests about the views, not sign-in). */
 export async function signInWithToken(app: TestApp, page: Page, user: TestUser): Promise<void> {
-  await page.goto(app.baseUrl + '/');
-  await page.locator('details.advanced summary').click();
+  const response = await page.goto(app.baseUrl + '/');
+  await page
+    .locator('details.advanced summary')
+    .click()
+    .catch(async (err: unknown) => {
+      // Seen once under CI load (project-report.test.ts): the sign-in page never showed and the
+      // app refused connections right after. Say what the page got and whether the app answers.
+      const health = await fetch(app.baseUrl + '/health').then(
+        (r) => `answers ${r.status}`,
+        (e: unknown) => `does not answer (${String((e as { cause?: unknown }).cause ?? e)})`,
+      );
+      const body = (await page.content().catch(() => '')).slice(0, 400);
+      throw new Error(
+        `the sign-in page did not show: GET / answered ${response?.status() ?? 'nothing'}, ` +
+          `the app now ${health}; the page holds: ${body}\n${String(err)}`,
+      );
+    });
   await page.locator('#token-input').fill(user.token);
   await page.locator('#token-form button[type=submit]').click();
   await page.locator('#whoami').waitFor({ state: 'visible' });
