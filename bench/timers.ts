@@ -190,8 +190,13 @@ function wakesOf(history: temporal.api.history.v1.IHistory): Wake[] {
  * The task that handled a due time: the first wake-up whose workflow clock had reached it (the
  * workflows decide "due" by that clock; two clocks due close together are handled by one task).
  */
+function handledBy(wakes: Wake[], due: number): Wake | undefined {
+  return wakes.find((w) => w.started >= due);
+}
+
+/** How late the task that handled a due time was, measured from that due time. */
 function lateness(wakes: Wake[], due: number): Wake | null {
-  const wake = wakes.find((w) => w.started >= due);
+  const wake = handledBy(wakes, due);
   return wake
     ? { fired: wake.fired - due, started: wake.started - due, completed: wake.completed - due }
     : null;
@@ -470,8 +475,8 @@ async function main(): Promise<void> {
       const handledTogether = new Map<Wake[], number>();
       const recordLater = (into: Wake[], wakes: Wake[], dues: number[]) => {
         const [earlier, laterDue] = [Math.min(...dues), Math.max(...dues)];
-        const first = wakes.find((w) => w.started >= earlier);
-        if (first && first === wakes.find((w) => w.started >= laterDue))
+        const first = handledBy(wakes, earlier);
+        if (first && first === handledBy(wakes, laterDue))
           handledTogether.set(into, (handledTogether.get(into) ?? 0) + 1);
         else record(into, wakes, laterDue, false);
       };
