@@ -2,15 +2,18 @@
 // client's executeUpdate, side by side against the same server, at 1, 10 and 50 clients.
 // The update is a milestone checklist tick (setChecklistItem): repeatable on the same deal, and
 // the same Update path as completing a milestone (validator, handler, projection).
-// Prints p50/p95/p99, throughput and the app process's CPU per update for both paths, and a third
-// path, "hop": the bench process's own bare Express route that only runs the same executeUpdate
-// (no token, no checks, no read model), which shows what an HTTP hop alone costs on this machine.
+// Prints p50/p95/p99, throughput and the app process's CPU per update for both paths, and two
+// more: "hop", the bench process's own bare Express route that only runs the same executeUpdate
+// (no token, no checks, no read model), which shows what an HTTP hop alone costs on this machine;
+// and "hop-p", the same route served from a process of its own (bench/lib/hop-server.ts), as the
+// API is, so that api minus hop-p is the API's own work.
 import { randomUUID } from 'node:crypto';
 import { issueApiToken } from '../src/auth/api-tokens';
 import fs from 'node:fs';
 import type { AddressInfo } from 'node:net';
 import express from 'express';
-import { percentile, processCpuMs, startBenchStack } from './lib/stack';
+import { hopRouter } from './lib/hop-server';
+import { percentile, processCpuMs, startBenchStack, startHopProcess } from './lib/stack';
 import { setChecklistItemUpdate } from '../workflows/opportunity-messages';
 
 const CONCURRENCY = [1, 10, 50];
@@ -85,7 +88,7 @@ async function main(): Promise<void> {
     // next command on it would find the gap and fill it from the workflow (a query and a second
     // projection) that no production command pays.
     const deals: string[] = [];
-    for (let i = 0; i < 3 * maxClients; i++) {
+    for (let i = 0; i < 4 * maxClients; i++) {
       const res = await fetch(`${stack.baseUrl}/api/opportunities`, {
         method: 'POST',
         headers,
@@ -136,32 +139,17 @@ async function main(): Promise<void> {
       });
     };
 
-    // The bare HTTP hop: JSON in, the Update, JSON out, served from this process.
+    // The bare HTTP hop: JSON in, the Update, JSON out, served from this process ("hop") and from
+    // a process of its own ("hop-p"), as the API is served: the API's own work is api minus hop-p.
     const hopApp = express();
-    hopApp.put('/hop/:id', express.json(), (req, res, next) => {
-      const requestId = `setChecklistItem:${randomUUID()}`;
-      stack.client.workflow
-        .getHandle(req.params.id)
-        .executeUpdate(setChecklistItemUpdate, {
-          args: [
-            {
-              requestId,
-              actor: { userId: rep.id, role: 'rep' },
-              milestone: 'project_initiation',
-              item: 'understand_background',
-              done: (req.body as { done: boolean }).done,
-            },
-          ],
-          updateId: requestId,
-        })
-        .then(({ projection: _projection, ...result }) => res.json(result), next);
-    });
+    hopApp.use(hopRouter(stack.client, rep.id));
     const hopServer = hopApp.listen(0, '127.0.0.1');
     await new Promise((resolve) => hopServer.once('listening', resolve));
     const hopUrl = `http://127.0.0.1:${(hopServer.address() as AddressInfo).port}`;
-    const viaHop = async (id: string) => {
+    const hopProcess = await startHopProcess(stack.temporalAddress, rep.id);
+    const hopOf = (base: string) => async (id: string) => {
       flip = !flip;
-      const res = await fetch(`${hopUrl}/hop/${id}`, {
+      const res = await fetch(`${base}/hop/${id}`, {
         method: 'PUT',
         headers: { 'Content-Type': 'application/json' },
         body: JSON.stringify({ done: flip }),
@@ -169,6 +157,8 @@ async function main(): Promise<void> {
       if (res.status !== 200) throw new Error(`hop update failed: ${res.status}`);
       await res.arrayBuffer();
     };
+    const viaHop = hopOf(hopUrl);
+    const viaHopProcess = hopOf(hopProcess.url);
 
     const appPid = stack.appPid;
     // The cluster is started by this process and serves the app over pooled connections, so its
@@ -196,16 +186,28 @@ async function main(): Promise<void> {
     };
     const apiDeals = deals.slice(0, maxClients);
     const directDeals = deals.slice(maxClients, 2 * maxClients);
-    const hopDeals = deals.slice(2 * maxClients);
+    const hopDeals = deals.slice(2 * maxClients, 3 * maxClients);
+    const hopProcessDeals = deals.slice(3 * maxClients);
     const run = async (
       clients: number,
       perClient: number,
       fn: (id: string) => Promise<void>,
     ): Promise<Run> => {
-      const mine = fn === direct ? directDeals : fn === viaHop ? hopDeals : apiDeals;
+      const mine =
+        fn === direct
+          ? directDeals
+          : fn === viaHop
+            ? hopDeals
+            : fn === viaHopProcess
+              ? hopProcessDeals
+              : apiDeals;
+      // hop-p's "app" is the worker's process and the hop's own, as the API's is the API and worker.
+      const appCpu = () =>
+        (appPid === undefined ? NaN : processCpuMs(appPid)) +
+        (fn === viaHopProcess ? processCpuMs(hopProcess.pid) : 0);
       const samples: number[] = [];
       let failed = 0;
-      const cpu0 = appPid === undefined ? 0 : processCpuMs(appPid);
+      const cpu0 = appCpu();
       const db0 = clusterCpuMs(postmaster);
       const commits0 = await commits();
       const box0 = machineCpuMs();
@@ -226,7 +228,7 @@ async function main(): Promise<void> {
         }),
       );
       const wallMs = Number(process.hrtime.bigint() - t0) / 1e6;
-      const appCpuMs = appPid === undefined ? NaN : processCpuMs(appPid) - cpu0;
+      const appCpuMs = appCpu() - cpu0;
       const dbCpuMs = clusterCpuMs(postmaster) - db0;
       const boxCpuMs = machineCpuMs() - box0;
       // The statistics collector reports a backend's counts when it goes idle: let them arrive.
@@ -275,9 +277,11 @@ async function main(): Promise<void> {
       const apiPath = ONLY_PATH === 'direct' ? skip : (c: number, n: number) => run(c, n, viaApi);
       const dirPath = ONLY_PATH === 'api' ? skip : (c: number, n: number) => run(c, n, direct);
       const hopPath = ONLY_PATH ? skip : (c: number, n: number) => run(c, n, viaHop);
+      const hopProcessPath = ONLY_PATH ? skip : (c: number, n: number) => run(c, n, viaHopProcess);
       await apiPath(clients, WARMUP_PER_CLIENT);
       await dirPath(clients, WARMUP_PER_CLIENT);
       await hopPath(clients, WARMUP_PER_CLIENT);
+      await hopProcessPath(clients, WARMUP_PER_CLIENT);
       // Alternate quarters so drift in the server (compaction, GC, other load) hits both paths alike.
       const quarter = Math.ceil(REQUESTS_PER_CLIENT / 4);
       const logFrom = LOG_STATEMENTS ? fs.statSync(logFile).size : 0;
@@ -285,16 +289,19 @@ async function main(): Promise<void> {
       const apiRuns: Run[] = [];
       const dirRuns: Run[] = [];
       const hopRuns: Run[] = [];
+      const hopProcessRuns: Run[] = [];
       for (let done = 0; done < REQUESTS_PER_CLIENT; done += quarter) {
         const n = Math.min(quarter, REQUESTS_PER_CLIENT - done);
         apiRuns.push(await apiPath(clients, n));
         dirRuns.push(await dirPath(clients, n));
         hopRuns.push(await hopPath(clients, n));
+        hopProcessRuns.push(await hopProcessPath(clients, n));
       }
       await statementLog(false);
       const api = merge(apiRuns);
       const dir = merge(dirRuns);
       const hop = merge(hopRuns);
+      const hopP = merge(hopProcessRuns);
       if (LOG_STATEMENTS) {
         const kinds = new Map<string, number>();
         // A statement's further lines are indented with a tab.
@@ -303,7 +310,7 @@ async function main(): Promise<void> {
           const kind = m[1]!.replace(/\s+/g, ' ').replace(/\$\d+/g, '$').trim().slice(0, 100);
           kinds.set(kind, (kinds.get(kind) ?? 0) + 1);
         }
-        const updates = api.samples.length + dir.samples.length + hop.samples.length;
+        const updates = api.samples.length + dir.samples.length + hop.samples.length + hopP.samples.length;
         console.log(`statements per update (all paths, ${updates} updates):`);
         for (const [kind, n] of [...kinds].sort((a, b) => b[1] - a[1]).slice(0, 15))
           console.log(`  ${(n / updates).toFixed(3).padStart(7)}  ${kind}`);
@@ -334,13 +341,16 @@ async function main(): Promise<void> {
         `${(percentile(r.samples, 99) / percentile(dir.samples, 99)).toFixed(2).padStart(12)} | ${(thr(r) / thr(dir)).toFixed(2).padStart(12)}`;
       // The hop's app CPU is the worker's alone (its HTTP and client run in this process).
       console.log(`${row('hop', hop)} | ${vsDirect(hop)}`);
+      // hop-p's app CPU is the worker's and the hop process's.
+      console.log(`${row('hop-p', hopP)} | ${vsDirect(hopP)}`);
       console.log(`${row('api', api)} | ${vsDirect(api)}`);
       summary.push(
-        `${clients} clients: p99 API/direct ${ratio.toFixed(2)}x (${diff >= 0 ? '+' : ''}${diff.toFixed(1)} ms), throughput ${thrRatio.toFixed(2)}x (${ok}: p99 <= 1.25x or <= +5 ms, throughput >= 0.9x); the bare HTTP hop alone: p99 ${(percentile(hop.samples, 99) / percentile(dir.samples, 99)).toFixed(2)}x, throughput ${(thr(hop) / thr(dir)).toFixed(2)}x`,
+        `${clients} clients: p99 API/direct ${ratio.toFixed(2)}x (${diff >= 0 ? '+' : ''}${diff.toFixed(1)} ms), throughput ${thrRatio.toFixed(2)}x (${ok}: p99 <= 1.25x or <= +5 ms, throughput >= 0.9x); the bare HTTP hop alone: p99 ${(percentile(hop.samples, 99) / percentile(dir.samples, 99)).toFixed(2)}x, throughput ${(thr(hop) / thr(dir)).toFixed(2)}x; in a process of its own: p99 ${(percentile(hopP.samples, 99) / percentile(dir.samples, 99)).toFixed(2)}x, throughput ${(thr(hopP) / thr(dir)).toFixed(2)}x`,
       );
     }
     console.log(summary.join('\n'));
     hopServer.close();
+    hopProcess.stop();
   } finally {
     await stack.stop();
   }

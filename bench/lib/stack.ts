@@ -157,6 +157,39 @@ export async function startAppProcess(
 }
 
 /** CPU time (user + system, ms) a process has used so far, from /proc (Linux). */
+/** bench/lib/hop-server.ts in a process of its own; it exits with this process (its stdin closes). */
+export async function startHopProcess(
+  temporalAddress: string,
+  actorId: string,
+): Promise<{ url: string; pid: number; stop(): void }> {
+  const child = spawn(
+    process.execPath,
+    ['--import', 'tsx', path.join(projectRoot(), 'bench/lib/hop-server.ts')],
+    {
+      env: { ...process.env, TEMPORAL_ADDRESS: temporalAddress, HOP_ACTOR_ID: actorId },
+      stdio: ['pipe', 'pipe', 'inherit'],
+    },
+  );
+  const port = await new Promise<number>((resolve, reject) => {
+    let out = '';
+    const timer = setTimeout(() => reject(new Error('the hop process did not listen within 60 s')), 60_000);
+    child.once('exit', (code) => reject(new Error(`the hop process exited (${code}) before it listened`)));
+    child.stdout.on('data', (chunk: Buffer) => {
+      out += chunk.toString();
+      const line = out.split('\n')[0];
+      if (out.includes('\n')) {
+        clearTimeout(timer);
+        resolve((JSON.parse(line!) as { port: number }).port);
+      }
+    });
+  });
+  return {
+    url: `http://127.0.0.1:${port}`,
+    pid: child.pid!,
+    stop: () => child.stdin.end(),
+  };
+}
+
 export function processCpuMs(pid: number): number {
   const stat = fs.readFileSync(`/proc/${pid}/stat`, 'utf8');
   // Fields after the command name (which may hold spaces), from field 3 on: utime is 14, stime 15.
