@@ -13,8 +13,12 @@ export const BOARD_CSS = `
 .board-column ul { list-style: none; margin: 0; padding: 0; display: grid; gap: 0.5rem; }
 .board-card { background: #fff; border-radius: 6px; padding: 0.5rem 0.6rem; box-shadow: 0 1px 2px rgba(0,0,0,.12);
   display: grid; gap: 0.2rem; border-left: 4px solid #c7d2e0; }
-/* Off-screen cards (most of a 500-deal board) are laid out only when scrolled to. */
-.board-card { content-visibility: auto; contain-intrinsic-size: auto 9rem; }
+/* Off-screen cards (most of a 500-deal board) are laid out only when scrolled to. The placeholder
+   is at least a card's real height (152 px at 15 px rem, 175 with a name on two lines): a card that
+   renders taller than it pushes everything below down, which scroll anchoring leaves uncorrected
+   after a jump (at 9rem, "show more" moved 28 px just as it was clicked); one that renders
+   shorter is corrected. */
+.board-card { content-visibility: auto; contain-intrinsic-size: auto 11rem; }
 .board-card[draggable="true"] { cursor: grab; }
 .board-card.stalled { border-left-color: #c25400; }
 .board-card.pending { opacity: 0.6; border-style: dashed; }
