@@ -52,6 +52,7 @@ import type {
 import { asUpdateValidator } from './opportunity-input';
 import { refuse } from './opportunity-errors';
 import { onceByRequestId, type InFlight } from './once-by-request-id';
+import { sleepUntilPunctual } from './punctual-sleep';
 
 const { reserveClaim, releaseClaim } = proxyActivities<AccountActivities>(DIRECTORY_ACTIVITY);
 const { projectAccount } = proxyActivities<AccountActivities>(PROJECTION_ACTIVITY);
@@ -136,7 +137,7 @@ async function runClock(state: AccountState, input: AccountStartInput, ioState: 
       scope = new CancellationScope();
       const armed = { kind: next.kind, generation: next.generation };
       void scope
-        .run(() => sleep(Math.max(1, next.at - Date.now())))
+        .run(() => sleepUntilPunctual(next.at))
         .then(
           () => {
             fired = armed;

@@ -78,6 +78,7 @@ import { keepSearchAttributesCurrent, SEARCH_ATTRIBUTES_PATCH } from './opportun
 import { PROCESS_VERSIONS_PATCH, registerMigrationHandler } from './opportunity-migration';
 import { processVersion } from './process-versions';
 import { onceByRequestId, type InFlight } from './once-by-request-id';
+import { sleepUntilPunctual } from './punctual-sleep';
 
 const { lookupReportingLine } = proxyActivities<Activities>(DIRECTORY_ACTIVITY);
 const { sendNotification } = proxyActivities<Activities>(NOTIFICATION_ACTIVITY);
@@ -482,11 +483,14 @@ function startTimer(timer: PlannedTimer, fired: PlannedTimer[]): CancellationSco
   return sleepUntil(timer.dueAt, () => fired.push(timer));
 }
 
-/** A durable timer until `at`, cancellable through the returned scope; `onFire` runs when it fires. */
+/**
+ * A durable timer until `at`, cancellable through the returned scope; `onFire` runs when it fires.
+ * It ends on its due time even if the arming task ran long (PUNCTUAL_TIMERS_PATCH).
+ */
 function sleepUntil(at: number, onFire: () => void): CancellationScope {
   const scope = new CancellationScope();
   void scope
-    .run(() => sleep(Math.max(1, at - Date.now())))
+    .run(() => sleepUntilPunctual(at))
     .then(onFire, (err: unknown) => {
       if (!isCancellation(err)) throw err;
     });

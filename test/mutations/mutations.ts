@@ -288,6 +288,24 @@ export const MUTATIONS: Mutation[] = [
     alsoRun: MIGRATION_REPLAY,
   },
   // ---- numbers: replay-safe by design ------------------------------------------------------------------
+  // ---- punctual wake-ups (punctual-sleep.ts, deals and accounts) --------------------------------
+  {
+    id: 'punctual-wake-one-step',
+    path: 'a wake-up in two steps (psm-punctual-timers)',
+    file: 'workflows/punctual-sleep.ts',
+    find: `  await sleep(Math.max(1, at - Date.now() - PUNCTUAL_MARGIN_MS));
+  await sleep(Math.max(1, at - Date.now()));`,
+    replace: `  await sleep(Math.max(1, at - Date.now()));`,
+    expect: 'killed',
+  },
+  {
+    id: 'number-punctual-margin',
+    path: 'a number',
+    file: 'workflows/punctual-sleep.ts',
+    find: `export const PUNCTUAL_MARGIN_MS = 2_000;`,
+    replace: `export const PUNCTUAL_MARGIN_MS = 5_000;`,
+    expect: 'survives',
+  },
   {
     id: 'number-tb1-stall-sla-30-to-10',
     path: 'a number (walk-through 1)',

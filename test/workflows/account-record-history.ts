@@ -90,6 +90,9 @@ export async function accountStoredOwnerScenario(h: AccountHarness): Promise<str
 const SCENARIOS: Record<string, (h: AccountHarness) => Promise<string>> = {
   'account-life': accountLifeScenario,
   'account-stored-owner': accountStoredOwnerScenario,
+  // Recorded after patched('psm-punctual-timers'): the claim clock's warning and lapse each sleep
+  // to the margin before their due time, then the rest.
+  'account-punctual-life': accountLifeScenario,
 };
 
 async function main(): Promise<void> {

@@ -114,6 +114,13 @@ const RECORDINGS: Recording[] = [
   // Recorded when the mutation check found the I/O loops' order on no history: a second run that
   // starts with a queued mail and an unprojected event (continued-as-new as its stall fired).
   { name: 'path-second-run-queued-mail', run: continuedWithQueuedMailScenario, which: 'latest' },
+  // Recorded after patched('psm-punctual-timers') (issue 16): every wake-up sleeps to its margin
+  // before the due time, then the rest; a stall through both escalation levels, the follow-ups.
+  {
+    name: 'punctual-stall-technical-breakthrough-2',
+    run: technicalBreakthrough2StallScenario,
+    which: 'latest',
+  },
   // Recorded after patched('psm-process-versions') on the workflows with the test's version 2
   // (fixtures/process-version-v2.ts): a deal at 技术突破2 migrated from version 1 (dry run, then for
   // real, clocks re-armed), then through the new 商务突破 gate to the win. Its bundle is not the
