@@ -10,7 +10,7 @@
 import {
   allHandlersFinished,
   ApplicationFailure,
-  CancellationScope,
+  type CancellationScope,
   condition,
   continueAsNew,
   isCancellation,
@@ -52,7 +52,7 @@ import type {
 import { asUpdateValidator } from './opportunity-input';
 import { refuse } from './opportunity-errors';
 import { onceByRequestId, type InFlight } from './once-by-request-id';
-import { sleepUntilPunctual } from './punctual-sleep';
+import { sleepUntil } from './punctual-sleep';
 
 const { reserveClaim, releaseClaim } = proxyActivities<AccountActivities>(DIRECTORY_ACTIVITY);
 const { projectAccount } = proxyActivities<AccountActivities>(PROJECTION_ACTIVITY);
@@ -134,18 +134,10 @@ async function runClock(state: AccountState, input: AccountStartInput, ioState: 
     const signature = next === null ? 'none' : `${next.kind}:${next.generation}`;
     let scope: CancellationScope | undefined;
     if (next !== null) {
-      scope = new CancellationScope();
       const armed = { kind: next.kind, generation: next.generation };
-      void scope
-        .run(() => sleepUntilPunctual(next.at))
-        .then(
-          () => {
-            fired = armed;
-          },
-          (err: unknown) => {
-            if (!isCancellation(err)) throw err;
-          },
-        );
+      scope = sleepUntil(next.at, () => {
+        fired = armed;
+      });
     }
     await condition(() => {
       const now = nextClock(state);

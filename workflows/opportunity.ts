@@ -12,7 +12,7 @@
 
 import {
   allHandlersFinished,
-  CancellationScope,
+  type CancellationScope,
   condition,
   continueAsNew,
   isCancellation,
@@ -78,7 +78,7 @@ import { keepSearchAttributesCurrent, SEARCH_ATTRIBUTES_PATCH } from './opportun
 import { PROCESS_VERSIONS_PATCH, registerMigrationHandler } from './opportunity-migration';
 import { processVersion } from './process-versions';
 import { onceByRequestId, type InFlight } from './once-by-request-id';
-import { sleepUntilPunctual } from './punctual-sleep';
+import { sleepUntil } from './punctual-sleep';
 
 const { lookupReportingLine } = proxyActivities<Activities>(DIRECTORY_ACTIVITY);
 const { sendNotification } = proxyActivities<Activities>(NOTIFICATION_ACTIVITY);
@@ -481,20 +481,6 @@ async function runClocks(
 /** One durable timer for one clock; when it fires, the clock is queued for the loop to apply. */
 function startTimer(timer: PlannedTimer, fired: PlannedTimer[]): CancellationScope {
   return sleepUntil(timer.dueAt, () => fired.push(timer));
-}
-
-/**
- * A durable timer until `at`, cancellable through the returned scope; `onFire` runs when it fires.
- * It ends on its due time even if the arming task ran long (PUNCTUAL_TIMERS_PATCH).
- */
-function sleepUntil(at: number, onFire: () => void): CancellationScope {
-  const scope = new CancellationScope();
-  void scope
-    .run(() => sleepUntilPunctual(at))
-    .then(onFire, (err: unknown) => {
-      if (!isCancellation(err)) throw err;
-    });
-  return scope;
 }
 
 function registerCommandHandlers(state: OpportunityState, rules: RuleSet): void {

@@ -9,7 +9,7 @@
 // `PUNCTUAL_MARGIN_MS` before the due time: the clock then fires within that small task's
 // duration of its due time, whatever the first task cost. One more timer per wake-up.
 
-import { patched, sleep } from '@temporalio/workflow';
+import { CancellationScope, isCancellation, patched, sleep } from '@temporalio/workflow';
 
 /**
  * Runs started after it sleep in two steps (above); runs started before take it at their next
@@ -33,4 +33,18 @@ export async function sleepUntilPunctual(at: number): Promise<void> {
   }
   await sleep(Math.max(1, at - Date.now() - PUNCTUAL_MARGIN_MS));
   await sleep(Math.max(1, at - Date.now()));
+}
+
+/**
+ * A durable wake-up at `at`, cancellable through the returned scope; `onFire` runs when it ends.
+ * The one way the deal's and the account's clocks arm a timer.
+ */
+export function sleepUntil(at: number, onFire: () => void): CancellationScope {
+  const scope = new CancellationScope();
+  void scope
+    .run(() => sleepUntilPunctual(at))
+    .then(onFire, (err: unknown) => {
+      if (!isCancellation(err)) throw err;
+    });
+  return scope;
 }

@@ -287,7 +287,6 @@ export const MUTATIONS: Mutation[] = [
     expect: 'killed',
     alsoRun: MIGRATION_REPLAY,
   },
-  // ---- numbers: replay-safe by design ------------------------------------------------------------------
   // ---- punctual wake-ups (punctual-sleep.ts, deals and accounts) --------------------------------
   {
     id: 'punctual-wake-one-step',
@@ -298,6 +297,7 @@ export const MUTATIONS: Mutation[] = [
     replace: `  await sleep(Math.max(1, at - Date.now()));`,
     expect: 'killed',
   },
+  // ---- numbers: replay-safe by design ------------------------------------------------------------------
   {
     id: 'number-punctual-margin',
     path: 'a number',

@@ -19,6 +19,11 @@ import { newDealTest as test } from './new-deal-test';
 const h = useHarness();
 const T = temporal.api.enums.v1.EventType;
 
+/** The clock check's local-activity marker. */
+const isCheck = (e: temporal.api.history.v1.IHistoryEvent) =>
+  Number(e.eventType) === T.EVENT_TYPE_MARKER_RECORDED &&
+  e.markerRecordedEventAttributes?.markerName === 'core_local_activity';
+
 afterEach(() => {
   h.fakes.checkDelayMs = 0;
 });
@@ -33,9 +38,6 @@ async function wakeOnce(deal: DealDriver): Promise<{ now: number; sleptMs: numbe
     async () => checksOf().length > before && Date.parse((await deal.state()).nextClockCheckAt ?? '') > first,
   );
   const events = (await deal.handle.fetchHistory()).events ?? [];
-  const isCheck = (e: (typeof events)[number]) =>
-    Number(e.eventType) === T.EVENT_TYPE_MARKER_RECORDED &&
-    e.markerRecordedEventAttributes?.markerName === 'core_local_activity';
   const marker = events.length - 1 - [...events].reverse().findIndex(isCheck);
   const timer = events.slice(marker).find((e) => Number(e.eventType) === T.EVENT_TYPE_TIMER_STARTED);
   return {
@@ -68,11 +70,7 @@ test('a wake-up sleeps to the margin before its due time, then the rest from a t
   expect(Date.parse(check!.now) - due).toBeLessThan(PUNCTUAL_MARGIN_MS);
 
   const events = (await deal.handle.fetchHistory()).events ?? [];
-  const firstCheck = events.findIndex(
-    (e) =>
-      Number(e.eventType) === T.EVENT_TYPE_MARKER_RECORDED &&
-      e.markerRecordedEventAttributes?.markerName === 'core_local_activity',
-  );
+  const firstCheck = events.findIndex(isCheck);
   const durationOf = (startedEventId: unknown) =>
     tsToMs(
       events.find((e) => Number(e.eventId) === Number(startedEventId))?.timerStartedEventAttributes
